@@ -25,6 +25,7 @@ type Element struct {
 type Meta struct {
 	Key   string
 	Value string
+	JSON  string // derived: a PHP serialize()d Value decoded to JSON, "" otherwise
 }
 
 // Site is the channel of one export: the blog it came from.
@@ -119,7 +120,8 @@ type PostDerived struct {
 	DateAt        string // ISO 8601 UTC from DateGMTRaw (or DateRaw with the site offset), "" for zero dates
 	ModifiedAt    string
 	SlugDecoded   string
-	Text          string // content with HTML stripped, for search
+	Text          string // content with HTML stripped; CJK characters separated by U+200B (see SearchText)
+	SearchTitle   string // title prepared the same way, for the search index
 	Lang          string // main language of the post (BCP 47)
 	ContentNormal string // content with lang attributes on foreign passages
 	Quotes        []Quote
@@ -165,4 +167,20 @@ type CommentDerived struct {
 	DateAt string
 	Kind   string // comment, trackback, pingback, or the plugin's type
 	Status string // approved, pending, spam, trash, post-trashed, or the raw value
+	Text   string // content with HTML stripped, prepared like PostDerived.Text
+
+	// Trackbacks and pingbacks: the linking page.
+	PingURL     string
+	PingDomain  string
+	PingTitle   string
+	PingExcerpt string
+
+	// Who wrote it. Commenter rows are keyed by (site, IdentityKey); the
+	// same person commenting twice has one key.
+	IdentityKey   string
+	Provider      string // wordpress, jetpack, facebook, twitter, googleplus, disqus, wpcom-user, local-user, guest
+	Avatar        string
+	ForeignUserID string
+	WPcomSigned   bool   // hc_wpcom_id_sig was present
+	EmailHash     string // set when the import redacts e-mails and IPs
 }

@@ -119,7 +119,8 @@ CREATE TABLE posts (
     attachment_url     TEXT,
     extra_json         TEXT,
     lang               TEXT,                 -- main language of the post
-    text               TEXT,                 -- content with HTML stripped
+    text               TEXT,                 -- content with HTML stripped, CJK separated by U+200B for the index
+    search_title       TEXT,                 -- title prepared the same way
     content_normalized TEXT,                 -- content with lang attributes on foreign passages
     source_file        TEXT,
     source_line        INTEGER,
@@ -154,6 +155,21 @@ CREATE TABLE postmeta (
 );
 CREATE INDEX postmeta_key ON postmeta (meta_key);
 
+CREATE TABLE commenters (
+    id               INTEGER PRIMARY KEY,
+    site_id          INTEGER NOT NULL REFERENCES sites(id),
+    identity_key     TEXT NOT NULL,
+    provider         TEXT NOT NULL,
+    name             TEXT,
+    email            TEXT,                   -- a salted hash instead with import --redact
+    url              TEXT,
+    avatar           TEXT,
+    foreign_user_id  TEXT,
+    wpcom_signed     INTEGER NOT NULL DEFAULT 0,
+    user_id          INTEGER,
+    UNIQUE (site_id, identity_key)
+);
+
 CREATE TABLE comments (
     id             INTEGER PRIMARY KEY,
     post_id        INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
@@ -178,6 +194,13 @@ CREATE TABLE comments (
     depth          INTEGER NOT NULL DEFAULT 0,
     orphan         INTEGER NOT NULL DEFAULT 0, -- parent_wp_id set but not in the export
     user_id        INTEGER,
+    commenter_id   INTEGER REFERENCES commenters(id),
+    provider       TEXT,                     -- sign-in provider (hc_post_as …) or guest
+    text           TEXT,                     -- content with HTML stripped, prepared for the index
+    ping_url       TEXT,                     -- trackbacks and pingbacks: the linking page
+    ping_domain    TEXT,
+    ping_title     TEXT,
+    ping_excerpt   TEXT,
     extra_json     TEXT,
     UNIQUE (post_id, wp_key, dup_ordinal)
 );
@@ -193,3 +216,22 @@ CREATE TABLE commentmeta (
     UNIQUE (comment_id, ord)
 );
 CREATE INDEX commentmeta_key ON commentmeta (meta_key);
+
+CREATE TABLE quotes (
+    id               INTEGER PRIMARY KEY,
+    post_id          INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+    ord              INTEGER NOT NULL,
+    kind             TEXT NOT NULL,          -- block or inline
+    tag              TEXT,                   -- p, blockquote, li, h2, td …
+    lang             TEXT,
+    script           TEXT,
+    raw              TEXT NOT NULL,
+    normalized       TEXT NOT NULL,
+    search_text      TEXT,                   -- normalized, prepared for the index
+    translation_ord  INTEGER,                -- ord of the paired block (in post order), NULL if unpaired
+    translation      TEXT,
+    repeat_of_ord    INTEGER,
+    fixes_json       TEXT,                   -- normalisation rule -> count
+    UNIQUE (post_id, ord)
+);
+CREATE INDEX quotes_lang ON quotes (lang);
