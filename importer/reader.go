@@ -1,0 +1,786 @@
+// Package importer reads WordPress eXtended RSS (WXR) exports. A Reader
+// streams one export document item by item; Import drives Readers over every
+// part of an export and hands the records to an archive.Writer. The package
+// never opens files by name, prints, or runs SQL.
+package importer
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/wparchive/wparchive/archive"
+)
+
+// ErrNotWXR is the sentinel wrapped by every error that says the input is
+// not a WordPress export at all (an HTML page, an RSS feed, a WXR file
+// without a valid wp:wxr_version).
+var ErrNotWXR = errors.New("importer: not a WordPress export")
+
+// parserVersion is mixed into every item's RawHash, so that a change in how
+// items are read makes a re-import rewrite them instead of skipping them.
+const parserVersion = "wparchive-reader-1"
+
+// ParseError is an error at a known place in one input file.
+type ParseError struct {
+	File string // name of the input (part) as given to NewReader
+	Line int    // 1-based line in the (cleaned) input, 0 when unknown
+	Item int    // 1-based index of the item being read, 0 outside items
+	Err  error
+}
+
+func (e *ParseError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Item > 0 {
+		fmt.Fprintf(&b, "item %d: ", e.Item)
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// TruncatedError says the input ended in the middle of the document: a
+// download cut short, an export killed by a PHP time limit.
+type TruncatedError struct {
+	File      string
+	Offset    int64  // bytes read when the input ended
+	Complete  int    // items read completely
+	LastTitle string // title of the last complete item
+	LastID    string // its wp:post_id
+	LastLine  int    // the line its <item> started on
+}
+
+func (e *TruncatedError) Error() string {
+	last := "no complete item"
+	if e.Complete > 0 {
+		last = fmt.Sprintf("the last complete item is #%d (post_id %s, %q, line %d)", e.Complete, orDash(e.LastID), e.LastTitle, e.LastLine)
+	}
+	return fmt.Sprintf("%s: the file ends at byte %d in the middle of the export (%s); it was probably cut off during download or export: download it again, or import what is complete with --salvage", e.File, e.Offset, last)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// Entity is one record read from an export; exactly one field is set.
+type Entity struct {
+	Site   *archive.Site
+	Author *archive.Author
+	Term   *archive.Term
+	Post   *archive.Post
+}
+
+// Reader reads one WXR document (or several concatenated ones) from a
+// stream. It never holds more than one item in memory.
+type Reader struct {
+	name string
+	tap  *tap
+	d    *xml.Decoder
+
+	depth   int // 0 outside <rss>, 1 in <rss>, 2 in <channel>
+	site    archive.Site
+	version bool // a valid wp:wxr_version was seen in this document
+	sent    bool // the site was emitted for this document
+	dirty   bool // channel fields changed after the site was emitted
+	held    []Entity
+	queue   []Entity
+	items   int
+	last    *archive.Post
+	done    bool
+	sawRoot bool
+	gen     string // generator from the <!-- generator="…" --> comment
+}
+
+// NewReader returns a Reader of the export document read from r. name is
+// used in errors and on records (the file or zip part name).
+func NewReader(r io.Reader, name string) *Reader {
+	t := &tap{r: r}
+	d := xml.NewDecoder(t)
+	d.Strict = true
+	d.Entity = xml.HTMLEntity
+	d.CharsetReader = charsetReader
+	return &Reader{name: name, tap: t, d: d}
+}
+
+// Items returns how many items have been read completely.
+func (r *Reader) Items() int { return r.items }
+
+// Offset returns the number of input bytes consumed by the XML decoder.
+func (r *Reader) Offset() int64 { return r.d.InputOffset() }
+
+// Next returns the next record of the export: the Site first (once per
+// document, again if channel fields follow the items), then its authors and
+// terms, then one Post per item. At the end of input it returns io.EOF. A
+// document that is not WXR gives an error wrapping ErrNotWXR; one cut short
+// gives a *TruncatedError; other damage a *ParseError.
+func (r *Reader) Next() (Entity, error) {
+	for len(r.queue) == 0 {
+		if r.done {
+			return Entity{}, io.EOF
+		}
+		if err := r.step(); err != nil {
+			return Entity{}, err
+		}
+	}
+	e := r.queue[0]
+	r.queue = r.queue[1:]
+	return e, nil
+}
+
+func (r *Reader) errf(format string, args ...any) error {
+	return &ParseError{File: r.name, Line: r.line(), Err: fmt.Errorf(format, args...)}
+}
+
+func (r *Reader) line() int {
+	l, _ := r.d.InputPos()
+	return l
+}
+
+func (r *Reader) wrapErr(err error, item int) error {
+	var pe *ParseError
+	var te *TruncatedError
+	if errors.As(err, &pe) || errors.As(err, &te) {
+		return err
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isSyntaxEOF(err) {
+		if !r.sawRoot {
+			return r.noDocument()
+		}
+		return r.truncated()
+	}
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		return &ParseError{File: r.name, Line: se.Line, Item: item, Err: fmt.Errorf("XML syntax error: %s; the file is damaged: export it again, or report the line to us if WordPress wrote it this way", se.Msg)}
+	}
+	return &ParseError{File: r.name, Line: r.line(), Item: item, Err: err}
+}
+
+func (r *Reader) noDocument() error {
+	return &ParseError{File: r.name, Err: fmt.Errorf("%w: the file holds no <rss> document; export your site from WordPress with Tools → Export", ErrNotWXR)}
+}
+
+func (r *Reader) truncated() error {
+	te := &TruncatedError{File: r.name, Offset: r.d.InputOffset(), Complete: r.items}
+	if r.last != nil {
+		te.LastTitle, te.LastID, te.LastLine = r.last.Title, r.last.WPID, r.last.Line
+	}
+	return te
+}
+
+func isSyntaxEOF(err error) bool {
+	var se *xml.SyntaxError
+	return errors.As(err, &se) && se.Msg == "unexpected EOF"
+}
+
+// step reads tokens until at least one entity is queued or input ends.
+func (r *Reader) step() error {
+	tok, err := r.d.Token()
+	if err == io.EOF {
+		return r.finish()
+	}
+	if err != nil {
+		return r.wrapErr(err, 0)
+	}
+	switch t := tok.(type) {
+	case xml.Comment:
+		if r.gen == "" {
+			if m := generatorRe.FindSubmatch(t); m != nil {
+				r.gen = string(m[1])
+			}
+		}
+	case xml.StartElement:
+		switch r.depth {
+		case 0:
+			if t.Name.Local != "rss" {
+				what := "<" + t.Name.Local + ">"
+				if strings.EqualFold(t.Name.Local, "html") {
+					what = "an HTML page"
+				}
+				return &ParseError{File: r.name, Line: r.line(), Err: fmt.Errorf("%w: the document is %s, not <rss>; export your site from WordPress with Tools → Export", ErrNotWXR, what)}
+			}
+			r.depth = 1
+			r.sawRoot = true
+			r.site = archive.Site{Generator: r.gen}
+			r.version, r.sent, r.dirty = false, false, false
+		case 1:
+			if t.Name.Local == "channel" && t.Name.Space == "" {
+				r.depth = 2
+				return nil
+			}
+			if err := r.d.Skip(); err != nil {
+				return r.wrapErr(err, 0)
+			}
+		case 2:
+			return r.channelChild(t)
+		}
+	case xml.EndElement:
+		switch r.depth {
+		case 2:
+			if err := r.endDocument(); err != nil {
+				return err
+			}
+			r.depth = 1
+		case 1:
+			r.depth = 0
+		}
+	}
+	return nil
+}
+
+func (r *Reader) finish() error {
+	if !r.sawRoot {
+		return r.noDocument()
+	}
+	if r.depth != 0 {
+		return r.truncated()
+	}
+	r.done = true
+	return nil
+}
+
+// endDocument flushes what a finished <channel> still holds.
+func (r *Reader) endDocument() error {
+	if !r.sent {
+		if err := r.sendSite(); err != nil {
+			return err
+		}
+	} else if r.dirty {
+		s := r.site
+		r.queue = append(r.queue, Entity{Site: &s})
+	}
+	r.dirty = false
+	return nil
+}
+
+var versionRe = regexp.MustCompile(`^\d+\.\d+$`)
+var generatorRe = regexp.MustCompile(`generator="([^"]*)"`)
+
+// sendSite queues the site and what was held back until it was complete.
+func (r *Reader) sendSite() error {
+	if !r.version {
+		if r.site.WXRVersion == "" {
+			return &ParseError{File: r.name, Line: r.line(), Err: fmt.Errorf("%w: <wp:wxr_version> is missing, so this looks like an RSS feed or a hand-made file rather than a WordPress export (Tools → Export in WordPress writes it)", ErrNotWXR)}
+		}
+		return &ParseError{File: r.name, Line: r.line(), Err: fmt.Errorf("%w: invalid WXR version %q (expected a number such as 1.2)", ErrNotWXR, r.site.WXRVersion)}
+	}
+	s := r.site
+	r.queue = append(r.queue, Entity{Site: &s})
+	r.queue = append(r.queue, r.held...)
+	r.held = nil
+	r.sent = true
+	return nil
+}
+
+func (r *Reader) channelChild(t xml.StartElement) error {
+	ns := nsOf(t.Name.Space)
+	local := t.Name.Local
+	switch {
+	case ns == nsRSS && local == "item":
+		if !r.sent {
+			if err := r.sendSite(); err != nil {
+				return err
+			}
+		}
+		p, err := r.readItem(t)
+		if err != nil {
+			return err
+		}
+		r.items++
+		r.last = p
+		r.queue = append(r.queue, Entity{Post: p})
+		return nil
+	case ns == nsWP && (local == "author" || local == "wp_author"):
+		a, err := r.readAuthor(t)
+		if err != nil {
+			return err
+		}
+		r.hold(Entity{Author: a})
+		return nil
+	case ns == nsWP && (local == "category" || local == "tag" || local == "term"):
+		tm, err := r.readTerm(t)
+		if err != nil {
+			return err
+		}
+		r.hold(Entity{Term: tm})
+		return nil
+	}
+	var field *string
+	switch {
+	case ns == nsRSS && local == "title":
+		field = &r.site.Title
+	case ns == nsRSS && local == "link":
+		field = &r.site.Link
+	case ns == nsRSS && local == "description":
+		field = &r.site.Description
+	case ns == nsRSS && local == "pubDate":
+		field = &r.site.PubDateRaw
+	case ns == nsRSS && local == "language":
+		field = &r.site.Language
+	case ns == nsWP && local == "wxr_version":
+		field = &r.site.WXRVersion
+	case ns == nsWP && local == "base_site_url":
+		field = &r.site.BaseSiteURL
+	case ns == nsWP && local == "base_blog_url":
+		field = &r.site.BaseBlogURL
+	}
+	if field == nil {
+		el, err := r.readElement(t)
+		if err != nil {
+			return r.wrapErr(err, 0)
+		}
+		if ns == nsRSS && local == "generator" && r.site.Generator == "" {
+			r.site.Generator = strings.TrimSpace(el.Text)
+		}
+		r.site.Extra = append(r.site.Extra, el)
+		r.dirty = r.sent
+		return nil
+	}
+	s, err := r.readText()
+	if err != nil {
+		return r.wrapErr(err, 0)
+	}
+	*field = strings.TrimSpace(s)
+	if field == &r.site.WXRVersion {
+		r.version = versionRe.MatchString(*field)
+	}
+	r.dirty = r.sent
+	return nil
+}
+
+// hold keeps channel-level records until the site is complete (the first
+// item or the end of the channel), so the Site comes first.
+func (r *Reader) hold(e Entity) {
+	if r.sent {
+		r.queue = append(r.queue, e)
+		return
+	}
+	r.held = append(r.held, e)
+}
+
+// readText returns the character data (text and CDATA, concatenated) of
+// the element whose start tag was just read, and consumes its end tag.
+func (r *Reader) readText() (string, error) {
+	var b []byte
+	depth := 0
+	for {
+		tok, err := r.d.Token()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			b = append(b, t...)
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			if depth == 0 {
+				return string(b), nil
+			}
+			depth--
+		}
+	}
+}
+
+// readElement reads the element whose start tag was just read into a
+// generic tree, for elements the schema has no column for.
+func (r *Reader) readElement(start xml.StartElement) (archive.Element, error) {
+	el := archive.Element{Name: qname(start.Name)}
+	for _, a := range start.Attr {
+		if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+			continue
+		}
+		if el.Attrs == nil {
+			el.Attrs = map[string]string{}
+		}
+		el.Attrs[qname(a.Name)] = a.Value
+	}
+	var text []byte
+	for {
+		tok, err := r.d.Token()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return el, err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			text = append(text, t...)
+		case xml.StartElement:
+			c, err := r.readElement(t)
+			if err != nil {
+				return el, err
+			}
+			el.Children = append(el.Children, c)
+		case xml.EndElement:
+			if len(el.Children) > 0 && len(bytes.TrimSpace(text)) == 0 {
+				text = nil
+			}
+			el.Text = string(text)
+			return el, nil
+		}
+	}
+}
+
+func (r *Reader) readAuthor(start xml.StartElement) (*archive.Author, error) {
+	a := &archive.Author{Line: r.line()}
+	err := r.children(start, func(t xml.StartElement) error {
+		if nsOf(t.Name.Space) != nsWP {
+			return r.extra(t, &a.Extra)
+		}
+		var f *string
+		switch t.Name.Local {
+		case "author_id":
+			f = &a.WPID
+		case "author_login":
+			f = &a.Login
+		case "author_email":
+			f = &a.Email
+		case "author_display_name":
+			f = &a.DisplayName
+		case "author_first_name":
+			f = &a.FirstName
+		case "author_last_name":
+			f = &a.LastName
+		default:
+			return r.extra(t, &a.Extra)
+		}
+		return r.text(f, true)
+	})
+	if err != nil {
+		return nil, r.wrapErr(err, 0)
+	}
+	return a, nil
+}
+
+func (r *Reader) readTerm(start xml.StartElement) (*archive.Term, error) {
+	tm := &archive.Term{Element: start.Name.Local, Line: r.line()}
+	switch tm.Element {
+	case "category":
+		tm.Taxonomy = "category"
+	case "tag":
+		tm.Taxonomy = "post_tag"
+	}
+	err := r.children(start, func(t xml.StartElement) error {
+		if nsOf(t.Name.Space) != nsWP {
+			return r.extra(t, &tm.Extra)
+		}
+		switch t.Name.Local {
+		case "term_id":
+			return r.text(&tm.WPID, true)
+		case "category_nicename", "tag_slug", "term_slug":
+			return r.text(&tm.Slug, true)
+		case "category_parent", "term_parent":
+			return r.text(&tm.Parent, true)
+		case "cat_name", "tag_name", "term_name":
+			return r.text(&tm.Name, false)
+		case "category_description", "tag_description", "term_description":
+			return r.text(&tm.Description, false)
+		case "term_taxonomy":
+			return r.text(&tm.Taxonomy, true)
+		case "termmeta":
+			m, err := r.readMeta(t)
+			if err != nil {
+				return err
+			}
+			tm.Meta = append(tm.Meta, m)
+			return nil
+		}
+		return r.extra(t, &tm.Extra)
+	})
+	if err != nil {
+		return nil, r.wrapErr(err, 0)
+	}
+	return tm, nil
+}
+
+// children calls fn for each child element of the element whose start tag
+// was just read; fn must consume the child whole. Text between children is
+// ignored.
+func (r *Reader) children(start xml.StartElement, fn func(xml.StartElement) error) error {
+	for {
+		tok, err := r.d.Token()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if err := fn(t); err != nil {
+				return err
+			}
+		case xml.EndElement:
+			return nil
+		}
+	}
+}
+
+func (r *Reader) text(f *string, trim bool) error {
+	s, err := r.readText()
+	if err != nil {
+		return err
+	}
+	if trim {
+		s = strings.TrimSpace(s)
+	}
+	*f = s
+	return nil
+}
+
+func (r *Reader) extra(t xml.StartElement, into *[]archive.Element) error {
+	el, err := r.readElement(t)
+	if err != nil {
+		return err
+	}
+	*into = append(*into, el)
+	return nil
+}
+
+func (r *Reader) readMeta(start xml.StartElement) (archive.Meta, error) {
+	var m archive.Meta
+	err := r.children(start, func(t xml.StartElement) error {
+		if nsOf(t.Name.Space) == nsWP {
+			switch t.Name.Local {
+			case "meta_key":
+				return r.text(&m.Key, false)
+			case "meta_value":
+				return r.text(&m.Value, false)
+			}
+		}
+		return r.d.Skip()
+	})
+	return m, err
+}
+
+func (r *Reader) readItem(start xml.StartElement) (*archive.Post, error) {
+	index := r.items + 1
+	p := &archive.Post{Line: r.line(), File: r.name}
+	r.tap.mark(r.d.InputOffset())
+	err := r.children(start, func(t xml.StartElement) error {
+		ns, local := nsOf(t.Name.Space), t.Name.Local
+		switch ns {
+		case nsRSS:
+			switch local {
+			case "title":
+				return r.text(&p.Title, false)
+			case "link":
+				return r.text(&p.Link, true)
+			case "pubDate":
+				return r.text(&p.PubDateRaw, true)
+			case "guid":
+				for _, a := range t.Attr {
+					if a.Name.Local == "isPermaLink" {
+						p.GUIDIsPermaLink = a.Value
+					}
+				}
+				return r.text(&p.GUID, true)
+			case "description":
+				return r.text(&p.Description, false)
+			case "category":
+				pt := archive.PostTerm{}
+				for _, a := range t.Attr {
+					switch a.Name.Local {
+					case "domain":
+						pt.Domain = strings.TrimSpace(a.Value)
+					case "nicename":
+						pt.Nicename = strings.TrimSpace(a.Value)
+					}
+				}
+				if err := r.text(&pt.Name, false); err != nil {
+					return err
+				}
+				p.Terms = append(p.Terms, pt)
+				return nil
+			}
+		case nsContent:
+			if local == "encoded" {
+				return r.text(&p.Content, false)
+			}
+		case nsExcerpt:
+			if local == "encoded" {
+				return r.text(&p.Excerpt, false)
+			}
+		case nsDC:
+			if local == "creator" {
+				return r.text(&p.Creator, true)
+			}
+		case nsWP:
+			if f := postField(p, local); f != nil {
+				return r.text(f, true)
+			}
+			switch local {
+			case "postmeta":
+				m, err := r.readMeta(t)
+				if err != nil {
+					return err
+				}
+				p.Meta = append(p.Meta, m)
+				return nil
+			case "comment":
+				c, err := r.readComment(t)
+				if err != nil {
+					return err
+				}
+				p.Comments = append(p.Comments, c)
+				return nil
+			}
+		}
+		return r.extra(t, &p.Extra)
+	})
+	if err != nil {
+		return nil, r.wrapErr(err, index)
+	}
+	h := sha256.New()
+	h.Write([]byte(parserVersion))
+	h.Write(r.tap.since(r.d.InputOffset()))
+	p.RawHash = h.Sum(nil)
+	r.tap.unmark()
+	return p, nil
+}
+
+func postField(p *archive.Post, local string) *string {
+	switch local {
+	case "post_id":
+		return &p.WPID
+	case "post_date":
+		return &p.DateRaw
+	case "post_date_gmt":
+		return &p.DateGMTRaw
+	case "post_modified":
+		return &p.ModifiedRaw
+	case "post_modified_gmt":
+		return &p.ModifiedGMTRaw
+	case "comment_status":
+		return &p.CommentStatus
+	case "ping_status":
+		return &p.PingStatus
+	case "post_name":
+		return &p.Slug
+	case "status":
+		return &p.Status
+	case "post_parent":
+		return &p.ParentRaw
+	case "menu_order":
+		return &p.MenuOrderRaw
+	case "post_type":
+		return &p.PostType
+	case "post_password":
+		return &p.Password
+	case "is_sticky":
+		return &p.IsStickyRaw
+	case "attachment_url":
+		return &p.AttachmentURL
+	}
+	return nil
+}
+
+func (r *Reader) readComment(start xml.StartElement) (archive.Comment, error) {
+	var c archive.Comment
+	err := r.children(start, func(t xml.StartElement) error {
+		if nsOf(t.Name.Space) != nsWP {
+			return r.extra(t, &c.Extra)
+		}
+		var f *string
+		trim := true
+		switch t.Name.Local {
+		case "comment_id":
+			f = &c.WPID
+		case "comment_author":
+			f, trim = &c.Author, false
+		case "comment_author_email":
+			f = &c.AuthorEmail
+		case "comment_author_url":
+			f = &c.AuthorURL
+		case "comment_author_IP":
+			f = &c.AuthorIP
+		case "comment_date":
+			f = &c.DateRaw
+		case "comment_date_gmt":
+			f = &c.DateGMTRaw
+		case "comment_content":
+			f, trim = &c.Content, false
+		case "comment_approved":
+			f = &c.ApprovedRaw
+		case "comment_type":
+			f = &c.TypeRaw
+		case "comment_parent":
+			f = &c.ParentRaw
+		case "comment_user_id":
+			f = &c.UserIDRaw
+		case "commentmeta":
+			m, err := r.readMeta(t)
+			if err != nil {
+				return err
+			}
+			c.Meta = append(c.Meta, m)
+			return nil
+		default:
+			return r.extra(t, &c.Extra)
+		}
+		return r.text(f, trim)
+	})
+	return c, err
+}
+
+// tap sits between the cleaning reader and the XML decoder and keeps the
+// bytes of the item being read, so each item gets a hash of its raw bytes.
+// Outside items it keeps only a small tail (the decoder reads ahead).
+type tap struct {
+	r         io.Reader
+	buf       []byte
+	base      int64 // stream offset of buf[0]
+	recording bool
+}
+
+func (t *tap) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 {
+		if !t.recording && len(t.buf) > 64<<10 {
+			keep := 16 << 10
+			drop := len(t.buf) - keep
+			t.base += int64(drop)
+			t.buf = append(t.buf[:0], t.buf[drop:]...)
+		}
+		t.buf = append(t.buf, p[:n]...)
+	}
+	return n, err
+}
+
+// mark starts recording at stream offset off (already read by the decoder).
+func (t *tap) mark(off int64) {
+	if d := off - t.base; d > 0 && d <= int64(len(t.buf)) {
+		t.buf = append(t.buf[:0], t.buf[d:]...)
+		t.base = off
+	}
+	t.recording = true
+}
+
+// since returns the recorded bytes from the mark up to stream offset off.
+func (t *tap) since(off int64) []byte {
+	end := off - t.base
+	if end < 0 || end > int64(len(t.buf)) {
+		return t.buf
+	}
+	return t.buf[:end]
+}
+
+func (t *tap) unmark() { t.recording = false }
