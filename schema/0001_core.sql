@@ -132,6 +132,8 @@ CREATE TABLE posts (
 CREATE INDEX posts_type_status ON posts (site_id, post_type, status);
 CREATE INDEX posts_slug ON posts (slug);
 CREATE INDEX posts_parent ON posts (parent_id);
+-- Parents are resolved by (site, wp_id) when an import commits.
+CREATE INDEX posts_wp_id ON posts (site_id, wp_id);
 
 CREATE TABLE post_terms (
     post_id   INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
@@ -205,6 +207,11 @@ CREATE TABLE comments (
     UNIQUE (post_id, wp_key, dup_ordinal)
 );
 CREATE INDEX comments_kind ON comments (kind, status);
+-- Deleting a comment (a changed post's comments are replaced) makes SQLite
+-- look for replies that reference it; without this index that is a scan of
+-- every comment per deleted row.
+CREATE INDEX comments_parent ON comments (parent_id);
+CREATE INDEX comments_commenter ON comments (commenter_id);
 
 CREATE TABLE commentmeta (
     id          INTEGER PRIMARY KEY,
