@@ -1,0 +1,344 @@
+package importer
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"html"
+	"net/url"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	xhtml "golang.org/x/net/html"
+
+	"github.com/wparchive/wparchive/archive"
+)
+
+// wpTime is the layout of every date WordPress exports.
+const wpTime = "2006-01-02 15:04:05"
+
+// isoUTC turns a WordPress GMT date into ISO 8601 UTC; zero dates
+// ("0000-00-00 00:00:00"), empty and unparsable values give "".
+func isoUTC(gmt string) string {
+	if gmt == "" || strings.HasPrefix(gmt, "0000-00-00") {
+		return ""
+	}
+	t, err := time.Parse(wpTime, gmt)
+	if err != nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// decodeSlug percent-decodes a slug for display; a slug that does not
+// decode is returned as it is.
+func decodeSlug(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	d, err := url.PathUnescape(s)
+	if err != nil {
+		return s
+	}
+	return d
+}
+
+// SiteKey returns the identity of the site an export came from: its blog
+// URL without scheme, "www." or trailing slash, lower-cased host (so http and
+// https exports of one blog are one site). WordPress.com's network URL
+// (http://wordpress.com/) identifies nothing, so the channel link is used
+// before it; file is the last resort.
+func SiteKey(s *archive.Site, file string) string {
+	for _, u := range []string{s.BaseBlogURL, s.Link, s.BaseSiteURL} {
+		if k := urlKey(u); k != "" && k != "wordpress.com" {
+			return k
+		}
+	}
+	if s.Title != "" {
+		return "title:" + s.Title
+	}
+	return "file:" + path.Base(file)
+}
+
+func urlKey(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return strings.TrimRight(strings.ToLower(raw), "/")
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Host), "www.")
+	return host + strings.TrimRight(u.Path, "/")
+}
+
+// normalizer fills the derived fields of the records of one import.
+type normalizer struct {
+	site   *archive.Site
+	redact bool
+	salt   []byte
+	wpcom  bool // the site is hosted on WordPress.com
+	stats  *QuoteStats
+}
+
+func (n *normalizer) setSite(s *archive.Site, file string) {
+	s.Key = SiteKey(s, file)
+	n.site = s
+	n.wpcom = urlKey(s.BaseSiteURL) == "wordpress.com" || strings.HasPrefix(s.Generator, "WordPress.com")
+}
+
+func (n *normalizer) term(t *archive.Term) {
+	for i := range t.Meta {
+		t.Meta[i].JSON = metaJSON(t.Meta[i].Value)
+	}
+}
+
+func (n *normalizer) post(p *archive.Post) {
+	d := &p.Derived
+	d.DateAt = isoUTC(p.DateGMTRaw)
+	d.ModifiedAt = isoUTC(p.ModifiedGMTRaw)
+	d.SlugDecoded = decodeSlug(p.Slug)
+	d.SearchTitle = archive.SearchText(plainText(p.Title))
+	hint := ""
+	if n.site != nil {
+		hint = n.site.Language
+	}
+	analyzePost(p, hint, n.stats)
+	for i := range p.Meta {
+		p.Meta[i].JSON = metaJSON(p.Meta[i].Value)
+	}
+	for i := range p.Comments {
+		n.comment(&p.Comments[i])
+	}
+}
+
+func (n *normalizer) comment(c *archive.Comment) {
+	d := &c.Derived
+	d.DateAt = isoUTC(c.DateGMTRaw)
+	d.Kind = commentKind(c.TypeRaw)
+	d.Status = commentStatus(c.ApprovedRaw)
+	d.Text = archive.SearchText(plainText(c.Content))
+	for i := range c.Meta {
+		c.Meta[i].JSON = metaJSON(c.Meta[i].Value)
+	}
+	if d.Kind == "trackback" || d.Kind == "pingback" {
+		ping(c)
+	} else {
+		n.identify(c)
+	}
+	if n.redact {
+		c.AuthorEmail = n.hash("email", strings.ToLower(c.AuthorEmail))
+		c.AuthorIP = n.hash("ip", c.AuthorIP)
+		if d.EmailHash == "" {
+			d.EmailHash = c.AuthorEmail
+		}
+	}
+}
+
+// hash returns a salted hash standing in for a private value, so that
+// identities still group after --redact; "" stays "".
+func (n *normalizer) hash(kind, v string) string {
+	if v == "" {
+		return ""
+	}
+	m := hmac.New(sha256.New, n.salt)
+	m.Write([]byte(kind + ":" + v))
+	return "redacted:" + hex.EncodeToString(m.Sum(nil))[:20]
+}
+
+// commentKind maps wp:comment_type: empty and "comment" are ordinary
+// comments, everything else is kept as written (lower-cased).
+func commentKind(t string) string {
+	t = strings.ToLower(strings.TrimSpace(t))
+	if t == "" {
+		return "comment"
+	}
+	return t
+}
+
+// commentStatus maps wp:comment_approved to a word; unknown values are
+// kept as written and a missing value gives "".
+func commentStatus(a string) string {
+	switch a {
+	case "1":
+		return "approved"
+	case "0":
+		return "pending"
+	}
+	return a
+}
+
+func firstMeta(ms []archive.Meta, key string) (string, bool) {
+	for _, m := range ms {
+		if m.Key == key {
+			return m.Value, true
+		}
+	}
+	return "", false
+}
+
+// identify decides who wrote a comment (wxr-format.md §10): the Jetpack and
+// WordPress.com sign-in meta first, then the newer Jetpack identity keys,
+// Disqus, a registered user id, and otherwise a guest known by name, e-mail
+// and URL.
+func (n *normalizer) identify(c *archive.Comment) {
+	d := &c.Derived
+	m := c.Meta
+	email := strings.ToLower(strings.TrimSpace(c.AuthorEmail))
+	if n.redact {
+		email = n.hash("email", email)
+		d.EmailHash = email
+	}
+	guestKey := func() string {
+		if email != "" {
+			return "email:" + email
+		}
+		return "name:" + strings.ToLower(strings.TrimSpace(html.UnescapeString(c.Author))) + "|" + strings.ToLower(strings.TrimSpace(c.AuthorURL))
+	}
+	if as, ok := firstMeta(m, "hc_post_as"); ok && strings.TrimSpace(as) != "" {
+		d.Provider = strings.ToLower(strings.TrimSpace(as))
+		d.Avatar, _ = firstMeta(m, "hc_avatar")
+		d.ForeignUserID, _ = firstMeta(m, "hc_foreign_user_id")
+		_, d.WPcomSigned = firstMeta(m, "hc_wpcom_id_sig")
+		if d.ForeignUserID != "" {
+			d.IdentityKey = d.Provider + ":" + d.ForeignUserID
+		} else {
+			d.IdentityKey = d.Provider + ":" + guestKey()
+		}
+		return
+	}
+	if id, ok := firstMeta(m, "jetpack_comment_identity_id"); ok && id != "" {
+		d.Provider, _ = firstMeta(m, "jetpack_comment_identity_provider")
+		if d.Provider == "" {
+			d.Provider = "wordpress"
+		}
+		d.Avatar, _ = firstMeta(m, "jetpack_comment_identity_avatar")
+		d.ForeignUserID = id
+		d.IdentityKey = "jetpack-identity:" + id
+		return
+	}
+	if av, ok := firstMeta(m, "hc_avatar"); ok {
+		// Older Jetpack: no hc_post_as, the avatar's host tells.
+		switch {
+		case strings.Contains(av, "graph.facebook.com") || strings.Contains(av, "fbcdn"):
+			d.Provider = "facebook"
+		case strings.Contains(av, "twimg.com"):
+			d.Provider = "twitter"
+		}
+		if d.Provider != "" {
+			d.Avatar = av
+			d.ForeignUserID, _ = firstMeta(m, "hc_foreign_user_id")
+			d.IdentityKey = d.Provider + ":" + or(d.ForeignUserID, guestKey())
+			return
+		}
+	}
+	for _, x := range m {
+		if strings.HasPrefix(x.Key, "dsq_") {
+			d.Provider = "disqus"
+			d.IdentityKey = "disqus:" + guestKey()
+			return
+		}
+	}
+	if uid, err := strconv.ParseInt(strings.TrimSpace(c.UserIDRaw), 10, 64); err == nil && uid > 0 {
+		d.Provider = "local-user"
+		if n.wpcom {
+			d.Provider = "wpcom-user"
+		}
+		d.ForeignUserID = strconv.FormatInt(uid, 10)
+		d.IdentityKey = d.Provider + ":" + d.ForeignUserID
+		return
+	}
+	d.Provider = "guest"
+	d.IdentityKey = "guest:" + guestKey()
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+var strongRe = regexp.MustCompile(`(?s)^\s*<strong>(.*?)</strong>\s*(.*)$`)
+
+// ping extracts the linking page of a trackback or pingback (wxr-format.md
+// §9): a trackback's content is "<strong>title</strong>\n\nexcerpt" and its
+// author the sending blog's name; a pingback's author is the linking page's
+// title and its content the context around the link.
+func ping(c *archive.Comment) {
+	d := &c.Derived
+	d.PingURL = html.UnescapeString(strings.TrimSpace(c.AuthorURL))
+	if u, err := url.Parse(d.PingURL); err == nil {
+		d.PingDomain = strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	}
+	author := strings.TrimSpace(html.UnescapeString(c.Author))
+	if d.Kind == "trackback" {
+		if m := strongRe.FindStringSubmatch(c.Content); m != nil {
+			d.PingTitle = strings.TrimSpace(plainText(m[1]))
+			d.PingExcerpt = strings.TrimSpace(plainText(m[2]))
+		} else {
+			d.PingExcerpt = strings.TrimSpace(plainText(c.Content))
+		}
+		if d.PingTitle == "" {
+			d.PingTitle = author
+		}
+		return
+	}
+	d.PingTitle = author
+	d.PingExcerpt = strings.TrimSpace(plainText(c.Content))
+}
+
+// blockTags end a line in plain text.
+var blockTags = map[string]bool{
+	"p": true, "div": true, "br": true, "li": true, "blockquote": true, "h1": true, "h2": true,
+	"h3": true, "h4": true, "h5": true, "h6": true, "tr": true, "pre": true, "figure": true,
+	"figcaption": true, "table": true, "ul": true, "ol": true, "hr": true, "section": true,
+}
+
+// plainText strips HTML from s, decodes entities and drops scripts and
+// styles; block elements end lines.
+func plainText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return s
+	}
+	z := xhtml.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	b.Grow(len(s))
+	skip := 0
+	for {
+		switch z.Next() {
+		case xhtml.ErrorToken:
+			return b.String()
+		case xhtml.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style":
+				skip++
+			default:
+				if blockTags[string(name)] {
+					b.WriteByte('\n')
+				}
+			}
+		case xhtml.EndTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style":
+				if skip > 0 {
+					skip--
+				}
+			default:
+				if blockTags[string(name)] {
+					b.WriteByte('\n')
+				}
+			}
+		}
+	}
+}
