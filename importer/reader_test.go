@@ -48,9 +48,9 @@ func loadCounts(t *testing.T) []fileCounts {
 // tally counts what a Reader returns, the way public-counts.json counts.
 type tally struct {
 	sites, items, authors, categories, tags, terms int
-	postmeta, commentmeta, termmeta, comments     int
-	postTypes, statuses, commentTypes             map[string]int
-	posts                                         []*archive.Post
+	postmeta, commentmeta, termmeta, comments      int
+	postTypes, statuses, commentTypes              map[string]int
+	posts                                          []*archive.Post
 }
 
 func readAll(t *testing.T, path string) (*tally, error) {
