@@ -1,0 +1,154 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/wparchive/wparchive/schema"
+)
+
+// Errors Open and OpenReadOnly may return, wrapped with the path. The
+// schema package's errors (schema.ErrNotArchive, schema.ErrTooNew,
+// schema.ErrOutdated) are returned as they are; ErrNotArchive and ErrTooNew
+// here are the same values, so errors.Is works with either name.
+var (
+	// ErrNotSQLite is returned for a file that is not a SQLite database.
+	ErrNotSQLite = errors.New("archive: not a SQLite database")
+	// ErrNotFound is returned by OpenReadOnly for a missing file.
+	ErrNotFound = errors.New("archive: no such archive")
+	// ErrNotArchive is returned for a SQLite database of another program.
+	ErrNotArchive = schema.ErrNotArchive
+	// ErrTooNew is returned for an archive made by a newer wparchive.
+	ErrTooNew = schema.ErrTooNew
+)
+
+// busyTimeout is how long a statement waits for another connection's lock
+// before SQLite gives up with "database is locked". In WAL mode readers
+// never wait; only a second writer does, and BeginImport waits for the
+// write lock on its own, as long as its context allows (see BeginImport).
+// This covers the rest: a migration racing another process, a checkpoint.
+const busyTimeoutMS = 10 * 60 * 1000
+
+// Archive is an open archive file. It is safe for concurrent use; writes go
+// through a Writer, one at a time per file.
+type Archive struct {
+	db       *sql.DB
+	path     string
+	readOnly bool
+}
+
+// uriPath escapes a file name for a SQLite URI ("file:" DSN): '?' and '#'
+// would end the path and '%' would start an escape.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
+// checkHeader returns ErrNotSQLite for a non-empty file that does not start
+// with SQLite's magic string. A missing or empty file passes: SQLite makes
+// a new database of it.
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if st.IsDir() {
+		return fmt.Errorf("%w: it is a directory", ErrNotSQLite)
+	}
+	var head [16]byte
+	n, err := io.ReadFull(f, head[:])
+	if n == 0 && (err == io.EOF || err == nil) {
+		return nil
+	}
+	if !bytes.Equal(head[:n], []byte("SQLite format 3\x00")[:n]) || n < len(head) {
+		return ErrNotSQLite
+	}
+	return nil
+}
+
+// Open opens the archive at path for reading and writing, creating it if
+// it does not exist, and migrates it to the schema this binary knows. The
+// connection has foreign keys on, WAL journaling, synchronous=NORMAL and
+// write transactions that start IMMEDIATE. It returns ErrNotSQLite,
+// ErrNotArchive or ErrTooNew (wrapped) for a file it must not touch.
+func Open(ctx context.Context, path string) (*Archive, error) {
+	if err := checkHeader(path); err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	dsn := fmt.Sprintf("file:%s?_foreign_keys=on&_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=%d&_txlock=immediate&_cache_size=-65536",
+		uriPath(path), busyTimeoutMS)
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	if err := schema.Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	return &Archive{db: db, path: path}, nil
+}
+
+// OpenReadOnly opens an existing archive so that nothing can change it:
+// SQLite opens the file read-only and every connection is query_only. It
+// returns ErrNotFound for a missing file, ErrNotSQLite for another kind of
+// file, ErrNotArchive for another program's database, ErrTooNew for an
+// archive of a newer wparchive and schema.ErrOutdated for one that an older
+// wparchive wrote and Open would upgrade, all wrapped with the path.
+func OpenReadOnly(ctx context.Context, path string) (*Archive, error) {
+	st, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("open archive %s: %w", path, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	if st.Size() == 0 {
+		return nil, fmt.Errorf("open archive %s: %w: the file is empty", path, ErrNotArchive)
+	}
+	if err := checkHeader(path); err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	dsn := fmt.Sprintf("file:%s?mode=ro&_query_only=1&_foreign_keys=on&_busy_timeout=%d&_cache_size=-65536",
+		uriPath(path), busyTimeoutMS)
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	if _, err := schema.Check(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	return &Archive{db: db, path: path, readOnly: true}, nil
+}
+
+// DB returns the underlying database handle, for queries by other parts of
+// the archive package and by tests.
+func (a *Archive) DB() *sql.DB { return a.db }
+
+// Path returns the file name the archive was opened with.
+func (a *Archive) Path() string { return a.path }
+
+// ReadOnly reports whether the archive was opened with OpenReadOnly.
+func (a *Archive) ReadOnly() bool { return a.readOnly }
+
+// Close closes the database. A Writer still open is rolled back by SQLite.
+func (a *Archive) Close() error {
+	if err := a.db.Close(); err != nil {
+		return fmt.Errorf("close archive %s: %w", a.path, err)
+	}
+	return nil
+}

@@ -1,0 +1,199 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wparchive/wparchive/schema"
+)
+
+func openTemp(t *testing.T) *Archive {
+	t.Helper()
+	a, err := Open(context.Background(), filepath.Join(t.TempDir(), "a.wparchive"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+func TestOpenSetsUpArchive(t *testing.T) {
+	a := openTemp(t)
+	db := a.DB()
+	for q, want := range map[string]string{
+		"PRAGMA foreign_keys":   "1",
+		"PRAGMA journal_mode":   "wal",
+		"PRAGMA synchronous":    "1", // NORMAL
+		"PRAGMA application_id": "1464877394",
+	} {
+		var got string
+		if err := db.QueryRow(q).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s = %s, want %s", q, got, want)
+		}
+	}
+	var v int
+	db.QueryRow("PRAGMA user_version").Scan(&v)
+	if v != schema.Version() {
+		t.Errorf("user_version %d, want %d", v, schema.Version())
+	}
+	if !strings.HasSuffix(a.Path(), "a.wparchive") {
+		t.Errorf("Path() = %q", a.Path())
+	}
+}
+
+func TestOpenPathWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "we?ird#dir%20")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "a b.sqlite")
+	a, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("archive not created at the given path: %v", err)
+	}
+}
+
+func TestOpenRefusesOtherFiles(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+
+	xml := filepath.Join(dir, "export.xml")
+	os.WriteFile(xml, []byte("<?xml version=\"1.0\"?><rss></rss>\n"), 0o644)
+	before, _ := os.ReadFile(xml)
+
+	other := filepath.Join(dir, "other.sqlite")
+	db, err := sql.Open("sqlite3", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me')"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	for _, open := range []struct {
+		name string
+		fn   func(context.Context, string) (*Archive, error)
+	}{{"Open", Open}, {"OpenReadOnly", OpenReadOnly}} {
+		if _, err := open.fn(ctx, xml); !errors.Is(err, ErrNotSQLite) || !strings.Contains(err.Error(), xml) {
+			t.Errorf("%s(xml) = %v, want ErrNotSQLite naming the file", open.name, err)
+		}
+		if _, err := open.fn(ctx, other); !errors.Is(err, ErrNotArchive) {
+			t.Errorf("%s(other sqlite) = %v, want ErrNotArchive", open.name, err)
+		}
+	}
+	if after, _ := os.ReadFile(xml); string(after) != string(before) {
+		t.Error("the XML file was changed")
+	}
+	db, _ = sql.Open("sqlite3", other)
+	defer db.Close()
+	var appID, n int
+	db.QueryRow("PRAGMA application_id").Scan(&appID)
+	db.QueryRow("SELECT count(*) FROM sqlite_schema").Scan(&n)
+	if appID != 0 || n != 1 {
+		t.Errorf("the other database was changed: application_id %d, %d objects", appID, n)
+	}
+	if _, err := OpenReadOnly(ctx, filepath.Join(dir, "missing.sqlite")); !errors.Is(err, ErrNotFound) {
+		t.Errorf("OpenReadOnly(missing) = %v, want ErrNotFound", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "missing.sqlite")); !errors.Is(err, os.ErrNotExist) {
+		t.Error("OpenReadOnly created the missing file")
+	}
+}
+
+func TestOpenRefusesNewerArchive(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a.sqlite")
+	a, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.DB().Exec("PRAGMA user_version = 9999")
+	a.Close()
+	for _, open := range []func(context.Context, string) (*Archive, error){Open, OpenReadOnly} {
+		if _, err := open(ctx, path); !errors.Is(err, ErrTooNew) || !strings.Contains(err.Error(), "newer wparchive") {
+			t.Errorf("open = %v, want ErrTooNew", err)
+		}
+	}
+}
+
+func TestOpenReadOnlyCannotWrite(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a.sqlite")
+	a, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := a.BeginImport(ctx, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetSite(ctx, &Site{Key: "example.org", Title: "Example"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+
+	ro, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if !ro.ReadOnly() {
+		t.Error("ReadOnly() = false")
+	}
+	for _, q := range []string{
+		"UPDATE sites SET title = 'changed'",
+		"INSERT INTO sites (site_key) VALUES ('x')",
+		"PRAGMA query_only = 0; UPDATE sites SET title = 'changed'",
+		"CREATE TABLE t (x)",
+	} {
+		if _, err := ro.DB().ExecContext(ctx, q); err == nil {
+			t.Errorf("read-only archive ran %q", q)
+		}
+	}
+	if _, err := ro.BeginImport(ctx, ImportOptions{}); err == nil {
+		t.Error("BeginImport on a read-only archive succeeded")
+	}
+	var title string
+	if err := ro.DB().QueryRow("SELECT title FROM sites").Scan(&title); err != nil || title != "Example" {
+		t.Errorf("title = %q, %v", title, err)
+	}
+}
+
+func TestOpenReadOnlyRefusesEmptyAndOutdated(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.sqlite")
+	os.WriteFile(empty, nil, 0o644)
+	if _, err := OpenReadOnly(ctx, empty); !errors.Is(err, ErrNotArchive) {
+		t.Errorf("empty file: %v, want ErrNotArchive", err)
+	}
+	if schema.Version() < 2 {
+		return // nothing older than the first version exists
+	}
+	path := filepath.Join(dir, "old.sqlite")
+	a, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.DB().Exec("PRAGMA user_version = 1")
+	a.Close()
+	if _, err := OpenReadOnly(ctx, path); !errors.Is(err, schema.ErrOutdated) {
+		t.Errorf("outdated archive: %v, want schema.ErrOutdated", err)
+	}
+}

@@ -1,0 +1,1010 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// ImportOptions configure one import.
+type ImportOptions struct {
+	// OnWait, if set, is called once when another import holds the archive's
+	// write lock, before BeginImport starts waiting for it (so the CLI can
+	// say "waiting for another import to finish").
+	OnWait func()
+	// Now returns the current time; nil means time.Now. Tests set it.
+	Now func() time.Time
+}
+
+// Source is one input file of an import.
+type Source struct {
+	Name   string `json:"name"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
+// ImportRecord is what Commit writes into the _imports row besides the
+// counts: the inputs, and the importer's repairs, warnings and options as
+// any JSON-able values (nil is stored as NULL).
+type ImportRecord struct {
+	Sources  []Source
+	SHA256   string // over all sources, in order
+	Bytes    int64
+	Repairs  any
+	Warnings any
+	Options  any
+}
+
+// PostResult says what AddPost did with a post.
+type PostResult int
+
+const (
+	// Inserted: the archive had no row for the item; it has one now.
+	Inserted PostResult = iota + 1
+	// Updated: the item's row existed with another raw hash and was
+	// rewritten with its terms, meta, comments and quotes.
+	Updated
+	// Unchanged: the item's row existed with the same raw hash; nothing was
+	// written.
+	Unchanged
+)
+
+// String returns "inserted", "updated" or "unchanged".
+func (r PostResult) String() string {
+	switch r {
+	case Inserted:
+		return "inserted"
+	case Updated:
+		return "updated"
+	case Unchanged:
+		return "unchanged"
+	}
+	return "PostResult(" + strconv.Itoa(int(r)) + ")"
+}
+
+// ImportSummary counts what one import read: every post handed to AddPost
+// is counted by type and status (unchanged ones too) together with its
+// comments and meta, so importing the same export twice gives the same
+// summary except for Inserted/Updated/Unchanged.
+type ImportSummary struct {
+	ImportID  int64  `json:"import_id"`
+	Site      string `json:"site"` // site key of the last SetSite
+	StartedAt string `json:"started_at"`
+	Finished  string `json:"finished_at"`
+
+	Posts         int            `json:"posts"`
+	PostsByType   map[string]int `json:"posts_by_type"`
+	PostsByStatus map[string]int `json:"posts_by_status"`
+	Inserted      int            `json:"inserted"`
+	Updated       int            `json:"updated"`
+	Unchanged     int            `json:"unchanged"`
+
+	Comments         int            `json:"comments"`
+	CommentsByKind   map[string]int `json:"comments_by_kind"`
+	CommentsByStatus map[string]int `json:"comments_by_status"`
+	Orphans          int            `json:"orphan_comments"` // replies whose parent is not in the export
+
+	Authors         int            `json:"authors"`
+	Terms           int            `json:"terms"` // defined on the channel
+	TermsByTaxonomy map[string]int `json:"terms_by_taxonomy"`
+	TermsCreated    int            `json:"terms_created"` // referenced by items only, created as WordPress's importer does
+
+	PostMeta    int `json:"postmeta"`
+	CommentMeta int `json:"commentmeta"`
+	TermMeta    int `json:"termmeta"`
+
+	Commenters           int            `json:"commenters"` // distinct identities seen
+	CommentersByProvider map[string]int `json:"commenters_by_provider"`
+}
+
+// Writer writes one import inside one transaction: nothing it wrote is
+// visible to others, or kept, until Commit. A Writer is not safe for
+// concurrent use.
+type Writer struct {
+	a        *Archive
+	conn     *sql.Conn
+	tx       *sql.Tx
+	importID int64
+	started  time.Time
+	now      func() time.Time
+	done     bool
+
+	siteID  int64
+	siteKey string
+	sites   map[int64]bool // every site this import touched
+
+	dups       map[int64]map[string]int           // site → wp_key → items seen
+	authors    map[int64]map[string]sql.NullInt64 // site → login → id
+	terms      map[termKey]int64
+	commenters map[commenterKey]int64
+	seenIDs    map[commenterKey]string // identity → provider, for the summary
+
+	sum ImportSummary
+	st  stmts
+
+	// scratch reused by AddPost
+	plan []commentPlan
+	ids  []int64
+}
+
+type termKey struct {
+	site           int64
+	taxonomy, slug string
+}
+
+type commenterKey struct {
+	site int64
+	key  string
+}
+
+type stmts struct {
+	site, author, term, termmetaDel, termmetaIns    *sql.Stmt
+	termGet, termItem, authorGet                    *sql.Stmt
+	postGet, postIns, postUpd                       *sql.Stmt
+	ptDel, pmDel, cDel, qDel                        *sql.Stmt
+	ptIns, pmIns, cIns, cParent, cmIns, qIns, cUpse *sql.Stmt
+}
+
+const postCols = `site_id, wp_key, dup_ordinal, wp_id, post_type, status, title, link, pub_date_raw,
+	creator, author_id, guid, guid_is_permalink, description, content, excerpt,
+	date_raw, date_gmt_raw, date_at, modified_raw, modified_gmt_raw, modified_at,
+	comment_status, ping_status, slug, slug_decoded, parent_raw, parent_wp_id, parent_id,
+	menu_order, password, is_sticky, attachment_url, extra_json, lang, text, search_title,
+	content_normalized, source_file, source_line, raw_hash, first_import_id, last_import_id`
+
+var sqlText = struct {
+	site, author, term, termmetaDel, termmetaIns    string
+	termGet, termItem, authorGet                    string
+	postGet, postIns, postUpd                       string
+	ptDel, pmDel, cDel, qDel                        string
+	ptIns, pmIns, cIns, cParent, cmIns, qIns, cUpse string
+}{
+	// Upserts keep a stored value when a later part or import leaves the
+	// field out (NULL), and take the new value otherwise.
+	site: `INSERT INTO sites (site_key, title, link, description, language, pub_date_raw, wxr_version,
+		base_site_url, base_blog_url, generator, extra_json, first_import_id, last_import_id)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT (site_key) DO UPDATE SET
+		title = coalesce(excluded.title, title), link = coalesce(excluded.link, link),
+		description = coalesce(excluded.description, description), language = coalesce(excluded.language, language),
+		pub_date_raw = coalesce(excluded.pub_date_raw, pub_date_raw), wxr_version = coalesce(excluded.wxr_version, wxr_version),
+		base_site_url = coalesce(excluded.base_site_url, base_site_url), base_blog_url = coalesce(excluded.base_blog_url, base_blog_url),
+		generator = coalesce(excluded.generator, generator), extra_json = coalesce(excluded.extra_json, extra_json),
+		last_import_id = excluded.last_import_id
+		RETURNING id`,
+	author: `INSERT INTO authors (site_id, wp_id, wp_id_raw, login, email, display_name, first_name, last_name, extra_json)
+		VALUES (?,?,?,?,?,?,?,?,?)
+		ON CONFLICT (site_id, login) DO UPDATE SET
+		wp_id = coalesce(excluded.wp_id, wp_id), wp_id_raw = coalesce(excluded.wp_id_raw, wp_id_raw),
+		email = coalesce(excluded.email, email), display_name = coalesce(excluded.display_name, display_name),
+		first_name = coalesce(excluded.first_name, first_name), last_name = coalesce(excluded.last_name, last_name),
+		extra_json = coalesce(excluded.extra_json, extra_json)
+		RETURNING id`,
+	term: `INSERT INTO terms (site_id, taxonomy, slug, slug_decoded, wp_id, name_raw, name, description, parent_slug, element, extra_json)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT (site_id, taxonomy, slug) DO UPDATE SET
+		slug_decoded = excluded.slug_decoded, wp_id = coalesce(excluded.wp_id, wp_id),
+		name_raw = coalesce(excluded.name_raw, name_raw), name = coalesce(excluded.name, name),
+		description = excluded.description, parent_slug = excluded.parent_slug,
+		element = excluded.element, extra_json = excluded.extra_json
+		RETURNING id`,
+	termmetaDel: `DELETE FROM termmeta WHERE term_id = ?`,
+	termmetaIns: `INSERT INTO termmeta (term_id, ord, meta_key, meta_value, value_json) VALUES (?,?,?,?,?)`,
+	termGet:     `SELECT id FROM terms WHERE site_id = ? AND taxonomy = ? AND slug = ?`,
+	termItem: `INSERT INTO terms (site_id, taxonomy, slug, slug_decoded, name_raw, name, element)
+		VALUES (?,?,?,?,?,?,'item') RETURNING id`,
+	authorGet: `SELECT id FROM authors WHERE site_id = ? AND login = ?`,
+	postGet:   `SELECT id, raw_hash FROM posts WHERE site_id = ? AND wp_key = ? AND dup_ordinal = ?`,
+	postIns:   `INSERT INTO posts (` + postCols + `) VALUES (?` + strings.Repeat(",?", 42) + `)`,
+	// The update leaves first_import_id alone and parent_id to Commit.
+	postUpd: `UPDATE posts SET wp_id=?, post_type=?, status=?, title=?, link=?, pub_date_raw=?,
+		creator=?, author_id=?, guid=?, guid_is_permalink=?, description=?, content=?, excerpt=?,
+		date_raw=?, date_gmt_raw=?, date_at=?, modified_raw=?, modified_gmt_raw=?, modified_at=?,
+		comment_status=?, ping_status=?, slug=?, slug_decoded=?, parent_raw=?, parent_wp_id=?, parent_id=NULL,
+		menu_order=?, password=?, is_sticky=?, attachment_url=?, extra_json=?, lang=?, text=?, search_title=?,
+		content_normalized=?, source_file=?, source_line=?, raw_hash=?, last_import_id=?
+		WHERE id = ?`,
+	ptDel: `DELETE FROM post_terms WHERE post_id = ?`,
+	pmDel: `DELETE FROM postmeta WHERE post_id = ?`,
+	// commentmeta rows go with their comments (ON DELETE CASCADE).
+	cDel:  `DELETE FROM comments WHERE post_id = ?`,
+	qDel:  `DELETE FROM quotes WHERE post_id = ?`,
+	ptIns: `INSERT INTO post_terms (post_id, ord, term_id, domain, nicename, name) VALUES (?,?,?,?,?,?)`,
+	pmIns: `INSERT INTO postmeta (post_id, ord, meta_key, meta_value, value_json) VALUES (?,?,?,?,?)`,
+	cIns: `INSERT INTO comments (post_id, wp_key, dup_ordinal, wp_id, author, author_email, author_url, author_ip,
+		date_raw, date_gmt_raw, date_at, content, approved_raw, status, type_raw, kind, parent_raw, parent_wp_id,
+		parent_id, depth, orphan, user_id, commenter_id, provider, text, ping_url, ping_domain, ping_title,
+		ping_excerpt, extra_json)
+		VALUES (?` + strings.Repeat(",?", 29) + `)`,
+	cParent: `UPDATE comments SET parent_id = ? WHERE id = ?`,
+	cmIns:   `INSERT INTO commentmeta (comment_id, ord, meta_key, meta_value, value_json) VALUES (?,?,?,?,?)`,
+	qIns: `INSERT INTO quotes (post_id, ord, kind, tag, lang, script, raw, normalized, search_text,
+		translation_ord, translation, repeat_of_ord, fixes_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	cUpse: `INSERT INTO commenters (site_id, identity_key, provider, name, email, url, avatar, foreign_user_id, wpcom_signed, user_id)
+		VALUES (?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT (site_id, identity_key) DO UPDATE SET
+		provider = excluded.provider, name = coalesce(excluded.name, name), email = coalesce(excluded.email, email),
+		url = coalesce(excluded.url, url), avatar = coalesce(excluded.avatar, avatar),
+		foreign_user_id = coalesce(excluded.foreign_user_id, foreign_user_id),
+		wpcom_signed = max(wpcom_signed, excluded.wpcom_signed), user_id = coalesce(excluded.user_id, user_id)
+		RETURNING id`,
+}
+
+// ErrClosed is returned by a Writer's methods after Commit or Rollback.
+var ErrClosed = errors.New("archive: import already committed or rolled back")
+
+// errNoSite is returned when rows are added before SetSite.
+var errNoSite = errors.New("archive: SetSite must come before authors, terms and posts")
+
+// BeginImport starts an import: one write transaction for the whole export,
+// so a failed or killed import leaves the archive as it was. If another
+// import holds the archive, it waits (calling opts.OnWait once) until that
+// one ends or ctx is done. Only one Writer per Archive can be open at a
+// time; a second BeginImport on the same Archive waits like one from
+// another process.
+func (a *Archive) BeginImport(ctx context.Context, opts ImportOptions) (*Writer, error) {
+	if a.readOnly {
+		return nil, fmt.Errorf("begin import in %s: archive opened read-only", a.path)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	conn, err := a.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin import in %s: %w", a.path, err)
+	}
+	tx, err := beginWaiting(ctx, conn, opts.OnWait)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("begin import in %s: %w", a.path, err)
+	}
+	w := &Writer{
+		a: a, conn: conn, tx: tx, now: now, started: now().UTC(),
+		sites:      map[int64]bool{},
+		dups:       map[int64]map[string]int{},
+		authors:    map[int64]map[string]sql.NullInt64{},
+		terms:      map[termKey]int64{},
+		commenters: map[commenterKey]int64{},
+		seenIDs:    map[commenterKey]string{},
+	}
+	w.sum = ImportSummary{
+		PostsByType: map[string]int{}, PostsByStatus: map[string]int{},
+		CommentsByKind: map[string]int{}, CommentsByStatus: map[string]int{},
+		TermsByTaxonomy: map[string]int{}, CommentersByProvider: map[string]int{},
+	}
+	fail := func(err error) (*Writer, error) {
+		w.Rollback()
+		return nil, fmt.Errorf("begin import in %s: %w", a.path, err)
+	}
+	// The _imports row is written first so rows can name their import;
+	// Commit fills in the rest.
+	res, err := tx.ExecContext(ctx, `INSERT INTO _imports (started_at, sources, sha256, bytes) VALUES (?, '[]', '', 0)`,
+		isoTime(w.started))
+	if err != nil {
+		return fail(err)
+	}
+	if w.importID, err = res.LastInsertId(); err != nil {
+		return fail(err)
+	}
+	if err := w.prepare(ctx); err != nil {
+		return fail(err)
+	}
+	return w, nil
+}
+
+// beginWaiting starts an IMMEDIATE transaction on conn, retrying while
+// another connection holds the write lock. The connection's busy timeout is
+// lowered meanwhile so that a cancelled ctx is noticed within a second.
+func beginWaiting(ctx context.Context, conn *sql.Conn, onWait func()) (*sql.Tx, error) {
+	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 1000"); err != nil {
+		return nil, err
+	}
+	defer conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeoutMS))
+	waited := false
+	for {
+		// The DSN's _txlock=immediate makes this BEGIN IMMEDIATE: the
+		// write lock is taken now, not at the first write, so two imports
+		// queue here instead of failing later with "database is locked".
+		tx, err := conn.BeginTx(ctx, nil)
+		if err == nil {
+			return tx, nil
+		}
+		var se sqlite3.Error
+		if !errors.As(err, &se) || se.Code != sqlite3.ErrBusy {
+			return nil, err
+		}
+		if !waited && onWait != nil {
+			onWait()
+		}
+		waited = true
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for another import to finish: %w", ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func (w *Writer) prepare(ctx context.Context) error {
+	var err error
+	p := func(dst **sql.Stmt, q string) {
+		if err != nil {
+			return
+		}
+		*dst, err = w.tx.PrepareContext(ctx, q)
+		if err != nil {
+			err = fmt.Errorf("prepare %.40s…: %w", strings.Join(strings.Fields(q), " "), err)
+		}
+	}
+	s, q := &w.st, &sqlText
+	p(&s.site, q.site)
+	p(&s.author, q.author)
+	p(&s.term, q.term)
+	p(&s.termmetaDel, q.termmetaDel)
+	p(&s.termmetaIns, q.termmetaIns)
+	p(&s.termGet, q.termGet)
+	p(&s.termItem, q.termItem)
+	p(&s.authorGet, q.authorGet)
+	p(&s.postGet, q.postGet)
+	p(&s.postIns, q.postIns)
+	p(&s.postUpd, q.postUpd)
+	p(&s.ptDel, q.ptDel)
+	p(&s.pmDel, q.pmDel)
+	p(&s.cDel, q.cDel)
+	p(&s.qDel, q.qDel)
+	p(&s.ptIns, q.ptIns)
+	p(&s.pmIns, q.pmIns)
+	p(&s.cIns, q.cIns)
+	p(&s.cParent, q.cParent)
+	p(&s.cmIns, q.cmIns)
+	p(&s.qIns, q.qIns)
+	p(&s.cUpse, q.cUpse)
+	return err
+}
+
+// ImportID returns the id of this import's _imports row.
+func (w *Writer) ImportID() int64 { return w.importID }
+
+// SetSite upserts the sites row with key s.Key and makes it the site of the
+// rows added after it. Each part of a multi-part export calls it again with
+// the same key and gets the same row; fields a later part leaves empty keep
+// their stored value.
+func (w *Writer) SetSite(ctx context.Context, s *Site) error {
+	if w.done {
+		return ErrClosed
+	}
+	if strings.TrimSpace(s.Key) == "" {
+		return errors.New("archive: site without a key")
+	}
+	var id int64
+	err := w.st.site.QueryRowContext(ctx,
+		s.Key, null(s.Title), null(s.Link), null(s.Description), null(s.Language), null(s.PubDateRaw),
+		null(s.WXRVersion), null(s.BaseSiteURL), null(s.BaseBlogURL), null(s.Generator), extraJSON(s.Extra),
+		w.importID, w.importID).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("store site %s: %w", s.Key, err)
+	}
+	w.siteID, w.siteKey = id, s.Key
+	w.sites[id] = true
+	w.sum.Site = s.Key
+	if w.dups[id] == nil {
+		w.dups[id] = map[string]int{}
+		w.authors[id] = map[string]sql.NullInt64{}
+	}
+	return nil
+}
+
+// AddAuthor upserts an author of the current site by login.
+func (w *Writer) AddAuthor(ctx context.Context, au *Author) error {
+	if w.done {
+		return ErrClosed
+	}
+	if w.siteID == 0 {
+		return errNoSite
+	}
+	login := strings.TrimSpace(au.Login)
+	var id int64
+	err := w.st.author.QueryRowContext(ctx, w.siteID, parseInt(au.WPID), null(au.WPID), login,
+		null(au.Email), null(au.DisplayName), null(au.FirstName), null(au.LastName), extraJSON(au.Extra)).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("store author %q (line %d): %w", login, au.Line, err)
+	}
+	w.authors[w.siteID][login] = sql.NullInt64{Int64: id, Valid: true}
+	w.sum.Authors++
+	return nil
+}
+
+// taxonomy maps WXR 1.0's item domain "tag" to the taxonomy name.
+func taxonomy(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "tag" {
+		return "post_tag"
+	}
+	return s
+}
+
+// decodeSlug percent-decodes a slug for display; a slug that is not valid
+// percent-encoding is returned as it is.
+func decodeSlug(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	d, err := url.PathUnescape(s)
+	if err != nil {
+		return s
+	}
+	return d
+}
+
+// AddTerm upserts a term of the current site by taxonomy and slug and
+// replaces its termmeta. Name is stored as exported (name_raw) and
+// HTML-unescaped (name); the parent is resolved by slug at Commit.
+func (w *Writer) AddTerm(ctx context.Context, t *Term) error {
+	if w.done {
+		return ErrClosed
+	}
+	if w.siteID == 0 {
+		return errNoSite
+	}
+	tax, slug := taxonomy(t.Taxonomy), strings.TrimSpace(t.Slug)
+	var nameNull any
+	if t.Name != "" {
+		nameNull = html.UnescapeString(t.Name)
+	}
+	var id int64
+	err := w.st.term.QueryRowContext(ctx, w.siteID, tax, slug, null(decodeSlug(slug)), parseInt(t.WPID),
+		null(t.Name), nameNull, null(t.Description), null(strings.TrimSpace(t.Parent)), null(t.Element),
+		extraJSON(t.Extra)).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("store term %s/%s (line %d): %w", tax, slug, t.Line, err)
+	}
+	if _, err := w.st.termmetaDel.ExecContext(ctx, id); err != nil {
+		return fmt.Errorf("store term %s/%s: %w", tax, slug, err)
+	}
+	for i, m := range t.Meta {
+		if _, err := w.st.termmetaIns.ExecContext(ctx, id, i, m.Key, m.Value, null(m.JSON)); err != nil {
+			return fmt.Errorf("store termmeta of %s/%s: %w", tax, slug, err)
+		}
+	}
+	w.terms[termKey{w.siteID, tax, slug}] = id
+	w.sum.Terms++
+	w.sum.TermsByTaxonomy[tax]++
+	w.sum.TermMeta += len(t.Meta)
+	return nil
+}
+
+// termID finds the term an item refers to, creating it (element 'item')
+// when the channel did not define it.
+func (w *Writer) termID(ctx context.Context, pt *PostTerm) (any, error) {
+	slug := strings.TrimSpace(pt.Nicename)
+	if slug == "" {
+		// WXR 1.0 repeats every category without nicename; the row is
+		// kept for fidelity but names no term.
+		return nil, nil
+	}
+	k := termKey{w.siteID, taxonomy(pt.Domain), slug}
+	if id, ok := w.terms[k]; ok {
+		return id, nil
+	}
+	var id int64
+	err := w.st.termGet.QueryRowContext(ctx, k.site, k.taxonomy, k.slug).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		var name any
+		if pt.Name != "" {
+			name = html.UnescapeString(pt.Name)
+		}
+		err = w.st.termItem.QueryRowContext(ctx, k.site, k.taxonomy, k.slug, null(decodeSlug(k.slug)), null(pt.Name), name).Scan(&id)
+		if err == nil {
+			w.sum.TermsCreated++
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("term %s/%s: %w", k.taxonomy, k.slug, err)
+	}
+	w.terms[k] = id
+	return id, nil
+}
+
+func (w *Writer) authorID(ctx context.Context, login string) (any, error) {
+	login = strings.TrimSpace(login)
+	if login == "" {
+		return nil, nil
+	}
+	m := w.authors[w.siteID]
+	id, ok := m[login]
+	if !ok {
+		err := w.st.authorGet.QueryRowContext(ctx, w.siteID, login).Scan(&id)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("author %q: %w", login, err)
+		}
+		// Not found is remembered too (NULL); Commit links posts to
+		// authors that a later part defines.
+		m[login] = id
+	}
+	if !id.Valid {
+		return nil, nil
+	}
+	return id.Int64, nil
+}
+
+// commentPlan is what AddPost works out about a post's comments before
+// writing: keys, threading and depth.
+type commentPlan struct {
+	wpKey    string
+	dup      int
+	wpID     any // int64 or nil
+	parentWP any
+	parent   int // index of the parent comment, -1 for none
+	depth    int
+	orphan   bool
+}
+
+// planComments keys the comments like posts (wp_key, dup_ordinal), finds
+// each reply's parent among the post's comments (the first comment with
+// that id), and computes depths. A cycle of parents (a comment replying to
+// itself, or a loop) is broken at its first comment in file order, which is
+// treated as top level.
+func (w *Writer) planComments(cs []Comment) []commentPlan {
+	plan := w.plan[:0]
+	dups := map[string]int{}
+	first := map[int64]int{}
+	for i := range cs {
+		c := &cs[i]
+		k := strings.TrimSpace(c.WPID)
+		p := commentPlan{wpKey: k, dup: dups[k], wpID: parseInt(c.WPID), parentWP: parseInt(c.ParentRaw), parent: -1, depth: -1}
+		dups[k]++
+		if id, ok := p.wpID.(int64); ok {
+			if _, seen := first[id]; !seen {
+				first[id] = i
+			}
+		}
+		plan = append(plan, p)
+	}
+	for i := range plan {
+		pw, ok := plan[i].parentWP.(int64)
+		if !ok || pw <= 0 {
+			continue
+		}
+		j, found := first[pw]
+		switch {
+		case !found:
+			plan[i].orphan = true
+		case j != i:
+			plan[i].parent = j
+		}
+	}
+	// Depths, walking up each chain once. state: 0 new, 1 on the current
+	// path, 2 done.
+	state := make([]byte, len(plan))
+	path := make([]int, 0, 8)
+	for i := range plan {
+		for state[i] != 2 {
+			path = path[:0]
+			j := i
+			for j >= 0 && state[j] == 0 {
+				state[j] = 1
+				path = append(path, j)
+				j = plan[j].parent
+			}
+			if j >= 0 && state[j] == 1 {
+				// A cycle: j is on the path. Break it at its earliest
+				// member and walk again.
+				low := j
+				for k := len(path) - 1; k >= 0; k-- {
+					if path[k] < low {
+						low = path[k]
+					}
+					if path[k] == j {
+						break
+					}
+				}
+				plan[low].parent = -1
+				for _, k := range path {
+					state[k] = 0
+				}
+				continue
+			}
+			d := -1
+			if j >= 0 {
+				d = plan[j].depth
+			}
+			for k := len(path) - 1; k >= 0; k-- {
+				d++
+				plan[path[k]].depth = d
+				state[path[k]] = 2
+			}
+		}
+	}
+	w.plan = plan
+	return plan
+}
+
+// AddPost stores one item of the current site. The item is keyed by
+// (site, wp_key, dup_ordinal), where dup_ordinal counts the earlier items
+// of this import with the same wp_key, so repeated post ids stay apart and
+// a re-import finds each row again. A row with the same non-empty raw hash
+// is left untouched (Unchanged); one with another hash is rewritten with
+// its terms, meta, comments and quotes (Updated); otherwise the item is
+// inserted (Inserted). The post's parent is linked at Commit.
+func (w *Writer) AddPost(ctx context.Context, p *Post) (PostResult, error) {
+	if w.done {
+		return 0, ErrClosed
+	}
+	if w.siteID == 0 {
+		return 0, errNoSite
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	wpKey := strings.TrimSpace(p.WPID)
+	dup := w.dups[w.siteID][wpKey]
+	w.dups[w.siteID][wpKey]++
+	plan := w.planComments(p.Comments)
+	w.count(p, plan)
+
+	res, err := w.addPost(ctx, p, wpKey, dup, plan)
+	if err != nil {
+		return 0, fmt.Errorf("store item %q (%s line %d): %w", wpKey, p.File, p.Line, err)
+	}
+	switch res {
+	case Inserted:
+		w.sum.Inserted++
+	case Updated:
+		w.sum.Updated++
+	case Unchanged:
+		w.sum.Unchanged++
+	}
+	return res, nil
+}
+
+func (w *Writer) count(p *Post, plan []commentPlan) {
+	s := &w.sum
+	s.Posts++
+	s.PostsByType[p.PostType]++
+	s.PostsByStatus[p.Status]++
+	s.PostMeta += len(p.Meta)
+	s.Comments += len(p.Comments)
+	for i := range p.Comments {
+		c := &p.Comments[i]
+		s.CommentsByKind[c.Derived.Kind]++
+		s.CommentsByStatus[c.Derived.Status]++
+		s.CommentMeta += len(c.Meta)
+		if plan[i].orphan {
+			s.Orphans++
+		}
+		if c.Derived.IdentityKey != "" {
+			k := commenterKey{w.siteID, c.Derived.IdentityKey}
+			if _, ok := w.seenIDs[k]; !ok {
+				w.seenIDs[k] = c.Derived.Provider
+			}
+		}
+	}
+}
+
+func (w *Writer) addPost(ctx context.Context, p *Post, wpKey string, dup int, plan []commentPlan) (PostResult, error) {
+	var (
+		id   int64
+		hash []byte
+	)
+	err := w.st.postGet.QueryRowContext(ctx, w.siteID, wpKey, dup).Scan(&id, &hash)
+	exists := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	if exists && len(p.RawHash) > 0 && bytes.Equal(hash, p.RawHash) {
+		return Unchanged, nil
+	}
+	author, err := w.authorID(ctx, p.Creator)
+	if err != nil {
+		return 0, err
+	}
+	d := &p.Derived
+	var rawHash any
+	if len(p.RawHash) > 0 {
+		rawHash = p.RawHash
+	}
+	// The values common to insert and update, in postUpd's order.
+	vals := []any{
+		parseInt(p.WPID), p.PostType, p.Status, p.Title, p.Link, p.PubDateRaw,
+		p.Creator, author, p.GUID, p.GUIDIsPermaLink, p.Description, p.Content, p.Excerpt,
+		p.DateRaw, p.DateGMTRaw, null(d.DateAt), p.ModifiedRaw, p.ModifiedGMTRaw, null(d.ModifiedAt),
+		p.CommentStatus, p.PingStatus, p.Slug, null(d.SlugDecoded), p.ParentRaw, parseInt(p.ParentRaw),
+		parseInt(p.MenuOrderRaw), p.Password, parseInt(p.IsStickyRaw), p.AttachmentURL, extraJSON(p.Extra),
+		null(d.Lang), null(d.Text), null(d.SearchTitle), null(d.ContentNormal), null(p.File), p.Line, rawHash,
+	}
+	result := Inserted
+	if exists {
+		result = Updated
+		if _, err := w.st.postUpd.ExecContext(ctx, append(vals, w.importID, id)...); err != nil {
+			return 0, err
+		}
+		for _, st := range []*sql.Stmt{w.st.ptDel, w.st.pmDel, w.st.cDel, w.st.qDel} {
+			if _, err := st.ExecContext(ctx, id); err != nil {
+				return 0, err
+			}
+		}
+	} else {
+		// Insert order: postCols. parent_id (after parent_wp_id) is NULL
+		// until Commit.
+		ins := make([]any, 0, 43)
+		ins = append(ins, w.siteID, wpKey, dup)
+		ins = append(ins, vals[:25]...)
+		ins = append(ins, nil)
+		ins = append(ins, vals[25:]...)
+		ins = append(ins, w.importID, w.importID)
+		r, err := w.st.postIns.ExecContext(ctx, ins...)
+		if err != nil {
+			return 0, err
+		}
+		if id, err = r.LastInsertId(); err != nil {
+			return 0, err
+		}
+	}
+
+	for i := range p.Terms {
+		pt := &p.Terms[i]
+		tid, err := w.termID(ctx, pt)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := w.st.ptIns.ExecContext(ctx, id, i, tid, pt.Domain, null(pt.Nicename), pt.Name); err != nil {
+			return 0, fmt.Errorf("post term %d: %w", i, err)
+		}
+	}
+	for i, m := range p.Meta {
+		if _, err := w.st.pmIns.ExecContext(ctx, id, i, m.Key, m.Value, null(m.JSON)); err != nil {
+			return 0, fmt.Errorf("postmeta %d: %w", i, err)
+		}
+	}
+	if err := w.addComments(ctx, id, p.Comments, plan); err != nil {
+		return 0, err
+	}
+	for i := range d.Quotes {
+		q := &d.Quotes[i]
+		var fixes any
+		if len(q.Fixes) > 0 {
+			b, err := json.Marshal(q.Fixes)
+			if err != nil {
+				return 0, err
+			}
+			fixes = string(b)
+		}
+		if _, err := w.st.qIns.ExecContext(ctx, id, q.Ord, q.Kind, null(q.Tag), null(q.Lang), null(q.Script),
+			q.Raw, q.Normalized, SearchText(q.Normalized), ordOrNull(q.TranslationOf), null(q.Translation),
+			ordOrNull(q.RepeatOf), fixes); err != nil {
+			return 0, fmt.Errorf("quote %d: %w", q.Ord, err)
+		}
+	}
+	return result, nil
+}
+
+func (w *Writer) addComments(ctx context.Context, postID int64, cs []Comment, plan []commentPlan) error {
+	ids := w.ids[:0]
+	late := false
+	for i := range cs {
+		c, pl := &cs[i], &plan[i]
+		d := &c.Derived
+		commenter, err := w.commenter(ctx, c)
+		if err != nil {
+			return err
+		}
+		var parentID any
+		if pl.parent >= 0 {
+			if pl.parent < i {
+				parentID = ids[pl.parent]
+			} else {
+				late = true // the reply comes before its parent
+			}
+		}
+		r, err := w.st.cIns.ExecContext(ctx, postID, pl.wpKey, pl.dup, pl.wpID, c.Author, c.AuthorEmail, c.AuthorURL, c.AuthorIP,
+			c.DateRaw, c.DateGMTRaw, null(d.DateAt), c.Content, c.ApprovedRaw, null(d.Status), c.TypeRaw, null(d.Kind),
+			c.ParentRaw, pl.parentWP, parentID, pl.depth, pl.orphan, parseInt(c.UserIDRaw), commenter, null(d.Provider),
+			null(d.Text), null(d.PingURL), null(d.PingDomain), null(d.PingTitle), null(d.PingExcerpt), extraJSON(c.Extra))
+		if err != nil {
+			return fmt.Errorf("comment %q: %w", c.WPID, err)
+		}
+		cid, err := r.LastInsertId()
+		if err != nil {
+			return err
+		}
+		ids = append(ids, cid)
+		for j, m := range c.Meta {
+			if _, err := w.st.cmIns.ExecContext(ctx, cid, j, m.Key, m.Value, null(m.JSON)); err != nil {
+				return fmt.Errorf("commentmeta %d of comment %q: %w", j, c.WPID, err)
+			}
+		}
+	}
+	if late {
+		for i, pl := range plan {
+			if pl.parent > i {
+				if _, err := w.st.cParent.ExecContext(ctx, ids[pl.parent], ids[i]); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	w.ids = ids
+	return nil
+}
+
+// commenter upserts the comment's commenter once per import and returns
+// its id, or nil for a comment without an identity.
+func (w *Writer) commenter(ctx context.Context, c *Comment) (any, error) {
+	d := &c.Derived
+	if d.IdentityKey == "" {
+		return nil, nil
+	}
+	k := commenterKey{w.siteID, d.IdentityKey}
+	if id, ok := w.commenters[k]; ok {
+		return id, nil
+	}
+	email := c.AuthorEmail
+	if d.EmailHash != "" {
+		email = d.EmailHash
+	}
+	var userID any
+	if u, ok := parseInt(c.UserIDRaw).(int64); ok && u != 0 {
+		userID = u
+	}
+	var id int64
+	err := w.st.cUpse.QueryRowContext(ctx, w.siteID, d.IdentityKey, d.Provider, null(c.Author), null(email),
+		null(c.AuthorURL), null(d.Avatar), null(d.ForeignUserID), d.WPcomSigned, userID).Scan(&id)
+	if err != nil {
+		return nil, fmt.Errorf("commenter: %w", err)
+	}
+	w.commenters[k] = id
+	return id, nil
+}
+
+// Commit links what could only be linked once the whole export was read —
+// posts to their parents (a child may come before its parent, even in
+// another part) and authors, terms to their parent terms — writes the
+// _imports row and commits. It returns the import's summary. After Commit,
+// Rollback is a no-op, so callers may defer it.
+func (w *Writer) Commit(ctx context.Context, rec ImportRecord) (ImportSummary, error) {
+	if w.done {
+		return ImportSummary{}, ErrClosed
+	}
+	sum, err := w.commit(ctx, rec)
+	if err != nil {
+		w.Rollback()
+		return ImportSummary{}, fmt.Errorf("commit import to %s: %w", w.a.path, err)
+	}
+	return sum, nil
+}
+
+func (w *Writer) commit(ctx context.Context, rec ImportRecord) (ImportSummary, error) {
+	tx := w.tx
+	for site := range w.sites {
+		// Parents by WordPress id within the site: of this import's posts,
+		// and of older posts still waiting for theirs. With repeated ids
+		// the first item wins.
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET parent_id = (
+				SELECT p.id FROM posts p
+				WHERE p.site_id = posts.site_id AND p.wp_id = posts.parent_wp_id AND p.id != posts.id
+				ORDER BY p.dup_ordinal, p.id LIMIT 1)
+			WHERE site_id = ? AND parent_wp_id > 0 AND (parent_id IS NULL OR last_import_id = ?)`, site, w.importID); err != nil {
+			return ImportSummary{}, fmt.Errorf("link post parents: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET author_id = (
+				SELECT a.id FROM authors a WHERE a.site_id = posts.site_id AND a.login = trim(posts.creator))
+			WHERE site_id = ? AND author_id IS NULL AND creator != ''`, site); err != nil {
+			return ImportSummary{}, fmt.Errorf("link post authors: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE terms SET parent_id = (
+				SELECT t.id FROM terms t
+				WHERE t.site_id = terms.site_id AND t.taxonomy = terms.taxonomy AND t.slug = terms.parent_slug AND t.id != terms.id)
+			WHERE site_id = ?`, site); err != nil {
+			return ImportSummary{}, fmt.Errorf("link term parents: %w", err)
+		}
+	}
+
+	s := w.sum
+	s.ImportID = w.importID
+	s.StartedAt = isoTime(w.started)
+	s.Finished = isoTime(w.now().UTC())
+	for _, prov := range w.seenIDs {
+		s.Commenters++
+		s.CommentersByProvider[prov]++
+	}
+	sources := rec.Sources
+	if sources == nil {
+		sources = []Source{}
+	}
+	var site any
+	if w.siteID != 0 {
+		site = w.siteID
+	}
+	jsons := make([]any, 5)
+	for i, v := range []any{sources, s, rec.Repairs, rec.Warnings, rec.Options} {
+		if v == nil {
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return ImportSummary{}, fmt.Errorf("encode import record: %w", err)
+		}
+		jsons[i] = string(b)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE _imports SET finished_at = ?, sources = ?, sha256 = ?, bytes = ?,
+			site_id = ?, counts_json = ?, repairs_json = ?, warnings_json = ?, options_json = ? WHERE id = ?`,
+		s.Finished, jsons[0], rec.SHA256, rec.Bytes, site, jsons[1], jsons[2], jsons[3], jsons[4], w.importID); err != nil {
+		return ImportSummary{}, fmt.Errorf("write _imports row: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return ImportSummary{}, err
+	}
+	w.done = true
+	w.conn.Close()
+	return s, nil
+}
+
+// Rollback abandons the import: the archive keeps nothing of it. It is a
+// no-op after Commit or an earlier Rollback.
+func (w *Writer) Rollback() error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	err := w.tx.Rollback()
+	w.conn.Close()
+	if err != nil && !errors.Is(err, sql.ErrTxDone) {
+		return fmt.Errorf("roll back import to %s: %w", w.a.path, err)
+	}
+	return nil
+}
+
+// null returns nil (SQL NULL) for "" and s otherwise.
+func null(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// parseInt returns the trimmed raw value as an int64, or nil (NULL) when it
+// is empty or not a number.
+func parseInt(raw string) any {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return nil
+	}
+	return n
+}
+
+func ordOrNull(n int) any {
+	if n < 0 {
+		return nil
+	}
+	return n
+}
+
+// extraJSON encodes elements without a column, or NULL when there are none.
+func extraJSON(es []Element) any {
+	if len(es) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(es)
+	if err != nil {
+		return nil // cannot happen: strings and maps of strings
+	}
+	return string(b)
+}
+
+// isoTime formats t as ISO 8601 UTC with second precision.
+func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
