@@ -304,15 +304,19 @@ func (a *Archive) BeginImport(ctx context.Context, opts ImportOptions) (*Writer,
 }
 
 // beginWaiting starts an IMMEDIATE transaction on conn, retrying while
-// another connection holds the write lock. The connection's busy timeout is
-// lowered meanwhile so that a cancelled ctx is noticed within a second.
+// another connection holds the write lock. The first try does not wait, so
+// onWait is called at once; later tries wait a quarter second each inside
+// SQLite, so a cancelled ctx is noticed quickly.
 func beginWaiting(ctx context.Context, conn *sql.Conn, onWait func()) (*sql.Tx, error) {
-	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 1000"); err != nil {
+	setTimeout := func(ms int) error {
+		_, err := conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA busy_timeout = %d", ms))
+		return err
+	}
+	if err := setTimeout(0); err != nil {
 		return nil, err
 	}
-	defer conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeoutMS))
-	waited := false
-	for {
+	defer setTimeout(busyTimeoutMS)
+	for waited := false; ; waited = true {
 		// The DSN's _txlock=immediate makes this BEGIN IMMEDIATE: the
 		// write lock is taken now, not at the first write, so two imports
 		// queue here instead of failing later with "database is locked".
@@ -324,14 +328,16 @@ func beginWaiting(ctx context.Context, conn *sql.Conn, onWait func()) (*sql.Tx, 
 		if !errors.As(err, &se) || se.Code != sqlite3.ErrBusy {
 			return nil, err
 		}
-		if !waited && onWait != nil {
-			onWait()
+		if !waited {
+			if onWait != nil {
+				onWait()
+			}
+			if err := setTimeout(250); err != nil {
+				return nil, err
+			}
 		}
-		waited = true
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("waiting for another import to finish: %w", ctx.Err())
-		case <-time.After(50 * time.Millisecond):
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("waiting for another import to finish: %w", err)
 		}
 	}
 }
