@@ -196,7 +196,12 @@ var sqlText = struct {
 		slug_decoded = excluded.slug_decoded, wp_id = coalesce(excluded.wp_id, wp_id),
 		name_raw = coalesce(excluded.name_raw, name_raw), name = coalesce(excluded.name, name),
 		description = excluded.description, parent_slug = excluded.parent_slug,
-		element = excluded.element, extra_json = excluded.extra_json
+		-- WordPress 5+ writes a category or tag twice, as wp:category/wp:tag
+		-- and again as wp:term: one term, remembered as defined by both.
+		element = CASE WHEN element IS NULL OR element = 'item' THEN excluded.element
+			WHEN instr(',' || element || ',', ',' || excluded.element || ',') > 0 THEN element
+			ELSE element || ',' || excluded.element END,
+		extra_json = excluded.extra_json
 		RETURNING id`,
 	termmetaDel: `DELETE FROM termmeta WHERE term_id = ?`,
 	termmetaIns: `INSERT INTO termmeta (term_id, ord, meta_key, meta_value, value_json) VALUES (?,?,?,?,?)`,

@@ -67,7 +67,7 @@ CREATE TABLE terms (
     description    TEXT,
     parent_slug    TEXT,
     parent_id      INTEGER REFERENCES terms(id),
-    element        TEXT,                     -- category, tag, term; item when only seen on items
+    element        TEXT,                     -- channel elements that defined it (category, tag, term, comma-separated); item when only seen on items
     extra_json     TEXT,
     UNIQUE (site_id, taxonomy, slug)
 );
