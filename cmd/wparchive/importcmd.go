@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/wparchive/wparchive/archive"
+	"github.com/wparchive/wparchive/importer"
+)
+
+func init() {
+	register(&command{
+		name:    "import",
+		summary: "import a WordPress export (.xml, .xml.gz, .zip, a folder of parts, or - for stdin)",
+		usage:   "[--db FILE] [--json] [--quiet] [--redact] [--salvage] EXPORT...",
+		run:     runImport,
+	})
+}
+
+func runImport(ctx context.Context, e *env, args []string) error {
+	c := commands["import"]
+	fs := newFlags(c, e)
+	db := dbFlag(fs)
+	asJSON := fs.Bool("json", false, "print the summary as JSON on stdout")
+	quiet := fs.BoolP("quiet", "q", false, "no progress bar")
+	redact := fs.Bool("redact", false, "store no e-mail or IP address (a salted hash stands in)")
+	salvage := fs.Bool("salvage", false, "import the complete items of a truncated export")
+	if err := parseFlags(c, e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef(c.name, "name the export to import (a .xml, .xml.gz or .zip file, a folder of parts, or - for stdin)")
+	}
+	var read atomic.Int64
+	srcs, total, err := inputs(fs.Args(), e.stdin, &read)
+	if err != nil {
+		return err
+	}
+	a, err := archive.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	opt := importer.Options{Redact: *redact, Salvage: *salvage}
+	if *redact {
+		if opt.Salt, err = a.Salt(ctx); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	var bar *progressbar.ProgressBar
+	if !*quiet && isTerminal(e.stderr) {
+		bar = progressbar.NewOptions64(total,
+			progressbar.OptionSetWriter(e.stderr),
+			progressbar.OptionSetDescription("importing"),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionShowElapsedTimeOnFinish(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionSpinnerType(14),
+		)
+		opt.OnItem = func(items int) {
+			if items%64 == 0 {
+				el := time.Since(start).Seconds()
+				bar.Describe(fmt.Sprintf("importing %d items (%.0f/s)", items, float64(items)/max(el, 0.001)))
+				bar.Set64(read.Load())
+			}
+		}
+	}
+	sum, err := importer.Import(ctx, a, srcs, opt)
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		return fmt.Errorf("%w\nThe archive %s is unchanged.", err, *db)
+	}
+	elapsed := time.Since(start)
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Archive string  `json:"archive"`
+			Seconds float64 `json:"seconds"`
+			*importer.Summary
+		}{*db, elapsed.Seconds(), sum})
+	}
+	printSummary(e.stdout, *db, sum, elapsed)
+	return nil
+}
+
+func printSummary(w io.Writer, db string, s *importer.Summary, elapsed time.Duration) {
+	var bytes int64
+	for _, src := range s.Sources {
+		bytes += src.Bytes
+	}
+	mbs := float64(bytes) / 1e6 / max(elapsed.Seconds(), 1e-9)
+	fmt.Fprintf(w, "Imported %s into %s in %s (%.1f MB, %.1f MB/s).\n", plural(int64(len(s.Sources)), "part", "parts"), db, elapsed.Round(time.Millisecond), float64(bytes)/1e6, mbs)
+	for _, src := range s.Sources {
+		fmt.Fprintf(w, "  %s  %d bytes  sha256 %.16s…\n", src.Name, src.Bytes, src.SHA256)
+	}
+	is := s.ImportSummary
+	fmt.Fprintf(w, "Items: %d (%d new, %d updated, %d unchanged)\n", is.Posts, is.Inserted, is.Updated, is.Unchanged)
+	if len(is.PostsByType) > 0 {
+		fmt.Fprintf(w, "  by type:   %s\n", joinCounts(is.PostsByType))
+		fmt.Fprintf(w, "  by status: %s\n", joinCounts(is.PostsByStatus))
+	}
+	fmt.Fprintf(w, "Comments: %d", is.Comments)
+	if is.Comments > 0 {
+		fmt.Fprintf(w, " (%s; %s", joinCounts(is.CommentsByKind), joinCounts(is.CommentsByStatus))
+		if is.Orphans > 0 {
+			fmt.Fprintf(w, "; %d orphaned replies kept", is.Orphans)
+		}
+		fmt.Fprint(w, ")")
+	}
+	fmt.Fprintln(w)
+	if len(is.CommentersByProvider) > 0 {
+		fmt.Fprintf(w, "Commenters: %s\n", joinCounts(is.CommentersByProvider))
+	}
+	fmt.Fprintf(w, "Authors: %d   Terms: %s\n", is.Authors, orNone(joinCounts(is.TermsByTaxonomy)))
+	fmt.Fprintf(w, "Meta rows: %d post, %d comment, %d term\n", is.PostMeta, is.CommentMeta, is.TermMeta)
+	if q := s.Quotes; len(q.ByLang) > 0 {
+		fmt.Fprintf(w, "Foreign-language passages: %s (%d paired with a translation, %d repeats)\n", joinCounts(q.ByLang), q.Pairs, q.Repeats)
+	}
+	if len(s.Repairs) == 0 {
+		fmt.Fprintln(w, "Repairs: none needed")
+	}
+	for _, pr := range s.Repairs {
+		fmt.Fprintf(w, "Repairs of broken input in %s: %d\n", pr.Part, pr.Report.Total())
+		for name, r := range pr.Report.All() {
+			lines := make([]string, len(r.Lines))
+			for i, l := range r.Lines {
+				lines[i] = strconv.Itoa(l)
+			}
+			more := ""
+			if r.Count > len(r.Lines) {
+				more = ", …"
+			}
+			fmt.Fprintf(w, "  %-18s %d (line %s%s)\n", name, r.Count, strings.Join(lines, ", "), more)
+		}
+	}
+	for _, warn := range s.Warnings {
+		fmt.Fprintf(w, "Warning: %s\n", warn)
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}

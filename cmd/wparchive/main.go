@@ -1,0 +1,27 @@
+// Command wparchive moves a WordPress or WordPress.com blog out of
+// WordPress, intact: it imports WXR exports into one SQLite archive, answers
+// questions about it, and re-exports it.
+//
+// Usage:
+//
+//	wparchive import [--db FILE] EXPORT...   import .xml, .xml.gz, .zip, a folder of parts, or - (stdin)
+//	wparchive stats  [--db FILE] [--json]    what the archive holds
+//	wparchive help   [COMMAND]               help for a command
+//
+// Every command takes --db (default ./archive.sqlite). Exit codes: 0 ok,
+// 1 failed, 2 usage error.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
