@@ -35,15 +35,16 @@ const (
 	dcURI      = "http://purl.org/dc/elements/1.1/"
 )
 
-// nsCache remembers the classification of the few URIs a file uses.
-var nsCache = map[string]namespace{
+// knownNS classifies the URIs and undeclared prefixes WXR uses; others
+// are matched by pattern once per Reader (see Reader.ns).
+var knownNS = map[string]namespace{
 	"": nsRSS, "wp": nsWP, "excerpt": nsExcerpt, "content": nsContent, "dc": nsDC,
 	contentURI: nsContent, dcURI: nsDC,
 	"https://purl.org/rss/1.0/modules/content/": nsContent, "https://purl.org/dc/elements/1.1/": nsDC,
 }
 
 func nsOf(space string) namespace {
-	if n, ok := nsCache[space]; ok {
+	if n, ok := knownNS[space]; ok {
 		return n
 	}
 	switch {

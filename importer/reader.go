@@ -102,6 +102,7 @@ type Reader struct {
 	last    *archive.Post
 	done    bool
 	sawRoot bool
+	nsMemo  map[string]namespace // URIs this document uses, classified once
 	gen     string // generator from the <!-- generator="…" --> comment
 }
 
@@ -286,7 +287,7 @@ func (r *Reader) sendSite() error {
 }
 
 func (r *Reader) channelChild(t xml.StartElement) error {
-	ns := nsOf(t.Name.Space)
+	ns := r.ns(t.Name.Space)
 	local := t.Name.Local
 	switch {
 	case ns == nsRSS && local == "item":
@@ -359,6 +360,20 @@ func (r *Reader) channelChild(t xml.StartElement) error {
 	}
 	r.dirty = r.sent
 	return nil
+}
+
+// ns classifies an element's namespace, remembering each URI: the pattern
+// match runs once per URI instead of once per element.
+func (r *Reader) ns(space string) namespace {
+	if n, ok := r.nsMemo[space]; ok {
+		return n
+	}
+	if r.nsMemo == nil {
+		r.nsMemo = map[string]namespace{}
+	}
+	n := nsOf(space)
+	r.nsMemo[space] = n
+	return n
 }
 
 // hold keeps channel-level records until the site is complete (the first
@@ -442,7 +457,7 @@ func (r *Reader) readElement(start xml.StartElement) (archive.Element, error) {
 func (r *Reader) readAuthor(start xml.StartElement) (*archive.Author, error) {
 	a := &archive.Author{Line: r.line()}
 	err := r.children(start, func(t xml.StartElement) error {
-		if nsOf(t.Name.Space) != nsWP {
+		if r.ns(t.Name.Space) != nsWP {
 			return r.extra(t, &a.Extra)
 		}
 		var f *string
@@ -479,7 +494,7 @@ func (r *Reader) readTerm(start xml.StartElement) (*archive.Term, error) {
 		tm.Taxonomy = "post_tag"
 	}
 	err := r.children(start, func(t xml.StartElement) error {
-		if nsOf(t.Name.Space) != nsWP {
+		if r.ns(t.Name.Space) != nsWP {
 			return r.extra(t, &tm.Extra)
 		}
 		switch t.Name.Local {
@@ -558,7 +573,7 @@ func (r *Reader) extra(t xml.StartElement, into *[]archive.Element) error {
 func (r *Reader) readMeta(start xml.StartElement) (archive.Meta, error) {
 	var m archive.Meta
 	err := r.children(start, func(t xml.StartElement) error {
-		if nsOf(t.Name.Space) == nsWP {
+		if r.ns(t.Name.Space) == nsWP {
 			switch t.Name.Local {
 			case "meta_key":
 				return r.text(&m.Key, false)
@@ -576,7 +591,7 @@ func (r *Reader) readItem(start xml.StartElement) (*archive.Post, error) {
 	p := &archive.Post{Line: r.line(), File: r.name}
 	r.tap.mark(r.d.InputOffset())
 	err := r.children(start, func(t xml.StartElement) error {
-		ns, local := nsOf(t.Name.Space), t.Name.Local
+		ns, local := r.ns(t.Name.Space), t.Name.Local
 		switch ns {
 		case nsRSS:
 			switch local {
@@ -696,7 +711,7 @@ func postField(p *archive.Post, local string) *string {
 func (r *Reader) readComment(start xml.StartElement) (archive.Comment, error) {
 	var c archive.Comment
 	err := r.children(start, func(t xml.StartElement) error {
-		if nsOf(t.Name.Space) != nsWP {
+		if r.ns(t.Name.Space) != nsWP {
 			return r.extra(t, &c.Extra)
 		}
 		var f *string
