@@ -1,0 +1,314 @@
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+	nethtml "golang.org/x/net/html"
+)
+
+// Fields is the front matter of one exported post.
+type Fields struct {
+	Title      string    // plain text (see PlainText)
+	Date       time.Time // publication time with the site's offset (see WPTime); zero: none
+	Modified   time.Time // last modification; zero: none
+	Slug       string    // decoded and safe (see SafeSlug)
+	Draft      bool
+	Categories []string
+	Tags       []string
+	Taxonomies []Taxonomy // custom taxonomies, in the order to write them
+	Author     string     // the author's display name
+	Summary    string     // from the excerpt, plain text
+	Image      string     // featured image URL (from _thumbnail_id)
+	WPID       int        // WordPress post id; 0: none
+	Lang       string     // the post's main language (BCP 47)
+	Aliases    []string   // old paths that must keep working (see Aliases)
+	Permalink  string     // Jekyll: the post's path, kept from the old permalink
+	More       bool       // the body has a <!--more--> divider (Report.More)
+}
+
+// Taxonomy is a custom taxonomy's terms on one post.
+type Taxonomy struct {
+	Name  string
+	Terms []string
+}
+
+// FrontMatter returns the YAML front matter block for a post, between
+// "---" lines, with keys in a fixed order and the names each flavor reads:
+// Hugo gets draft, lastmod, summary, images and aliases; Jekyll gets
+// published: false, last_modified_at, excerpt, image, permalink,
+// redirect_from and excerpt_separator. Empty fields are left out. Dates
+// are RFC 3339 with their offset. The error comes from the YAML encoder.
+func FrontMatter(fm Fields, flavor string) ([]byte, error) {
+	if flavor == "" {
+		flavor = Hugo
+	}
+	if flavor != Hugo && flavor != Jekyll {
+		return nil, fmt.Errorf("markdown: unknown flavor %q", flavor)
+	}
+	m := &yaml.Node{Kind: yaml.MappingNode}
+	str := func(k, v string) {
+		if v != "" {
+			addPair(m, k, strNode(v))
+		}
+	}
+	list := func(k string, vs []string) {
+		if len(vs) == 0 {
+			return
+		}
+		seq := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, v := range vs {
+			seq.Content = append(seq.Content, strNode(v))
+		}
+		addPair(m, k, seq)
+	}
+	date := func(k string, t time.Time) {
+		if !t.IsZero() {
+			addPair(m, k, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!timestamp", Value: t.Format(time.RFC3339)})
+		}
+	}
+	str("title", fm.Title)
+	date("date", fm.Date)
+	if flavor == Hugo {
+		date("lastmod", fm.Modified)
+	} else {
+		date("last_modified_at", fm.Modified)
+	}
+	str("slug", fm.Slug)
+	if fm.Draft {
+		if flavor == Hugo {
+			addPair(m, "draft", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+		} else {
+			addPair(m, "published", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "false"})
+		}
+	}
+	str("author", fm.Author)
+	list("categories", fm.Categories)
+	list("tags", fm.Tags)
+	for _, tx := range fm.Taxonomies {
+		if tx.Name == "" || tx.Name == "categories" || tx.Name == "tags" {
+			continue
+		}
+		list(tx.Name, tx.Terms)
+	}
+	if flavor == Hugo {
+		str("summary", fm.Summary)
+		if fm.Image != "" {
+			list("images", []string{fm.Image})
+		}
+	} else {
+		str("excerpt", fm.Summary)
+		str("image", fm.Image)
+	}
+	str("lang", fm.Lang)
+	if fm.WPID != 0 {
+		addPair(m, "wp_id", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(fm.WPID)})
+	}
+	if flavor == Hugo {
+		list("aliases", fm.Aliases)
+	} else {
+		str("permalink", fm.Permalink)
+		list("redirect_from", fm.Aliases)
+		if fm.More {
+			str("excerpt_separator", "<!--more-->")
+		}
+	}
+	var buf bytes.Buffer
+	buf.WriteString("---\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(m); err != nil {
+		return nil, fmt.Errorf("encode front matter: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("encode front matter: %w", err)
+	}
+	buf.WriteString("---\n")
+	return buf.Bytes(), nil
+}
+
+func strNode(v string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}
+}
+
+func addPair(m *yaml.Node, k string, v *yaml.Node) {
+	m.Content = append(m.Content, strNode(k), v)
+}
+
+const wpDateLayout = "2006-01-02 15:04:05"
+
+// WPTime returns the moment of a WordPress date pair (post_date and
+// post_date_gmt) in the site's offset at that moment, computed from the
+// difference of the two. When the GMT date is missing or zero (drafts),
+// the local date is read in fallback (UTC when nil). ok is false when the
+// local date is missing, zero (0000-00-00 00:00:00) or unreadable.
+func WPTime(local, gmt string, fallback *time.Location) (t time.Time, ok bool) {
+	lt, err := time.Parse(wpDateLayout, strings.TrimSpace(local))
+	if err != nil || strings.HasPrefix(strings.TrimSpace(local), "0000") {
+		return time.Time{}, false
+	}
+	if gt, err := time.Parse(wpDateLayout, strings.TrimSpace(gmt)); err == nil && !strings.HasPrefix(strings.TrimSpace(gmt), "0000") {
+		off := lt.Sub(gt)
+		if off >= -14*time.Hour && off <= 14*time.Hour {
+			secs := int(off.Round(time.Minute) / time.Second)
+			return gt.In(time.FixedZone("", secs)), true
+		}
+	}
+	if fallback == nil {
+		fallback = time.UTC
+	}
+	return time.Date(lt.Year(), lt.Month(), lt.Day(), lt.Hour(), lt.Minute(), lt.Second(), 0, fallback), true
+}
+
+// PlainText returns the text of an HTML fragment (a title, an excerpt):
+// tags dropped, entities decoded, white space collapsed to single spaces.
+func PlainText(h string) string {
+	if !strings.ContainsAny(h, "<&") {
+		return strings.Join(strings.Fields(h), " ")
+	}
+	z := nethtml.NewTokenizer(strings.NewReader(h))
+	var b strings.Builder
+	for {
+		tt := z.Next()
+		if tt == nethtml.ErrorToken {
+			break
+		}
+		if tt == nethtml.TextToken {
+			b.Write(z.Text())
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// SafeSlug returns a WordPress slug (percent-encoded, as exported) decoded
+// to Unicode and made safe as one path segment: no "/" or "\", no "." or
+// ".." segments, no control characters. A slug that is not valid UTF-8
+// once decoded stays encoded. "" when nothing is left.
+func SafeSlug(raw string) string {
+	s := strings.TrimSpace(raw)
+	if d, err := url.PathUnescape(s); err == nil && utf8.ValidString(d) {
+		s = d
+	}
+	var segs []string
+	for _, seg := range strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '\\' }) {
+		seg = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return -1
+			}
+			return r
+		}, seg)
+		seg = strings.Trim(seg, " .")
+		if seg != "" {
+			segs = append(segs, seg)
+		}
+	}
+	return strings.Join(segs, "-")
+}
+
+// AliasInput is what Aliases needs to know about one post.
+type AliasInput struct {
+	Link     string   // the item's <link>: its old permalink
+	ID       int      // WordPress post id; 0: none
+	Page     bool     // the post is a page (also reachable as /?page_id=ID)
+	Slug     string   // the current slug, as exported (percent-encoded)
+	OldSlugs []string // _wp_old_slug values, as exported
+	Keep     string   // the post's new path, never listed as an alias
+}
+
+// Aliases returns the old paths of a post that should redirect to its new
+// page, so no old link breaks: the path of its old permalink, /?p=ID (and
+// /?page_id=ID for pages), and the old permalink with each _wp_old_slug in
+// place of the slug (dated permalink structures keep their date part;
+// when the slug is not in the path, /old-slug/). Paths start with "/",
+// "." and ".." segments are dropped, duplicates and Keep are left out.
+func Aliases(in AliasInput) []string {
+	var out []string
+	seen := map[string]bool{normPath(in.Keep): true, "/": true, "": true}
+	add := func(p string) {
+		if p == "" {
+			return
+		}
+		if k := normPath(p); !seen[k] {
+			seen[k] = true
+			out = append(out, p)
+		}
+	}
+	old := linkPath(in.Link)
+	add(old)
+	if in.ID > 0 {
+		add("/?p=" + strconv.Itoa(in.ID))
+		if in.Page {
+			add("/?page_id=" + strconv.Itoa(in.ID))
+		}
+	}
+	slug := strings.ToLower(strings.TrimSpace(in.Slug))
+	for _, os := range in.OldSlugs {
+		os = strings.TrimSpace(os)
+		if os == "" || strings.ContainsAny(os, "/\\?#") || os == "." || os == ".." {
+			continue
+		}
+		if old != "" && slug != "" && !strings.Contains(old, "?") {
+			segs := strings.Split(old, "/")
+			replaced := false
+			for i, s := range segs {
+				if strings.ToLower(s) == slug {
+					segs[i] = os
+					replaced = true
+				}
+			}
+			if replaced {
+				add(strings.Join(segs, "/"))
+				continue
+			}
+		}
+		add("/" + os + "/")
+	}
+	return out
+}
+
+// linkPath returns the path (and query) of a permalink with "." and ".."
+// segments dropped, "" when there is none.
+func linkPath(link string) string {
+	link = strings.TrimSpace(link)
+	if link == "" {
+		return ""
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return ""
+	}
+	var segs []string
+	for _, s := range strings.Split(u.EscapedPath(), "/") {
+		d, _ := url.PathUnescape(s)
+		if s == "" || d == "." || d == ".." {
+			continue
+		}
+		segs = append(segs, s)
+	}
+	p := "/" + strings.Join(segs, "/")
+	if len(segs) > 0 && strings.HasSuffix(u.EscapedPath(), "/") {
+		p += "/"
+	}
+	if u.RawQuery != "" {
+		p += "?" + u.RawQuery
+	}
+	if p == "/" {
+		return ""
+	}
+	return p
+}
+
+func normPath(p string) string {
+	p = strings.TrimSpace(p)
+	if i := strings.IndexAny(p, "?#"); i < 0 {
+		p = strings.TrimSuffix(p, "/")
+	}
+	return strings.ToLower(p)
+}

@@ -1,0 +1,447 @@
+package markdown
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/commonmark"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/strikethrough"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/table"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// mdState is what one conversion's renderers share; it travels in the
+// converter's context.
+type mdState struct {
+	flavor    string
+	footnotes map[string]int // data-fn id → number, in order of first reference
+	rep       *Report
+}
+
+type stateKey struct{}
+
+func getState(ctx converter.Context) *mdState {
+	st, _ := ctx.Value(stateKey{}).(*mdState)
+	return st
+}
+
+var (
+	convOnce sync.Once
+	conv     *converter.Converter
+)
+
+// theConverter returns the html-to-markdown converter with the WordPress
+// renderers added. It is built once and safe for concurrent use; the
+// flavor and per-post state travel in the context.
+func theConverter() *converter.Converter {
+	convOnce.Do(func() {
+		conv = converter.NewConverter(converter.WithPlugins(
+			base.NewBasePlugin(),
+			commonmark.NewCommonmarkPlugin(
+				commonmark.WithHeadingStyle(commonmark.HeadingStyleATX),
+				commonmark.WithCodeBlockFence("```"),
+				commonmark.WithBulletListMarker("-"),
+				commonmark.WithHorizontalRule("---"),
+			),
+			table.NewTablePlugin(
+				table.WithHeaderPromotion(true),
+				table.WithSpanCellBehavior(table.SpanBehaviorMirror),
+				table.WithPresentationTables(true),
+			),
+			strikethrough.NewStrikethroughPlugin(),
+		))
+		for _, tag := range []string{"iframe", "audio", "video", "object", "embed", "sup"} {
+			conv.Register.TagType(tag, converter.TagTypeInline, converter.PriorityEarly)
+		}
+		for _, tag := range []string{"wp-more", "figure", "figcaption"} {
+			conv.Register.TagType(tag, converter.TagTypeBlock, converter.PriorityEarly)
+		}
+		conv.Register.PreRenderer(prepareDOM, converter.PriorityEarly)
+		conv.Register.Renderer(renderWP, converter.PriorityEarly)
+		// Tables the table plugin cannot express stay HTML.
+		conv.Register.Renderer(func(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
+			if n.Type == html.ElementNode && n.DataAtom == atom.Table {
+				writeRawBlock(w, n)
+				return converter.RenderSuccess
+			}
+			return converter.RenderTryNext
+		}, converter.PriorityLate)
+	})
+	return conv
+}
+
+var reMoreComment = regexp.MustCompile(`<!--more(?:\s[^>]*?)?-->|<!--nextpage-->`)
+
+// toMarkdown converts rendered post HTML to Markdown of the flavor.
+func toMarkdown(h string, flavor string, rep *Report) string {
+	if strings.Contains(h, "<!--") {
+		h = reMoreComment.ReplaceAllStringFunc(h, func(m string) string {
+			if m == "<!--nextpage-->" {
+				return ""
+			}
+			rep.More = true
+			return "<wp-more></wp-more>"
+		})
+	}
+	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(strings.NewReader(h), body)
+	if err != nil { // only on a reader error, impossible with a string
+		rep.problem("parse HTML: %v", err)
+		return ""
+	}
+	for _, n := range nodes {
+		body.AppendChild(n)
+	}
+	st := &mdState{flavor: flavor, rep: rep}
+	out, err := theConverter().ConvertNode(body, converter.WithContext(context.WithValue(context.Background(), stateKey{}, st)))
+	if err != nil {
+		rep.problem("convert HTML: %v", err)
+		return ""
+	}
+	return string(out)
+}
+
+// Elements whose lang attribute survives on a span wrapping their content,
+// so the Markdown structure (heading, list item, cell) stays.
+var langWrapInner = map[atom.Atom]bool{
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Li: true, atom.Td: true, atom.Th: true, atom.Dt: true, atom.Dd: true,
+	atom.Figcaption: true, atom.Caption: true, atom.Summary: true, atom.Legend: true,
+}
+
+// Elements kept whole as an HTML block when they carry a lang attribute.
+var langRawBlock = map[atom.Atom]bool{
+	atom.P: true, atom.Blockquote: true, atom.Div: true, atom.Section: true, atom.Article: true,
+	atom.Aside: true, atom.Figure: true, atom.Ul: true, atom.Ol: true, atom.Dl: true,
+	atom.Table: true, atom.Details: true, atom.Header: true, atom.Footer: true, atom.Address: true,
+	atom.Main: true, atom.Nav: true,
+}
+
+var reNaturalLang = regexp.MustCompile(`^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$`)
+
+// naturalLang returns the lang attribute of n when it names a human
+// language on an element where it means one (code highlighters put
+// programming languages in lang on <pre> and <code>).
+func naturalLang(n *html.Node) string {
+	if n.Type != html.ElementNode {
+		return ""
+	}
+	switch n.DataAtom {
+	case atom.Pre, atom.Code, atom.Html, atom.Body, atom.Kbd, atom.Samp:
+		return ""
+	}
+	for _, a := range n.Attr {
+		if a.Key == "lang" && a.Namespace == "" {
+			v := strings.TrimSpace(a.Val)
+			if reNaturalLang.MatchString(v) {
+				return v
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasClass(n *html.Node, class string) bool {
+	for _, c := range strings.Fields(attr(n, "class")) {
+		if c == class {
+			return true
+		}
+	}
+	return false
+}
+
+// prepareDOM numbers the footnote references and moves the lang of
+// headings, list items and cells onto a span around their content.
+func prepareDOM(ctx converter.Context, doc *html.Node) {
+	st := getState(ctx)
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if n.DataAtom == atom.Sup && st != nil {
+				if id := attr(n, "data-fn"); id != "" {
+					if st.footnotes == nil {
+						st.footnotes = map[string]int{}
+					}
+					if _, ok := st.footnotes[id]; !ok {
+						st.footnotes[id] = len(st.footnotes) + 1
+					}
+				}
+			}
+			if langWrapInner[n.DataAtom] {
+				if l := naturalLang(n); l != "" && n.FirstChild != nil {
+					span := &html.Node{Type: html.ElementNode, Data: "span", DataAtom: atom.Span, Attr: []html.Attribute{{Key: "lang", Val: l}}}
+					for c := n.FirstChild; c != nil; {
+						next := c.NextSibling
+						n.RemoveChild(c)
+						span.AppendChild(c)
+						c = next
+					}
+					n.AppendChild(span)
+					removeAttr(n, "lang")
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+}
+
+func removeAttr(n *html.Node, key string) {
+	out := n.Attr[:0]
+	for _, a := range n.Attr {
+		if a.Key != key {
+			out = append(out, a)
+		}
+	}
+	n.Attr = out
+}
+
+// renderWP renders what WordPress content needs beyond CommonMark.
+func renderWP(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
+	if n.Type != html.ElementNode {
+		return converter.RenderTryNext
+	}
+	st := getState(ctx)
+	if st == nil {
+		return converter.RenderTryNext
+	}
+	if l := naturalLang(n); l != "" {
+		if langRawBlock[n.DataAtom] {
+			writeRawBlock(w, n)
+			return converter.RenderSuccess
+		}
+		if !langWrapInner[n.DataAtom] {
+			// Inline element: raw tags around Markdown content.
+			var open bytes.Buffer
+			shallow := &html.Node{Type: html.ElementNode, Data: n.Data, DataAtom: n.DataAtom, Attr: n.Attr}
+			_ = html.Render(&open, shallow)
+			tag := open.String()
+			closeTag := "</" + n.Data + ">"
+			w.WriteString(strings.TrimSuffix(tag, closeTag))
+			ctx.RenderChildNodes(ctx, w, n)
+			w.WriteString(closeTag)
+			return converter.RenderSuccess
+		}
+	}
+	switch n.Data {
+	case "wp-more":
+		w.WriteString("\n\n<!--more-->\n\n")
+		return converter.RenderSuccess
+	case "iframe":
+		if kind, id := embedFromIframe(attr(n, "src")); kind != "" && st.flavor == Hugo {
+			w.WriteString("\n\n{{< " + kind + " " + id + " >}}\n\n")
+			return converter.RenderSuccess
+		}
+		writeRawInline(w, n)
+		return converter.RenderSuccess
+	case "audio", "video", "object", "embed":
+		writeRawInline(w, n)
+		return converter.RenderSuccess
+	case "sup":
+		if id := attr(n, "data-fn"); id != "" {
+			if num, ok := st.footnotes[id]; ok {
+				w.WriteString("[^" + strconv.Itoa(num) + "]")
+				return converter.RenderSuccess
+			}
+		}
+	case "ol":
+		if hasClass(n, "wp-block-footnotes") {
+			renderFootnoteList(ctx, w, n, st)
+			return converter.RenderSuccess
+		}
+	case "ul":
+		if hasClass(n, "blocks-gallery-grid") || hasClass(n, "wp-block-gallery") {
+			for li := n.FirstChild; li != nil; li = li.NextSibling {
+				if li.Type == html.ElementNode {
+					w.WriteString("\n\n")
+					ctx.RenderChildNodes(ctx, w, li)
+					w.WriteString("\n\n")
+				}
+			}
+			return converter.RenderSuccess
+		}
+	case "figure":
+		return renderFigure(ctx, w, n, st)
+	}
+	return converter.RenderTryNext
+}
+
+// renderFootnoteList writes the footnotes block as Markdown footnote
+// definitions, numbered like their references.
+func renderFootnoteList(ctx converter.Context, w converter.Writer, n *html.Node, st *mdState) {
+	next := len(st.footnotes) + 1
+	for li := n.FirstChild; li != nil; li = li.NextSibling {
+		if li.Type != html.ElementNode || li.DataAtom != atom.Li {
+			continue
+		}
+		id := attr(li, "id")
+		num, ok := st.footnotes[id]
+		if !ok {
+			num = next
+			next++
+		}
+		// Drop the link back to the reference: Markdown makes its own.
+		for c := li.LastChild; c != nil; c = c.PrevSibling {
+			if c.Type == html.ElementNode && c.DataAtom == atom.A && strings.HasSuffix(attr(c, "href"), "-link") {
+				li.RemoveChild(c)
+				break
+			}
+		}
+		var buf bytes.Buffer
+		ctx.RenderChildNodes(ctx, &buf, li)
+		text := strings.TrimSpace(buf.String())
+		text = strings.ReplaceAll(text, "\n", "\n    ")
+		w.WriteString("\n\n[^" + strconv.Itoa(num) + "]: " + text + "\n\n")
+	}
+}
+
+// significant returns the element and non-blank text children of n.
+func significant(n *html.Node) []*html.Node {
+	var out []*html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.ElementNode:
+			if c.DataAtom == atom.Br {
+				continue
+			}
+			out = append(out, c)
+		case html.TextNode:
+			if strings.TrimSpace(c.Data) != "" {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// figureParts recognises a figure holding one image (optionally linked)
+// and an optional caption.
+func figureParts(n *html.Node) (img, link, caption *html.Node, ok bool) {
+	kids := significant(n)
+	for len(kids) == 1 && kids[0].Type == html.ElementNode && (kids[0].DataAtom == atom.Div || kids[0].DataAtom == atom.P) {
+		kids = significant(kids[0])
+	}
+	for _, k := range kids {
+		if k.Type != html.ElementNode {
+			return nil, nil, nil, false
+		}
+		switch k.DataAtom {
+		case atom.Img:
+			if img != nil {
+				return nil, nil, nil, false
+			}
+			img = k
+		case atom.A:
+			inner := significant(k)
+			if img != nil || len(inner) != 1 || inner[0].DataAtom != atom.Img {
+				return nil, nil, nil, false
+			}
+			img, link = inner[0], k
+		case atom.Figcaption:
+			if caption != nil {
+				return nil, nil, nil, false
+			}
+			caption = k
+		default:
+			return nil, nil, nil, false
+		}
+	}
+	return img, link, caption, img != nil && attr(img, "src") != ""
+}
+
+// renderFigure writes an image figure as Hugo's figure shortcode, or for
+// Jekyll as a Markdown image followed by its caption. Other figures
+// (tables, embeds, galleries) render their children.
+func renderFigure(ctx converter.Context, w converter.Writer, n *html.Node, st *mdState) converter.RenderStatus {
+	img, link, caption, ok := figureParts(n)
+	if !ok {
+		return converter.RenderTryNext
+	}
+	var capMD string
+	if caption != nil {
+		var buf bytes.Buffer
+		ctx.RenderChildNodes(ctx, &buf, caption)
+		capMD = strings.Join(strings.Fields(buf.String()), " ")
+	}
+	src := strings.TrimSpace(attr(img, "src"))
+	alt := strings.Join(strings.Fields(attr(img, "alt")), " ")
+	href := ""
+	if link != nil {
+		href = strings.TrimSpace(attr(link, "href"))
+	}
+	if st.flavor == Hugo && (capMD != "" || href != "") {
+		w.WriteString("\n\n{{< figure src=" + hugoQuote(src))
+		if alt != "" {
+			w.WriteString(" alt=" + hugoQuote(alt))
+		}
+		if href != "" {
+			w.WriteString(" link=" + hugoQuote(href))
+		}
+		if capMD != "" {
+			w.WriteString(" caption=" + hugoQuote(capMD))
+		}
+		w.WriteString(" >}}\n\n")
+		return converter.RenderSuccess
+	}
+	w.WriteString("\n\n")
+	if link != nil {
+		ctx.RenderNodes(ctx, w, link)
+	} else {
+		ctx.RenderNodes(ctx, w, img)
+	}
+	if capMD != "" {
+		w.WriteString("\n*" + capMD + "*")
+	}
+	w.WriteString("\n\n")
+	return converter.RenderSuccess
+}
+
+// hugoQuote quotes a shortcode parameter value for Hugo: double quotes
+// escaped with a backslash, no newline, no trailing backslash.
+func hugoQuote(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.ReplaceAll(s, `"`, `\"`)
+	if strings.HasSuffix(s, `\`) {
+		s += " "
+	}
+	return `"` + s + `"`
+}
+
+var reBlankLines = regexp.MustCompile(`\n[ \t]*\n+`)
+
+// writeRawBlock writes n as an HTML block: on lines of its own, without
+// blank lines inside (a blank line would end the HTML block).
+func writeRawBlock(w converter.Writer, n *html.Node) {
+	var buf bytes.Buffer
+	_ = html.Render(&buf, n)
+	s := reBlankLines.ReplaceAllString(strings.TrimSpace(buf.String()), "\n")
+	w.WriteString("\n\n")
+	w.WriteString(s)
+	w.WriteString("\n\n")
+}
+
+// writeRawInline writes n as inline HTML on one line.
+func writeRawInline(w converter.Writer, n *html.Node) {
+	var buf bytes.Buffer
+	_ = html.Render(&buf, n)
+	w.WriteString(strings.Join(strings.Fields(buf.String()), " "))
+}
