@@ -122,6 +122,9 @@ func (n *normalizer) comment(c *archive.Comment) {
 	d.Kind = commentKind(c.TypeRaw)
 	d.Status = commentStatus(c.ApprovedRaw)
 	d.Text = archive.SearchText(plainText(c.Content))
+	if n.redact {
+		n.redactComment(c)
+	}
 	for i := range c.Meta {
 		c.Meta[i].JSON = metaJSON(c.Meta[i].Value)
 	}
@@ -130,14 +133,59 @@ func (n *normalizer) comment(c *archive.Comment) {
 	} else {
 		n.identify(c)
 	}
-	if n.redact {
-		c.AuthorEmail = n.hash("email", strings.ToLower(c.AuthorEmail))
-		c.AuthorIP = n.hash("ip", c.AuthorIP)
-		if d.EmailHash == "" {
-			d.EmailHash = c.AuthorEmail
-		}
+}
+
+// redactComment replaces the comment's e-mail and IP address with salted
+// hashes (the same person gets the same hash, so identities still group),
+// and every e-mail or IPv4 address, and the commenter's own IP, inside its
+// author name, URL and meta values (akismet_as_submitted holds both) with a
+// hash of the same byte length, so that PHP serialize()d values keep their
+// declared lengths.
+func (n *normalizer) redactComment(c *archive.Comment) {
+	ip := strings.TrimSpace(c.AuthorIP)
+	c.AuthorEmail = n.hash("email", normEmail(c.AuthorEmail))
+	c.AuthorIP = n.hash("ip", ip)
+	c.Derived.EmailHash = c.AuthorEmail
+	if k := c.Derived.Kind; k != "trackback" && k != "pingback" {
+		// A ping's author and URL are the linking site's, public.
+		c.Author = n.maskPrivate(c.Author, ip)
+		c.AuthorURL = n.maskPrivate(c.AuthorURL, ip)
+	}
+	for i := range c.Meta {
+		c.Meta[i].Value = n.maskPrivate(c.Meta[i].Value, ip)
 	}
 }
+
+var (
+	emailRe = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
+	ipv4Re  = regexp.MustCompile(`\b(?:\d{1,3}\.){3}\d{1,3}\b`)
+)
+
+// maskPrivate replaces e-mail addresses, IPv4 addresses and ip (the
+// commenter's address, which may be IPv6) in s with salted hex hashes of
+// the same byte length.
+func (n *normalizer) maskPrivate(s, ip string) string {
+	if s == "" {
+		return s
+	}
+	if ip != "" && strings.Contains(s, ip) {
+		s = strings.ReplaceAll(s, ip, n.sameLen("ip", ip))
+	}
+	if strings.Contains(s, "@") {
+		s = emailRe.ReplaceAllStringFunc(s, func(m string) string { return n.sameLen("email", normEmail(m)) })
+	}
+	return ipv4Re.ReplaceAllStringFunc(s, func(m string) string { return n.sameLen("ip", m) })
+}
+
+// sameLen is a salted hex hash of v exactly as many bytes long as v.
+func (n *normalizer) sameLen(kind, v string) string {
+	m := hmac.New(sha256.New, n.salt)
+	m.Write([]byte(kind + ":" + v))
+	h := hex.EncodeToString(m.Sum(nil))
+	return strings.Repeat(h, len(v)/len(h)+1)[:len(v)]
+}
+
+func normEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
 // hash returns a salted hash standing in for a private value, so that
 // identities still group after --redact; "" stays "".
@@ -151,7 +199,9 @@ func (n *normalizer) hash(kind, v string) string {
 }
 
 // commentKind maps wp:comment_type: empty and "comment" are ordinary
-// comments, everything else is kept as written (lower-cased).
+// comments, everything else (trackback, pingback, a plugin's webmention,
+// review, order_note …) is kept as written, trimmed and lower-cased; the
+// raw value stays in type_raw.
 func commentKind(t string) string {
 	t = strings.ToLower(strings.TrimSpace(t))
 	if t == "" {
@@ -160,14 +210,18 @@ func commentKind(t string) string {
 	return t
 }
 
-// commentStatus maps wp:comment_approved to a word; unknown values are
-// kept as written and a missing value gives "".
+// commentStatus maps wp:comment_approved to a word: 1 approved, 0 pending,
+// and spam, trash and post-trashed as they are (in any case). Other values
+// are kept as written and a missing value gives "".
 func commentStatus(a string) string {
-	switch a {
+	a = strings.TrimSpace(a)
+	switch l := strings.ToLower(a); l {
 	case "1":
 		return "approved"
 	case "0":
 		return "pending"
+	case "spam", "trash", "post-trashed", "approved", "pending":
+		return l
 	}
 	return a
 }
@@ -183,73 +237,102 @@ func firstMeta(ms []archive.Meta, key string) (string, bool) {
 
 // identify decides who wrote a comment (wxr-format.md §10): the Jetpack and
 // WordPress.com sign-in meta first, then the newer Jetpack identity keys,
-// Disqus, a registered user id, and otherwise a guest known by name, e-mail
-// and URL.
+// older Jetpack's Facebook and Twitter comments (hc_* meta without
+// hc_post_as: the avatar's host or the author URL tells), Disqus, a
+// registered user id, and otherwise a guest known by e-mail, or by name and
+// URL when there is no e-mail.
+//
+// One person has one identity key, whichever way the comment recorded them:
+// a WordPress.com account is "wpcom:ID" whether it came as hc_post_as
+// wordpress, or, on a site hosted on WordPress.com, as comment_user_id or
+// hc_post_as jetpack (a user of the site is a WordPress.com account there);
+// a user of a self-hosted site is "user:ID" as comment_user_id or as
+// hc_post_as jetpack. The e-mail is the stored one, already hashed by
+// --redact.
 func (n *normalizer) identify(c *archive.Comment) {
 	d := &c.Derived
-	m := c.Meta
-	email := strings.ToLower(strings.TrimSpace(c.AuthorEmail))
-	if n.redact {
-		email = n.hash("email", email)
-		d.EmailHash = email
+	meta := func(key string) (string, bool) {
+		v, ok := firstMeta(c.Meta, key)
+		return strings.TrimSpace(v), ok
 	}
+	email := normEmail(c.AuthorEmail)
 	guestKey := func() string {
 		if email != "" {
 			return "email:" + email
 		}
 		return "name:" + strings.ToLower(strings.TrimSpace(html.UnescapeString(c.Author))) + "|" + strings.ToLower(strings.TrimSpace(c.AuthorURL))
 	}
-	if as, ok := firstMeta(m, "hc_post_as"); ok && strings.TrimSpace(as) != "" {
-		d.Provider = strings.ToLower(strings.TrimSpace(as))
-		d.Avatar, _ = firstMeta(m, "hc_avatar")
-		d.ForeignUserID, _ = firstMeta(m, "hc_foreign_user_id")
-		_, d.WPcomSigned = firstMeta(m, "hc_wpcom_id_sig")
-		if d.ForeignUserID != "" {
+	userID := ""
+	if uid, err := strconv.ParseInt(strings.TrimSpace(c.UserIDRaw), 10, 64); err == nil && uid > 0 {
+		userID = strconv.FormatInt(uid, 10)
+	}
+	// account is the identity key of a user of this site.
+	account := func(id string) string {
+		if n.wpcom {
+			return "wpcom:" + id
+		}
+		return "user:" + id
+	}
+	if as, ok := meta("hc_post_as"); ok && as != "" {
+		d.Provider = strings.ToLower(as)
+		d.Avatar, _ = meta("hc_avatar")
+		d.ForeignUserID, _ = meta("hc_foreign_user_id")
+		_, d.WPcomSigned = meta("hc_wpcom_id_sig")
+		switch {
+		case d.Provider == "guest":
+			d.IdentityKey = "guest:" + guestKey()
+		case d.Provider == "wordpress" && d.ForeignUserID != "":
+			d.IdentityKey = "wpcom:" + d.ForeignUserID
+		case d.Provider == "jetpack" && or(d.ForeignUserID, userID) != "":
+			d.IdentityKey = account(or(d.ForeignUserID, userID))
+		case d.ForeignUserID != "":
 			d.IdentityKey = d.Provider + ":" + d.ForeignUserID
-		} else {
+		default:
 			d.IdentityKey = d.Provider + ":" + guestKey()
 		}
 		return
 	}
-	if id, ok := firstMeta(m, "jetpack_comment_identity_id"); ok && id != "" {
-		d.Provider, _ = firstMeta(m, "jetpack_comment_identity_provider")
-		if d.Provider == "" {
-			d.Provider = "wordpress"
-		}
-		d.Avatar, _ = firstMeta(m, "jetpack_comment_identity_avatar")
+	if id, ok := meta("jetpack_comment_identity_id"); ok && id != "" {
+		d.Provider, _ = meta("jetpack_comment_identity_provider")
+		d.Provider = strings.ToLower(or(d.Provider, "wordpress"))
+		d.Avatar, _ = meta("jetpack_comment_identity_avatar")
 		d.ForeignUserID = id
 		d.IdentityKey = "jetpack-identity:" + id
 		return
 	}
-	if av, ok := firstMeta(m, "hc_avatar"); ok {
-		// Older Jetpack: no hc_post_as, the avatar's host tells.
+	av, hasAv := meta("hc_avatar")
+	fid, hasFid := meta("hc_foreign_user_id")
+	if hasAv || hasFid {
+		// Older Jetpack: no hc_post_as; the avatar's host tells, or the
+		// author URL as Jetpack itself once checked.
+		url := strings.ToLower(c.AuthorURL)
 		switch {
-		case strings.Contains(av, "graph.facebook.com") || strings.Contains(av, "fbcdn"):
+		case strings.Contains(av, "graph.facebook.com") || strings.Contains(av, "fbcdn") || strings.Contains(url, "facebook.com/"):
 			d.Provider = "facebook"
-		case strings.Contains(av, "twimg.com"):
+		case strings.Contains(av, "twimg.com") || strings.Contains(url, "//twitter.com/") || strings.Contains(url, ".twitter.com/"):
 			d.Provider = "twitter"
 		}
+		d.Avatar = av
 		if d.Provider != "" {
-			d.Avatar = av
-			d.ForeignUserID, _ = firstMeta(m, "hc_foreign_user_id")
+			d.ForeignUserID = fid
 			d.IdentityKey = d.Provider + ":" + or(d.ForeignUserID, guestKey())
 			return
 		}
 	}
-	for _, x := range m {
+	for _, x := range c.Meta {
 		if strings.HasPrefix(x.Key, "dsq_") {
 			d.Provider = "disqus"
 			d.IdentityKey = "disqus:" + guestKey()
 			return
 		}
 	}
-	if uid, err := strconv.ParseInt(strings.TrimSpace(c.UserIDRaw), 10, 64); err == nil && uid > 0 {
+	if userID != "" {
 		d.Provider = "local-user"
 		if n.wpcom {
 			d.Provider = "wpcom-user"
 		}
-		d.ForeignUserID = strconv.FormatInt(uid, 10)
-		d.IdentityKey = d.Provider + ":" + d.ForeignUserID
+		d.ForeignUserID = userID
+		d.IdentityKey = account(userID)
 		return
 	}
 	d.Provider = "guest"
@@ -272,9 +355,7 @@ var strongRe = regexp.MustCompile(`(?s)^\s*<strong>(.*?)</strong>\s*(.*)$`)
 func ping(c *archive.Comment) {
 	d := &c.Derived
 	d.PingURL = html.UnescapeString(strings.TrimSpace(c.AuthorURL))
-	if u, err := url.Parse(d.PingURL); err == nil {
-		d.PingDomain = strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-	}
+	d.PingDomain = pingDomain(d.PingURL)
 	author := strings.TrimSpace(html.UnescapeString(c.Author))
 	if d.Kind == "trackback" {
 		if m := strongRe.FindStringSubmatch(c.Content); m != nil {
@@ -290,6 +371,23 @@ func ping(c *archive.Comment) {
 	}
 	d.PingTitle = author
 	d.PingExcerpt = strings.TrimSpace(plainText(c.Content))
+}
+
+// pingDomain is the host of a linking page's URL, lower-cased, without
+// "www." and port; a URL written without a scheme ("example.com/post")
+// still gives its host.
+func pingDomain(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err == nil && u.Host == "" && !strings.Contains(raw, "://") && !strings.HasPrefix(raw, "/") {
+		u, err = url.Parse("http://" + raw)
+	}
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 }
 
 // blockTags end a line in plain text.

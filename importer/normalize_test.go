@@ -1,6 +1,9 @@
 package importer
 
 import (
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/wparchive/wparchive/archive"
@@ -53,13 +56,15 @@ func TestSiteKey(t *testing.T) {
 }
 
 func TestCommentKindAndStatus(t *testing.T) {
-	kinds := map[string]string{"": "comment", "comment": "comment", "pingback": "pingback", "Trackback": "trackback", "webmention": "webmention"}
+	kinds := map[string]string{"": "comment", "comment": "comment", " comment ": "comment", "pingback": "pingback",
+		"Trackback": "trackback", "webmention": "webmention", "review": "review", "order_note": "order_note"}
 	for in, want := range kinds {
 		if got := commentKind(in); got != want {
 			t.Errorf("commentKind(%q) = %q, want %q", in, got, want)
 		}
 	}
-	statuses := map[string]string{"1": "approved", "0": "pending", "spam": "spam", "trash": "trash", "post-trashed": "post-trashed", "": ""}
+	statuses := map[string]string{"1": "approved", "0": "pending", " 1 ": "approved", "spam": "spam", "SPAM": "spam",
+		"trash": "trash", "post-trashed": "post-trashed", "": "", "hold": "hold"}
 	for in, want := range statuses {
 		if got := commentStatus(in); got != want {
 			t.Errorf("commentStatus(%q) = %q, want %q", in, got, want)
@@ -79,13 +84,19 @@ func TestPing(t *testing.T) {
 	pb := archive.Comment{Author: "Ping 1 &laquo; What&#8217;s a tellyworth?", AuthorURL: "http://example.com/ping1/",
 		Content: "[&#8230;] context around the link [&#8230;]", Derived: archive.CommentDerived{Kind: "pingback"}}
 	ping(&pb)
-	if pb.Derived.PingTitle != "Ping 1 « What’s a tellyworth?" || pb.Derived.PingExcerpt != "[…] context around the link […]" {
+	if pb.Derived.PingTitle != "Ping 1 « What’s a tellyworth?" || pb.Derived.PingExcerpt != "[…] context around the link […]" || pb.Derived.PingDomain != "example.com" {
 		t.Errorf("pingback: %+v", pb.Derived)
+	}
+	// A trackback without the <strong> title: the blog name stands in.
+	bare := archive.Comment{Author: "Kettles", AuthorURL: "Blog.Example.org:8080/x", Content: "just an excerpt",
+		Derived: archive.CommentDerived{Kind: "trackback"}}
+	ping(&bare)
+	if bare.Derived.PingTitle != "Kettles" || bare.Derived.PingExcerpt != "just an excerpt" || bare.Derived.PingDomain != "blog.example.org" {
+		t.Errorf("bare trackback: %+v", bare.Derived)
 	}
 }
 
 func TestIdentify(t *testing.T) {
-	n := &normalizer{}
 	mk := func(uid string, meta ...string) *archive.Comment {
 		c := &archive.Comment{Author: "Mei", AuthorEmail: "Mei@Example.com", UserIDRaw: uid}
 		for i := 0; i+1 < len(meta); i += 2 {
@@ -93,39 +104,116 @@ func TestIdentify(t *testing.T) {
 		}
 		return c
 	}
+	noEmail := mk("0", "hc_avatar", "https://example.com/a.png", "hc_foreign_user_id", "77")
+	noEmail.AuthorEmail, noEmail.AuthorURL = "", "https://www.facebook.com/mei"
+	guestNoEmail := mk("0")
+	guestNoEmail.Author, guestNoEmail.AuthorEmail, guestNoEmail.AuthorURL = "Mei &amp; Co", "", "https://Mei.example"
 	cases := []struct {
 		name          string
+		wpcom         bool
 		c             *archive.Comment
 		provider, key string
 		signed        bool
+		avatar        string
 	}{
-		{"wordpress.com", mk("0", "hc_post_as", "wordpress", "hc_avatar", "https://0.gravatar.com/avatar/x", "hc_foreign_user_id", "13230220", "hc_wpcom_id_sig", "0a6f"), "wordpress", "wordpress:13230220", true},
-		{"twitter", mk("0", "hc_post_as", "twitter", "hc_foreign_user_id", "40793201"), "twitter", "twitter:40793201", false},
-		{"old jetpack facebook by avatar", mk("0", "hc_avatar", "https://graph.facebook.com/123/picture", "hc_foreign_user_id", "123"), "facebook", "facebook:123", false},
-		{"jetpack identity", mk("0", "jetpack_comment_identity_id", "abc", "jetpack_comment_identity_provider", "wordpress"), "wordpress", "jetpack-identity:abc", false},
-		{"disqus", mk("0", "dsq_post_id", "99"), "disqus", "disqus:email:mei@example.com", false},
-		{"local user", mk("3"), "local-user", "local-user:3", false},
-		{"guest", mk("0"), "guest", "guest:email:mei@example.com", false},
+		{"wordpress.com", false, mk("0", "hc_post_as", "wordpress", "hc_avatar", "https://0.gravatar.com/avatar/x", "hc_foreign_user_id", "13230220", "hc_wpcom_id_sig", "0a6f"), "wordpress", "wpcom:13230220", true, "https://0.gravatar.com/avatar/x"},
+		{"twitter", false, mk("0", "hc_post_as", "twitter", "hc_foreign_user_id", "40793201"), "twitter", "twitter:40793201", false, ""},
+		{"googleplus", false, mk("0", "hc_post_as", "GooglePlus", "hc_foreign_user_id", " 1077 "), "googleplus", "googleplus:1077", false, ""},
+		{"facebook without id", false, mk("0", "hc_post_as", "facebook"), "facebook", "facebook:email:mei@example.com", false, ""},
+		{"jetpack: a local user", false, mk("5", "hc_post_as", "jetpack", "hc_foreign_user_id", "5"), "jetpack", "user:5", false, ""},
+		{"jetpack on wordpress.com: an account", true, mk("18423771", "hc_post_as", "jetpack", "hc_foreign_user_id", "18423771"), "jetpack", "wpcom:18423771", false, ""},
+		{"old jetpack facebook by avatar", false, mk("0", "hc_avatar", "https://graph.facebook.com/123/picture", "hc_foreign_user_id", "123"), "facebook", "facebook:123", false, "https://graph.facebook.com/123/picture"},
+		{"old jetpack twitter by avatar", false, mk("0", "hc_avatar", "http://a0.twimg.com/x_normal.png"), "twitter", "twitter:email:mei@example.com", false, "http://a0.twimg.com/x_normal.png"},
+		{"old jetpack facebook by url", false, noEmail, "facebook", "facebook:77", false, "https://example.com/a.png"},
+		{"jetpack identity", false, mk("0", "jetpack_comment_identity_id", "abc", "jetpack_comment_identity_provider", "wordpress"), "wordpress", "jetpack-identity:abc", false, ""},
+		{"disqus", false, mk("0", "dsq_post_id", "99"), "disqus", "disqus:email:mei@example.com", false, ""},
+		{"local user", false, mk("3"), "local-user", "user:3", false, ""},
+		{"wordpress.com user", true, mk("3"), "wpcom-user", "wpcom:3", false, ""},
+		{"guest", false, mk("0"), "guest", "guest:email:mei@example.com", false, ""},
+		{"guest without e-mail", false, guestNoEmail, "guest", "guest:name:mei & co|https://mei.example", false, ""},
+		{"user id not a number", false, mk("x"), "guest", "guest:email:mei@example.com", false, ""},
 	}
 	for _, c := range cases {
+		n := &normalizer{wpcom: c.wpcom}
 		n.identify(c.c)
 		d := c.c.Derived
-		if d.Provider != c.provider || d.IdentityKey != c.key || d.WPcomSigned != c.signed {
-			t.Errorf("%s: got provider %q key %q signed %v", c.name, d.Provider, d.IdentityKey, d.WPcomSigned)
+		if d.Provider != c.provider || d.IdentityKey != c.key || d.WPcomSigned != c.signed || d.Avatar != c.avatar {
+			t.Errorf("%s: got provider %q key %q signed %v avatar %q", c.name, d.Provider, d.IdentityKey, d.WPcomSigned, d.Avatar)
 		}
+	}
+}
+
+// TestOneAccountOneIdentity: the same account reached by different routes
+// (hc_post_as, comment_user_id) is one identity.
+func TestOneAccountOneIdentity(t *testing.T) {
+	for _, wpcom := range []bool{false, true} {
+		n := &normalizer{wpcom: wpcom}
+		a := &archive.Comment{Author: "Jonas", UserIDRaw: "42", Meta: []archive.Meta{{Key: "hc_post_as", Value: "jetpack"}, {Key: "hc_foreign_user_id", Value: "42"}}}
+		b := &archive.Comment{Author: "Jonas", AuthorEmail: "j@example.org", UserIDRaw: "42"}
+		n.identify(a)
+		n.identify(b)
+		if a.Derived.IdentityKey != b.Derived.IdentityKey {
+			t.Errorf("wpcom=%v: %q and %q", wpcom, a.Derived.IdentityKey, b.Derived.IdentityKey)
+		}
+	}
+	n := &normalizer{wpcom: true}
+	a := &archive.Comment{Meta: []archive.Meta{{Key: "hc_post_as", Value: "wordpress"}, {Key: "hc_foreign_user_id", Value: "7"}}}
+	b := &archive.Comment{UserIDRaw: "7"}
+	n.identify(a)
+	n.identify(b)
+	if a.Derived.IdentityKey != b.Derived.IdentityKey {
+		t.Errorf("wordpress.com account: %q and %q", a.Derived.IdentityKey, b.Derived.IdentityKey)
 	}
 }
 
 func TestRedact(t *testing.T) {
 	n := &normalizer{redact: true, salt: []byte("s")}
-	a := archive.Comment{AuthorEmail: "Mei@Example.com", AuthorIP: "192.0.2.7"}
-	b := archive.Comment{AuthorEmail: "mei@example.com", AuthorIP: "192.0.2.7"}
+	submitted := `a:3:{s:20:"comment_author_email";s:15:"Mei@Example.com";s:7:"user_ip";s:9:"192.0.2.7";s:10:"user_agent";s:11:"Mozilla/5.0";}`
+	a := archive.Comment{Author: "mei@example.com", AuthorEmail: "Mei@Example.com", AuthorIP: "192.0.2.7",
+		AuthorURL: "mailto:mei@example.com", Meta: []archive.Meta{{Key: "akismet_as_submitted", Value: submitted}}}
+	b := archive.Comment{AuthorEmail: " mei@example.com", AuthorIP: "192.0.2.7"}
+	six := archive.Comment{AuthorEmail: "x@y.org", AuthorIP: "2001:db8::7",
+		Meta: []archive.Meta{{Key: "akismet_as_submitted", Value: `a:1:{s:7:"user_ip";s:11:"2001:db8::7";}`}}}
 	n.comment(&a)
 	n.comment(&b)
-	if a.AuthorEmail == "" || a.AuthorEmail == "mei@example.com" || a.AuthorIP == "192.0.2.7" {
-		t.Fatalf("not redacted: %q %q", a.AuthorEmail, a.AuthorIP)
+	n.comment(&six)
+	if a.AuthorEmail == "" || a.AuthorEmail == "mei@example.com" || a.AuthorIP == "192.0.2.7" || six.AuthorIP == "2001:db8::7" {
+		t.Fatalf("not redacted: %q %q %q", a.AuthorEmail, a.AuthorIP, six.AuthorIP)
 	}
-	if a.Derived.IdentityKey != b.Derived.IdentityKey {
+	if a.AuthorEmail != b.AuthorEmail || a.AuthorIP != b.AuthorIP {
+		t.Errorf("one address got two hashes: %q %q, %q %q", a.AuthorEmail, b.AuthorEmail, a.AuthorIP, b.AuthorIP)
+	}
+	if a.Derived.IdentityKey != b.Derived.IdentityKey || !strings.Contains(a.Derived.IdentityKey, a.AuthorEmail) {
 		t.Errorf("the same person got two identities: %q %q", a.Derived.IdentityKey, b.Derived.IdentityKey)
 	}
+	if a.Derived.EmailHash != a.AuthorEmail {
+		t.Errorf("EmailHash %q, stored e-mail %q", a.Derived.EmailHash, a.AuthorEmail)
+	}
+	for _, s := range []string{a.Author, a.AuthorURL, a.Meta[0].Value, six.Meta[0].Value} {
+		if strings.Contains(strings.ToLower(s), "mei@example.com") || strings.Contains(s, "192.0.2.7") || strings.Contains(s, "2001:db8::7") {
+			t.Errorf("an address is left in %q", s)
+		}
+	}
+	// Serialized lengths still hold: every s:N:"…" string is N bytes.
+	if len(a.Meta[0].Value) != len(submitted) {
+		t.Errorf("length changed: %q", a.Meta[0].Value)
+	}
+	for _, v := range []string{a.Meta[0].Value, six.Meta[0].Value} {
+		for _, m := range serialStr.FindAllStringSubmatch(v, -1) {
+			if n, _ := strconv.Atoi(m[1]); n != len(m[2]) {
+				t.Errorf("s:%s:%q is %d bytes", m[1], m[2], len(m[2]))
+			}
+		}
+	}
+	if !strings.Contains(a.Meta[0].Value, "Mozilla/5.0") {
+		t.Errorf("more than the addresses changed: %q", a.Meta[0].Value)
+	}
+	// A ping's URL is the linking site's and stays.
+	p := archive.Comment{Author: "Blog", AuthorURL: "http://203.0.113.9/post", AuthorIP: "203.0.113.9", TypeRaw: "pingback"}
+	n.comment(&p)
+	if p.Derived.PingURL != "http://203.0.113.9/post" || p.AuthorIP == "203.0.113.9" {
+		t.Errorf("ping: url %q ip %q", p.Derived.PingURL, p.AuthorIP)
+	}
 }
+
+var serialStr = regexp.MustCompile(`s:(\d+):"([^"]*)";`)
