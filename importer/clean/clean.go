@@ -78,6 +78,7 @@ type Reader struct {
 
 	started bool
 	st      state
+	pend    int  // in[pend:] is not copied to out yet (process)
 	quote   byte // quote of the attribute value (stAttr) or 0 (stDecl)
 	depth   int  // [ ] nesting in stDecl
 
@@ -198,6 +199,7 @@ func (z *Reader) process() {
 	final := z.eof || z.force
 	z.force = false
 	i := z.r
+	z.pend = i
 	for i < len(in) {
 		var stop bool
 		switch z.st {
@@ -220,7 +222,15 @@ func (z *Reader) process() {
 			break
 		}
 	}
+	z.cut(i)
+	z.pend = i
 	z.r = i
+}
+
+// cut copies the input from z.pend, which needed no repair, up to in[i]
+// to the output. The state functions move z.pend past what they replace.
+func (z *Reader) cut(i int) {
+	z.out = append(z.out, z.in[z.pend:i]...)
 }
 
 // Byte classes: a true entry stops the fast scan of that state. Every
@@ -248,6 +258,30 @@ func class(s string) *[256]bool {
 		t[s[i]] = true
 	}
 	return &t
+}
+
+// next returns the index of the first byte at or after in[i] that t
+// marks, or len(in). Unrolled: most bytes are plain text.
+func next(t *[256]bool, in []byte, i int) int {
+	for ; i+4 <= len(in); i += 4 {
+		b := in[i : i+4 : i+4]
+		if t[b[0]] {
+			return i
+		}
+		if t[b[1]] {
+			return i + 1
+		}
+		if t[b[2]] {
+			return i + 2
+		}
+		if t[b[3]] {
+			return i + 3
+		}
+	}
+	for i < len(in) && !t[in[i]] {
+		i++
+	}
+	return i
 }
 
 // scalar returns the length of the valid UTF-8 sequence that starts at
@@ -286,13 +320,11 @@ func scalar(b []byte) int {
 // text scans character data from in[i]. It returns where it stopped and
 // whether it needs more input to go on.
 func (z *Reader) text(in []byte, i int, final bool) (int, bool) {
-	start := i
 	for i < len(in) {
-		c := in[i]
-		if !textSpecial[c] {
-			i++
-			continue
+		if i = next(textSpecial, in, i); i == len(in) {
+			break
 		}
+		c := in[i]
 		if c >= 0x80 {
 			if n := scalar(in[i:]); n > 0 {
 				i += n
@@ -302,7 +334,6 @@ func (z *Reader) text(in []byte, i int, final bool) (int, bool) {
 		if c == ']' {
 			if i+2 >= len(in) {
 				if !final {
-					z.out = append(z.out, in[start:i]...)
 					return i, true
 				}
 				i++
@@ -312,14 +343,13 @@ func (z *Reader) text(in []byte, i int, final bool) (int, bool) {
 				i++
 				continue
 			}
-			z.out = append(z.out, in[start:i]...)
+			z.cut(i)
 			z.out = append(z.out, "]]&gt;"...)
 			z.mark(kStrayCDATAEnd, i)
 			i += 3
-			start = i
+			z.pend = i
 			continue
 		}
-		z.out = append(z.out, in[start:i]...)
 		var stop bool
 		switch c {
 		case '<':
@@ -327,7 +357,6 @@ func (z *Reader) text(in []byte, i int, final bool) (int, bool) {
 			if stop {
 				return i, true
 			}
-			z.out = append(z.out, in[i:i+n]...)
 			return i + n, false
 		case '&':
 			i, stop = z.ref(in, i, final)
@@ -337,9 +366,7 @@ func (z *Reader) text(in []byte, i int, final bool) (int, bool) {
 		if stop {
 			return i, true
 		}
-		start = i
 	}
-	z.out = append(z.out, in[start:i]...)
 	return i, false
 }
 
@@ -378,13 +405,11 @@ func (z *Reader) markup(b []byte, final bool) (n int, stop bool) {
 
 // tag scans the inside of a start or end tag.
 func (z *Reader) tag(in []byte, i int, final bool) (int, bool) {
-	start := i
 	for i < len(in) {
-		c := in[i]
-		if !tagSpecial[c] {
-			i++
-			continue
+		if i = next(tagSpecial, in, i); i == len(in) {
+			break
 		}
+		c := in[i]
 		if c >= 0x80 {
 			if n := scalar(in[i:]); n > 0 {
 				i += n
@@ -394,33 +419,26 @@ func (z *Reader) tag(in []byte, i int, final bool) (int, bool) {
 		switch c {
 		case '"', '\'':
 			z.st, z.quote = stAttr, c
-			z.out = append(z.out, in[start:i+1]...)
 			return i + 1, false
 		case '>':
 			z.st = stText
-			z.out = append(z.out, in[start:i+1]...)
 			return i + 1, false
 		}
-		z.out = append(z.out, in[start:i]...)
 		var stop bool
 		if i, stop = z.bad(in, i, final); stop {
 			return i, true
 		}
-		start = i
 	}
-	z.out = append(z.out, in[start:i]...)
 	return i, false
 }
 
 // attr scans a quoted attribute value.
 func (z *Reader) attr(in []byte, i int, final bool) (int, bool) {
-	start := i
 	for i < len(in) {
-		c := in[i]
-		if !attrSpecial[c] {
-			i++
-			continue
+		if i = next(attrSpecial, in, i); i == len(in) {
+			break
 		}
+		c := in[i]
 		if c >= 0x80 {
 			if n := scalar(in[i:]); n > 0 {
 				i += n
@@ -431,12 +449,10 @@ func (z *Reader) attr(in []byte, i int, final bool) (int, bool) {
 			i++
 			if c == z.quote {
 				z.st = stTag
-				z.out = append(z.out, in[start:i]...)
 				return i, false
 			}
 			continue
 		}
-		z.out = append(z.out, in[start:i]...)
 		var stop bool
 		if c == '&' {
 			i, stop = z.ref(in, i, final)
@@ -446,9 +462,7 @@ func (z *Reader) attr(in []byte, i int, final bool) (int, bool) {
 		if stop {
 			return i, true
 		}
-		start = i
 	}
-	z.out = append(z.out, in[start:i]...)
 	return i, false
 }
 
@@ -457,13 +471,11 @@ func (z *Reader) attr(in []byte, i int, final bool) (int, bool) {
 // data that old exporters did not escape, and is written as
 // ]]]]><![CDATA[> so that the section goes on.
 func (z *Reader) cdata(in []byte, i int, final bool) (int, bool) {
-	start := i
 	for i < len(in) {
-		c := in[i]
-		if !cdataSpecial[c] {
-			i++
-			continue
+		if i = next(cdataSpecial, in, i); i == len(in) {
+			break
 		}
+		c := in[i]
 		if c >= 0x80 {
 			if n := scalar(in[i:]); n > 0 {
 				i += n
@@ -473,7 +485,6 @@ func (z *Reader) cdata(in []byte, i int, final bool) (int, bool) {
 		if c == ']' {
 			if i+2 >= len(in) {
 				if !final {
-					z.out = append(z.out, in[start:i]...)
 					return i, true
 				}
 				i++
@@ -485,29 +496,24 @@ func (z *Reader) cdata(in []byte, i int, final bool) (int, bool) {
 			}
 			end, stop := cdataCloses(in[i+3:], final)
 			if stop {
-				z.out = append(z.out, in[start:i]...)
 				return i, true
 			}
 			if end {
 				z.st = stText
-				z.out = append(z.out, in[start:i+3]...)
 				return i + 3, false
 			}
-			z.out = append(z.out, in[start:i]...)
+			z.cut(i)
 			z.out = append(z.out, "]]]]><![CDATA[>"...)
 			z.mark(kCDATAEnd, i)
 			i += 3
-			start = i
+			z.pend = i
 			continue
 		}
-		z.out = append(z.out, in[start:i]...)
 		var stop bool
 		if i, stop = z.bad(in, i, final); stop {
 			return i, true
 		}
-		start = i
 	}
-	z.out = append(z.out, in[start:i]...)
 	return i, false
 }
 
@@ -546,13 +552,11 @@ func isSpace(c byte) bool {
 
 // delimited scans a comment or processing instruction up to end.
 func (z *Reader) delimited(in []byte, i int, final bool, special *[256]bool, end string) (int, bool) {
-	start := i
 	for i < len(in) {
-		c := in[i]
-		if !special[c] {
-			i++
-			continue
+		if i = next(special, in, i); i == len(in) {
+			break
 		}
+		c := in[i]
 		if c >= 0x80 {
 			if n := scalar(in[i:]); n > 0 {
 				i += n
@@ -562,7 +566,6 @@ func (z *Reader) delimited(in []byte, i int, final bool, special *[256]bool, end
 		if c == end[0] {
 			if i+len(end) > len(in) {
 				if !final {
-					z.out = append(z.out, in[start:i]...)
 					return i, true
 				}
 				i++
@@ -571,33 +574,27 @@ func (z *Reader) delimited(in []byte, i int, final bool, special *[256]bool, end
 			if string(in[i:i+len(end)]) == end {
 				i += len(end)
 				z.st = stText
-				z.out = append(z.out, in[start:i]...)
 				return i, false
 			}
 			i++
 			continue
 		}
-		z.out = append(z.out, in[start:i]...)
 		var stop bool
 		if i, stop = z.bad(in, i, final); stop {
 			return i, true
 		}
-		start = i
 	}
-	z.out = append(z.out, in[start:i]...)
 	return i, false
 }
 
 // decl scans a <!DOCTYPE …> or other declaration up to the > that is
 // outside quotes and brackets.
 func (z *Reader) decl(in []byte, i int, final bool) (int, bool) {
-	start := i
 	for i < len(in) {
-		c := in[i]
-		if !declSpecial[c] {
-			i++
-			continue
+		if i = next(declSpecial, in, i); i == len(in) {
+			break
 		}
+		c := in[i]
 		if c >= 0x80 {
 			if n := scalar(in[i:]); n > 0 {
 				i += n
@@ -630,19 +627,15 @@ func (z *Reader) decl(in []byte, i int, final bool) (int, bool) {
 			i++
 			if z.depth == 0 {
 				z.st = stText
-				z.out = append(z.out, in[start:i]...)
 				return i, false
 			}
 			continue
 		}
-		z.out = append(z.out, in[start:i]...)
 		var stop bool
 		if i, stop = z.bad(in, i, final); stop {
 			return i, true
 		}
-		start = i
 	}
-	z.out = append(z.out, in[start:i]...)
 	return i, false
 }
 
@@ -654,6 +647,7 @@ func (z *Reader) bad(in []byte, i int, final bool) (int, bool) {
 	if c < 0x80 {
 		// A C0 control: drop it, and any that follow; a run of them is
 		// one repair, also when it spans two windows.
+		z.cut(i)
 		if z.base+int64(i) != z.ctlEnd {
 			z.mark(kIllegalChar, i)
 		}
@@ -661,6 +655,7 @@ func (z *Reader) bad(in []byte, i int, final bool) (int, bool) {
 			i++
 		}
 		z.ctlEnd = z.base + int64(i)
+		z.pend = i
 		return i, false
 	}
 	if !final && !utf8.FullRune(in[i:]) {
@@ -668,7 +663,9 @@ func (z *Reader) bad(in []byte, i int, final bool) (int, bool) {
 	}
 	if _, n := utf8.DecodeRune(in[i:]); n > 1 {
 		// Valid UTF-8 for a character XML forbids: U+FFFE or U+FFFF.
+		z.cut(i)
 		z.mark(kIllegalChar, i)
+		z.pend = i + n
 		return i + n, false
 	}
 	// A run of bytes that are not UTF-8.
@@ -683,11 +680,13 @@ func (z *Reader) bad(in []byte, i int, final bool) (int, bool) {
 		return i, true // the run or the byte after it is not read yet
 	}
 	at := z.base + int64(i)
+	z.cut(i)
 	if z.latin != nil {
 		// The declared single-byte encoding.
 		for _, b := range in[i:j] {
 			z.out = utf8.AppendRune(z.out, z.latin[b])
 		}
+		z.pend = j
 		return j, false
 	}
 	if j-i <= maxLatinRun && at != z.garbageEnd && at != z.ctlEnd &&
@@ -696,6 +695,7 @@ func (z *Reader) bad(in []byte, i int, final bool) (int, bool) {
 			z.out = utf8.AppendRune(z.out, windows1252[b])
 		}
 		z.mark(kWindows1252, i)
+		z.pend = j
 		return j, false
 	}
 	// Garbage: the whole run becomes one U+FFFD.
@@ -707,6 +707,7 @@ func (z *Reader) bad(in []byte, i int, final bool) (int, bool) {
 		z.mark(kInvalidUTF8, i)
 	}
 	z.garbageEnd = z.base + int64(j)
+	z.pend = j
 	return j, false
 }
 
@@ -776,20 +777,21 @@ func (z *Reader) ref(in []byte, i int, final bool) (int, bool) {
 		case !ok:
 			return z.bareAmp(i), false
 		case !isXMLChar(n):
+			z.cut(i)
 			z.mark(kIllegalChar, i)
+			z.pend = end
 		case upper:
+			z.cut(i)
 			z.out = append(z.out, "&#x"...)
 			z.out = append(z.out, digits...)
 			z.out = append(z.out, ';')
 			z.mark(kHTMLEntity, i)
-		default:
-			z.out = append(z.out, in[i:end]...)
+			z.pend = end
 		}
 		return end, false
 	}
 	switch string(body) {
 	case "amp", "lt", "gt", "quot", "apos":
-		z.out = append(z.out, in[i:end]...)
 		return end, false
 	}
 	num, ok := z.ents[string(body)]
@@ -805,14 +807,18 @@ func (z *Reader) ref(in []byte, i int, final bool) (int, bool) {
 	if num == nil {
 		return z.bareAmp(i), false
 	}
+	z.cut(i)
 	z.out = append(z.out, num...)
 	z.mark(kHTMLEntity, i)
+	z.pend = end
 	return end, false
 }
 
 func (z *Reader) bareAmp(i int) int {
+	z.cut(i)
 	z.out = append(z.out, "&amp;"...)
 	z.mark(kBareAmpersand, i)
+	z.pend = i + 1
 	return i + 1
 }
 
