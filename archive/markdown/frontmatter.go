@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -131,11 +132,57 @@ func FrontMatter(fm Fields, flavor string) ([]byte, error) {
 		return nil, fmt.Errorf("encode front matter: %w", err)
 	}
 	buf.WriteString("---\n")
-	return buf.Bytes(), nil
+	return unescapeAstral(buf.Bytes()), nil
+}
+
+// unescapeAstral turns the \UXXXXXXXX escapes the YAML encoder writes for
+// characters outside the Basic Multilingual Plane (emoji) back into the
+// characters: YAML double-quoted scalars may hold them as they are, and
+// people read front matter.
+func unescapeAstral(b []byte) []byte {
+	if !bytes.Contains(b, []byte(`\U`)) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		if b[i+1] == 'U' && i+10 <= len(b) {
+			if v, err := strconv.ParseUint(string(b[i+2:i+10]), 16, 32); err == nil && v >= 0x10000 && v <= unicode.MaxRune && unicode.IsGraphic(rune(v)) {
+				out = utf8.AppendRune(out, rune(v))
+				i += 9
+				continue
+			}
+		}
+		// Any other escape, \\ included, is copied whole.
+		out = append(out, b[i], b[i+1])
+		i++
+	}
+	return out
 }
 
 func strNode(v string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}
+	if yaml11Special(v) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
+}
+
+var reYAML11Number = regexp.MustCompile(`^[-+]?(?:\.?[0-9][0-9a-fA-FxXoO_:.,eE+-]*|\.(?:inf|Inf|INF|nan|NaN|NAN))$`)
+
+// yaml11Special reports whether a plain scalar v would not read back as a
+// string in YAML 1.1, which Jekyll's parser (Psych) speaks: yes/no/on/off
+// booleans, sexagesimal and underscored numbers, dates. The YAML 1.2
+// encoder leaves those unquoted.
+func yaml11Special(v string) bool {
+	switch strings.ToLower(v) {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "":
+		return true
+	}
+	return reYAML11Number.MatchString(v)
 }
 
 func addPair(m *yaml.Node, k string, v *yaml.Node) {
@@ -248,9 +295,9 @@ func Aliases(in AliasInput) []string {
 			add("/?page_id=" + strconv.Itoa(in.ID))
 		}
 	}
-	slug := strings.ToLower(strings.TrimSpace(in.Slug))
+	slug := strings.ToLower(decodeSegment(strings.TrimSpace(in.Slug)))
 	for _, os := range in.OldSlugs {
-		os = strings.TrimSpace(os)
+		os = decodeSegment(strings.TrimSpace(os))
 		if os == "" || strings.ContainsAny(os, "/\\?#") || os == "." || os == ".." {
 			continue
 		}
@@ -290,7 +337,7 @@ func linkPath(link string) string {
 		if s == "" || d == "." || d == ".." {
 			continue
 		}
-		segs = append(segs, s)
+		segs = append(segs, decodeSegment(s))
 	}
 	p := "/" + strings.Join(segs, "/")
 	if len(segs) > 0 && strings.HasSuffix(u.EscapedPath(), "/") {
@@ -303,6 +350,18 @@ func linkPath(link string) string {
 		return ""
 	}
 	return p
+}
+
+// decodeSegment decodes a percent-encoded path segment when that gives
+// plain text (valid UTF-8, no separators, no control characters): web
+// servers decode the path before they look for the file, so aliases are
+// written decoded.
+func decodeSegment(s string) string {
+	d, err := url.PathUnescape(s)
+	if err != nil || !utf8.ValidString(d) || strings.ContainsAny(d, "/\\?#%") || strings.ContainsFunc(d, unicode.IsControl) {
+		return s
+	}
+	return d
 }
 
 func normPath(p string) string {

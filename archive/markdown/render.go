@@ -204,7 +204,8 @@ func splitPre(s string, fn func(string) string) string {
 }
 
 // doShortcodes renders the shortcodes this package converts, outside
-// <pre>, and counts the others.
+// <pre>, counts the others, and marks what stays verbatim so that the
+// Markdown keeps it unescaped.
 func (st *state) doShortcodes(s string) string {
 	if !strings.Contains(s, "[") {
 		return s
@@ -213,23 +214,95 @@ func (st *state) doShortcodes(s string) string {
 		if !strings.Contains(part, "[") {
 			return part
 		}
-		st.countUnknown(part)
-		return replaceShortcodes(part, func(n string) bool { return convertedShortcodes[n] }, st.shortcode)
+		unknown := st.countUnknown(part)
+		part = st.convertShortcodes(part)
+		return protectShortcodes(part, func(n string) bool { return unknown[n] || convertedShortcodes[n] })
 	})
+}
+
+func (st *state) convertShortcodes(s string) string {
+	return replaceShortcodes(s, func(n string) bool { return convertedShortcodes[n] }, st.shortcode)
 }
 
 // countUnknown counts the shortcodes of s that stay verbatim: names this
 // package does not convert that are known shortcodes, or look like one
-// (lower-case name with attributes or a closing tag).
-func (st *state) countUnknown(s string) {
+// (lower-case name with attributes or a closing tag). It returns their
+// names.
+func (st *state) countUnknown(s string) map[string]bool {
+	names := map[string]bool{}
+	st.countUnknownIn(s, names, 0)
+	return names
+}
+
+func (st *state) countUnknownIn(s string, names map[string]bool, depth int) {
 	for _, sc := range FindShortcodes(s, func(n string) bool { return !convertedShortcodes[n] && !isCodeShortcode(n) }) {
 		if sc.Escaped() || !reShortcodeName.MatchString(sc.Name) {
 			continue
 		}
 		if otherShortcodes[sc.Name] || sc.Enclosing || len(sc.Attrs) > 0 {
 			st.rep.count(&st.rep.Unknown, sc.Name)
+			names[sc.Name] = true
+		}
+		// Shortcodes nest when their names differ: look inside.
+		if sc.Enclosing && depth < 8 && strings.Contains(sc.Content, "[") {
+			st.countUnknownIn(sc.Content, names, depth+1)
 		}
 	}
+}
+
+// protectShortcodes wraps the opening and closing tags of the shortcodes
+// named by isName, in text outside HTML tags, in <wp-raw> so that the
+// Markdown writer copies them verbatim instead of escaping their brackets.
+func protectShortcodes(s string, isName func(string) bool) string {
+	var b strings.Builder
+	last := 0
+	text := func(start, end int) {
+		for i := start; i < end; i++ {
+			if s[i] != '[' {
+				continue
+			}
+			p := i + 1
+			if p < end && s[p] == '/' {
+				p++
+			}
+			n := p
+			for n < end && isNameByte(s[n]) {
+				n++
+			}
+			if n == p || n >= end || !isName(s[p:n]) {
+				continue
+			}
+			if c := s[n]; c != ']' && c != '/' && c != '=' && !isPCRESpace(c) {
+				continue
+			}
+			close := strings.IndexByte(s[n:end], ']')
+			if close < 0 {
+				continue
+			}
+			tokEnd := n + close + 1
+			b.WriteString(s[last:i])
+			b.WriteString("<wp-raw>")
+			b.WriteString(s[i:tokEnd])
+			b.WriteString("</wp-raw>")
+			last = tokEnd
+			i = tokEnd - 1
+		}
+	}
+	pos := 0
+	for pos < len(s) {
+		j := strings.IndexByte(s[pos:], '<')
+		if j < 0 {
+			text(pos, len(s))
+			break
+		}
+		text(pos, pos+j)
+		pos = htmlTokenEnd(s, pos+j)
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 func (st *state) shortcode(sc Shortcode) string {
@@ -277,7 +350,7 @@ func (st *state) caption(sc Shortcode) string {
 			capText = strings.TrimSpace(m[2])
 		}
 	}
-	content = st.doShortcodes(content)
+	content = st.convertShortcodes(content)
 	w, _ := strconv.Atoi(strings.TrimSpace(sc.Attrs["width"]))
 	if w < 1 || capText == "" {
 		return content

@@ -57,7 +57,7 @@ func theConverter() *converter.Converter {
 			),
 			strikethrough.NewStrikethroughPlugin(),
 		))
-		for _, tag := range []string{"iframe", "audio", "video", "object", "embed", "sup"} {
+		for _, tag := range []string{"iframe", "audio", "video", "object", "embed", "sup", "wp-raw"} {
 			conv.Register.TagType(tag, converter.TagTypeInline, converter.PriorityEarly)
 		}
 		for _, tag := range []string{"wp-more", "figure", "figcaption"} {
@@ -251,10 +251,22 @@ func renderWP(ctx converter.Context, w converter.Writer, n *html.Node) converter
 			w.WriteString("\n\n{{< " + kind + " " + id + " >}}\n\n")
 			return converter.RenderSuccess
 		}
+		// Players stand on their own, as WordPress displays them.
+		w.WriteString("\n\n")
+		writeRawInline(w, n)
+		w.WriteString("\n\n")
+		return converter.RenderSuccess
+	case "audio", "video":
+		w.WriteString("\n\n")
+		writeRawInline(w, n)
+		w.WriteString("\n\n")
+		return converter.RenderSuccess
+	case "object", "embed":
 		writeRawInline(w, n)
 		return converter.RenderSuccess
-	case "audio", "video", "object", "embed":
-		writeRawInline(w, n)
+	case "wp-raw":
+		// A shortcode kept verbatim: its text, unescaped.
+		w.WriteString(textContent(n))
 		return converter.RenderSuccess
 	case "sup":
 		if id := attr(n, "data-fn"); id != "" {
@@ -380,7 +392,9 @@ func renderFigure(ctx converter.Context, w converter.Writer, n *html.Node, st *m
 	if caption != nil {
 		var buf bytes.Buffer
 		ctx.RenderChildNodes(ctx, &buf, caption)
-		capMD = strings.Join(strings.Fields(buf.String()), " ")
+		// Resolve the converter's escape markers now: the caption is
+		// quoted below and the markers must not see the added backslashes.
+		capMD = strings.Join(strings.Fields(string(ctx.UnEscapeContent(buf.Bytes()))), " ")
 	}
 	src := strings.TrimSpace(attr(img, "src"))
 	alt := strings.Join(strings.Fields(attr(img, "alt")), " ")
@@ -409,7 +423,13 @@ func renderFigure(ctx converter.Context, w converter.Writer, n *html.Node, st *m
 		ctx.RenderNodes(ctx, w, img)
 	}
 	if capMD != "" {
-		w.WriteString("\n*" + capMD + "*")
+		// The caption on the next line, emphasised unless that would nest
+		// emphasis.
+		if strings.ContainsAny(capMD, "*_") {
+			w.WriteString("\n" + capMD)
+		} else {
+			w.WriteString("\n*" + capMD + "*")
+		}
 	}
 	w.WriteString("\n\n")
 	return converter.RenderSuccess
@@ -437,6 +457,17 @@ func writeRawBlock(w converter.Writer, n *html.Node) {
 	w.WriteString("\n\n")
 	w.WriteString(s)
 	w.WriteString("\n\n")
+}
+
+func textContent(n *html.Node) string {
+	if n.Type == html.TextNode {
+		return n.Data
+	}
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		b.WriteString(textContent(c))
+	}
+	return b.String()
 }
 
 // writeRawInline writes n as inline HTML on one line.
