@@ -10,11 +10,13 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"regexp"
 	"strings"
 
 	"github.com/wparchive/wparchive/archive"
+	"github.com/wparchive/wparchive/importer/clean"
 )
 
 // ErrNotWXR is the sentinel wrapped by every error that says the input is
@@ -54,19 +56,61 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // download cut short, an export killed by a PHP time limit.
 type TruncatedError struct {
 	File      string
+	Line      int    // the line the input ended on
 	Offset    int64  // bytes read when the input ended
 	Complete  int    // items read completely
 	LastTitle string // title of the last complete item
 	LastID    string // its wp:post_id
 	LastLine  int    // the line its <item> started on
+
+	// PartialLine is the line where the item cut off by the end of the
+	// input started, 0 when the input ended outside an item; PartialID and
+	// PartialTitle are its wp:post_id and title when they were read.
+	PartialLine  int
+	PartialID    string
+	PartialTitle string
 }
 
 func (e *TruncatedError) Error() string {
-	last := "no complete item"
-	if e.Complete > 0 {
-		last = fmt.Sprintf("the last complete item is #%d (post_id %s, %q, line %d)", e.Complete, orDash(e.LastID), e.LastTitle, e.LastLine)
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
 	}
-	return fmt.Sprintf("%s: the file ends at byte %d in the middle of the export (%s); it was probably cut off during download or export: download it again, or import what is complete with --salvage", e.File, e.Offset, last)
+	fmt.Fprintf(&b, ": the file ends at byte %d in the middle of the export", e.Offset)
+	if e.PartialLine > 0 {
+		fmt.Fprintf(&b, ", inside %s", e.partial())
+	}
+	if e.Complete > 0 {
+		fmt.Fprintf(&b, "; the last complete item is #%d (post_id %s, %q, line %d)", e.Complete, orDash(e.LastID), e.LastTitle, e.LastLine)
+	} else {
+		b.WriteString("; no item in it is complete")
+	}
+	b.WriteString(". It was probably cut off during download or export: download or export it again")
+	if e.Complete > 0 {
+		fmt.Fprintf(&b, ", or import the %d complete items with --salvage", e.Complete)
+	}
+	return b.String()
+}
+
+func (e *TruncatedError) partial() string {
+	s := fmt.Sprintf("item #%d (line %d", e.Complete+1, e.PartialLine)
+	if e.PartialID != "" {
+		s += ", post_id " + e.PartialID
+	}
+	if e.PartialTitle != "" {
+		s += fmt.Sprintf(", %q", e.PartialTitle)
+	}
+	return s + ")"
+}
+
+// LeftOut says what an import of the complete items leaves out: the item
+// the input ends in, if any, and whatever followed it in the original.
+func (e *TruncatedError) LeftOut() string {
+	if e.PartialLine > 0 {
+		return "the incomplete " + e.partial() + " and whatever followed it"
+	}
+	return fmt.Sprintf("whatever followed item #%d", e.Complete)
 }
 
 func orDash(s string) string {
@@ -75,6 +119,29 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// Default limits of a Reader. No real export comes near them; they are
+// there so that hostile or damaged input ends with an error instead of
+// exhausting memory or the stack.
+const (
+	// DefaultMaxDepth bounds how deep elements nest. WordPress writes at
+	// most six or seven levels (rss, channel, item, wp:comment,
+	// wp:commentmeta, wp:meta_value); unknown elements are read
+	// recursively, so the bound also bounds the recursion.
+	DefaultMaxDepth = 256
+	// DefaultMaxFieldBytes bounds one text field (a post's content, a meta
+	// value), one tag and one comment, in bytes of input. A post with
+	// photographs pasted in as data: URIs can reach a few tens of MiB.
+	DefaultMaxFieldBytes = 64 << 20
+	// DefaultMaxItemBytes bounds one item with its comments and meta, and
+	// one channel-level element, in bytes of input. The biggest real items
+	// are posts with tens of thousands of comments.
+	DefaultMaxItemBytes = 256 << 20
+	// heldLimit is how many authors and terms are held back for the site
+	// (see hold) before the site is sent without waiting for the first
+	// item.
+	heldLimit = 4096
+)
 
 // Entity is one record read from an export; exactly one field is set.
 type Entity struct {
@@ -86,10 +153,29 @@ type Entity struct {
 
 // Reader reads one WXR document (or several concatenated ones) from a
 // stream. It never holds more than one item in memory.
+//
+// The limits may be changed after NewReader and before the first Next.
 type Reader struct {
+	// MaxDepth bounds the nesting of elements (DefaultMaxDepth).
+	MaxDepth int
+	// MaxFieldBytes bounds one text field, tag or comment
+	// (DefaultMaxFieldBytes), MaxItemBytes one item or channel-level
+	// element and everything channel-level that is not a known field
+	// together (DefaultMaxItemBytes). Past a limit Next returns a
+	// *ParseError wrapping ErrTooLarge.
+	MaxFieldBytes int64
+	MaxItemBytes  int64
+
 	name string
+	src  io.Reader
 	tap  *tap
 	d    *xml.Decoder
+	nest int   // element depth of the decoder
+	tok  int   // line where the last token started
+	loff int   // lines the cleaning reader dropped before the document
+	err  error // the error Next returns from now on
+	cur  *archive.Post
+	ext  int64 // input bytes of the channel's unknown elements so far
 
 	depth   int // 0 outside <rss>, 1 in <rss>, 2 in <channel>
 	site    archive.Site
@@ -103,7 +189,7 @@ type Reader struct {
 	done    bool
 	sawRoot bool
 	nsMemo  map[string]namespace // URIs this document uses, classified once
-	gen     string // generator from the <!-- generator="…" --> comment
+	gen     string               // generator from the <!-- generator="…" --> comment
 }
 
 // NewReader returns a Reader of the export document read from r. name is
@@ -114,7 +200,33 @@ func NewReader(r io.Reader, name string) *Reader {
 	d.Strict = true
 	d.Entity = xml.HTMLEntity
 	d.CharsetReader = charsetReader
-	return &Reader{name: name, tap: t, d: d}
+	return &Reader{
+		MaxDepth: DefaultMaxDepth, MaxFieldBytes: DefaultMaxFieldBytes, MaxItemBytes: DefaultMaxItemBytes,
+		name: name, src: r, tap: t, d: d,
+	}
+}
+
+// ErrTooLarge is wrapped by the *ParseError Next returns when the input
+// goes past one of the Reader's limits: elements nested too deep, a field
+// or an item too large.
+var ErrTooLarge = errors.New("importer: input exceeds a limit")
+
+// limitError is what the tap returns to the decoder past a byte limit.
+type limitError struct {
+	what  string // "one text field, tag or comment", "one item", …
+	limit int64
+	line  int // line where the field or item started
+}
+
+func (e *limitError) Error() string {
+	return fmt.Sprintf("%s is larger than %s", e.what, size(e.limit))
+}
+
+func size(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // Items returns how many items have been read completely.
@@ -128,13 +240,25 @@ func (r *Reader) Offset() int64 { return r.d.InputOffset() }
 // terms, then one Post per item. At the end of input it returns io.EOF. A
 // document that is not WXR gives an error wrapping ErrNotWXR; one cut short
 // gives a *TruncatedError; other damage a *ParseError.
+//
+// Before a *TruncatedError, Next returns every record that was complete:
+// the site (if its wp:wxr_version was read), its authors and terms, and
+// every complete item. Errors are final: once Next has returned one, it
+// returns the same error again.
 func (r *Reader) Next() (Entity, error) {
 	for len(r.queue) == 0 {
+		if r.err != nil {
+			return Entity{}, r.err
+		}
 		if r.done {
 			return Entity{}, io.EOF
 		}
 		if err := r.step(); err != nil {
-			return Entity{}, err
+			r.err = err
+			var te *TruncatedError
+			if errors.As(err, &te) && r.version && !r.sent {
+				r.sendSite()
+			}
 		}
 	}
 	e := r.queue[0]
@@ -142,20 +266,84 @@ func (r *Reader) Next() (Entity, error) {
 	return e, nil
 }
 
-func (r *Reader) errf(format string, args ...any) error {
-	return &ParseError{File: r.name, Line: r.line(), Err: fmt.Errorf(format, args...)}
-}
-
+// line returns the input line the decoder is on.
 func (r *Reader) line() int {
 	l, _ := r.d.InputPos()
-	return l
+	return l + r.loff
+}
+
+// token returns the decoder's next token. It keeps count of the nesting
+// depth, failing past MaxDepth, and tells the tap where the token starts
+// so that no single token can grow past MaxFieldBytes.
+func (r *Reader) token() (xml.Token, error) {
+	r.tok = r.line()
+	r.tap.field(r.d.InputOffset(), r.MaxFieldBytes, r.tok)
+	tok, err := r.d.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch tok.(type) {
+	case xml.StartElement:
+		r.nest++
+		if r.nest > r.MaxDepth {
+			return nil, &ParseError{File: r.name, Line: r.tok, Err: fmt.Errorf("%w: elements nest more than %d deep; WordPress never writes that, so the file is damaged or was made to crash importers: export the site again", ErrTooLarge, r.MaxDepth)}
+		}
+	case xml.EndElement:
+		r.nest--
+	}
+	return tok, nil
+}
+
+// skip consumes the rest of the element whose start tag was just read.
+func (r *Reader) skip() error {
+	for depth := 0; ; {
+		tok, err := r.token()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			if depth == 0 {
+				return nil
+			}
+			depth--
+		}
+	}
+}
+
+// addText appends character data to a field, failing past MaxFieldBytes
+// (a field may be made of many CDATA sections).
+func (r *Reader) addText(b []byte, t xml.CharData, line int) ([]byte, error) {
+	if int64(len(b))+int64(len(t)) > r.MaxFieldBytes {
+		return b, &limitError{what: "one text field", limit: r.MaxFieldBytes, line: line}
+	}
+	return append(b, t...), nil
 }
 
 func (r *Reader) wrapErr(err error, item int) error {
 	var pe *ParseError
 	var te *TruncatedError
-	if errors.As(err, &pe) || errors.As(err, &te) {
+	if errors.As(err, &pe) {
+		if pe.Item == 0 {
+			pe.Item = item
+		}
 		return err
+	}
+	if errors.As(err, &te) {
+		return err
+	}
+	var le *limitError
+	if errors.As(err, &le) {
+		what := "the file is damaged or not a WordPress export: export the site again"
+		if item > 0 {
+			what = "no real post comes near this, so the file is probably damaged: export the site again (if the item is genuine, remove it from the file and import the rest)"
+		}
+		return &ParseError{File: r.name, Line: le.line, Item: item, Err: fmt.Errorf("%w: %s; %s", ErrTooLarge, le, what)}
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isSyntaxEOF(err) {
 		if !r.sawRoot {
@@ -175,21 +363,32 @@ func (r *Reader) noDocument() error {
 }
 
 func (r *Reader) truncated() error {
-	te := &TruncatedError{File: r.name, Offset: r.d.InputOffset(), Complete: r.items}
+	te := &TruncatedError{File: r.name, Line: r.line(), Offset: r.d.InputOffset(), Complete: r.items}
 	if r.last != nil {
 		te.LastTitle, te.LastID, te.LastLine = r.last.Title, r.last.WPID, r.last.Line
+	}
+	if r.cur != nil {
+		te.PartialLine, te.PartialID, te.PartialTitle = r.cur.Line, r.cur.WPID, r.cur.Title
 	}
 	return te
 }
 
+// isSyntaxEOF reports whether err is the decoder's "unexpected EOF" (or
+// "unexpected EOF in CDATA section").
 func isSyntaxEOF(err error) bool {
 	var se *xml.SyntaxError
-	return errors.As(err, &se) && se.Msg == "unexpected EOF"
+	return errors.As(err, &se) && strings.HasPrefix(se.Msg, "unexpected EOF")
 }
 
 // step reads tokens until at least one entity is queued or input ends.
 func (r *Reader) step() error {
-	tok, err := r.d.Token()
+	if r.depth == 2 {
+		// Everything at channel level counts against MaxItemBytes:
+		// items and channel elements one at a time (see channelChild),
+		// text between them here.
+		r.tap.element(r.d.InputOffset(), r.MaxItemBytes, r.line())
+	}
+	tok, err := r.token()
 	if err == io.EOF {
 		return r.finish()
 	}
@@ -214,6 +413,9 @@ func (r *Reader) step() error {
 				return &ParseError{File: r.name, Line: r.line(), Err: fmt.Errorf("%w: the document is %s, not <rss>; export your site from WordPress with Tools → Export", ErrNotWXR, what)}
 			}
 			r.depth = 1
+			if !r.sawRoot {
+				r.loff = lineOffset(r.src)
+			}
 			r.sawRoot = true
 			r.site = archive.Site{Generator: r.gen}
 			r.version, r.sent, r.dirty = false, false, false
@@ -222,7 +424,7 @@ func (r *Reader) step() error {
 				r.depth = 2
 				return nil
 			}
-			if err := r.d.Skip(); err != nil {
+			if err := r.skip(); err != nil {
 				return r.wrapErr(err, 0)
 			}
 		case 2:
@@ -289,6 +491,9 @@ func (r *Reader) sendSite() error {
 func (r *Reader) channelChild(t xml.StartElement) error {
 	ns := r.ns(t.Name.Space)
 	local := t.Name.Local
+	start := r.d.InputOffset()
+	r.tap.element(start, r.MaxItemBytes, r.line())
+	defer r.tap.element(-1, 0, 0)
 	switch {
 	case ns == nsRSS && local == "item":
 		if !r.sent {
@@ -343,6 +548,12 @@ func (r *Reader) channelChild(t xml.StartElement) error {
 		if err != nil {
 			return r.wrapErr(err, 0)
 		}
+		// The unknown elements are kept on the site, so together they
+		// count as one item.
+		r.ext += r.d.InputOffset() - start
+		if r.ext > r.MaxItemBytes {
+			return &ParseError{File: r.name, Line: r.line(), Err: fmt.Errorf("%w: the channel's unknown elements together are larger than %s; the file is damaged or not a WordPress export: export the site again", ErrTooLarge, size(r.MaxItemBytes))}
+		}
 		if ns == nsRSS && local == "generator" && r.site.Generator == "" {
 			r.site.Generator = strings.TrimSpace(el.Text)
 		}
@@ -378,7 +589,15 @@ func (r *Reader) ns(space string) namespace {
 
 // hold keeps channel-level records until the site is complete (the first
 // item or the end of the channel), so the Site comes first.
+//
+// Memory stays bounded: once heldLimit records are held and the version is
+// known, the site is sent as it is. WordPress writes the site's fields
+// before its authors and terms, so nothing is lost; a channel field that
+// does come later is sent again with the site at the end of the channel.
 func (r *Reader) hold(e Entity) {
+	if !r.sent && r.version && len(r.held) >= heldLimit {
+		r.sendSite()
+	}
 	if r.sent {
 		r.queue = append(r.queue, e)
 		return
@@ -391,8 +610,9 @@ func (r *Reader) hold(e Entity) {
 func (r *Reader) readText() (string, error) {
 	var b []byte
 	depth := 0
+	line := r.line()
 	for {
-		tok, err := r.d.Token()
+		tok, err := r.token()
 		if err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
@@ -401,7 +621,9 @@ func (r *Reader) readText() (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
-			b = append(b, t...)
+			if b, err = r.addText(b, t, line); err != nil {
+				return "", err
+			}
 		case xml.StartElement:
 			depth++
 		case xml.EndElement:
@@ -427,8 +649,9 @@ func (r *Reader) readElement(start xml.StartElement) (archive.Element, error) {
 		el.Attrs[qname(a.Name)] = a.Value
 	}
 	var text []byte
+	line := r.line()
 	for {
-		tok, err := r.d.Token()
+		tok, err := r.token()
 		if err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
@@ -437,7 +660,9 @@ func (r *Reader) readElement(start xml.StartElement) (archive.Element, error) {
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
-			text = append(text, t...)
+			if text, err = r.addText(text, t, line); err != nil {
+				return el, err
+			}
 		case xml.StartElement:
 			c, err := r.readElement(t)
 			if err != nil {
@@ -531,7 +756,7 @@ func (r *Reader) readTerm(start xml.StartElement) (*archive.Term, error) {
 // ignored.
 func (r *Reader) children(start xml.StartElement, fn func(xml.StartElement) error) error {
 	for {
-		tok, err := r.d.Token()
+		tok, err := r.token()
 		if err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
@@ -581,7 +806,7 @@ func (r *Reader) readMeta(start xml.StartElement) (archive.Meta, error) {
 				return r.text(&m.Value, false)
 			}
 		}
-		return r.d.Skip()
+		return r.skip()
 	})
 	return m, err
 }
@@ -589,7 +814,10 @@ func (r *Reader) readMeta(start xml.StartElement) (archive.Meta, error) {
 func (r *Reader) readItem(start xml.StartElement) (*archive.Post, error) {
 	index := r.items + 1
 	p := &archive.Post{Line: r.line(), File: r.name}
-	r.tap.mark(r.d.InputOffset())
+	r.cur = p
+	h := sha256.New()
+	h.Write([]byte(parserVersion))
+	r.tap.mark(r.d.InputOffset(), h)
 	err := r.children(start, func(t xml.StartElement) error {
 		ns, local := r.ns(t.Name.Space), t.Name.Local
 		switch ns {
@@ -664,11 +892,8 @@ func (r *Reader) readItem(start xml.StartElement) (*archive.Post, error) {
 	if err != nil {
 		return nil, r.wrapErr(err, index)
 	}
-	h := sha256.New()
-	h.Write([]byte(parserVersion))
-	h.Write(r.tap.since(r.d.InputOffset()))
-	p.RawHash = h.Sum(nil)
-	r.tap.unmark()
+	p.RawHash = r.tap.sum(r.d.InputOffset())
+	r.cur = nil
 	return p, nil
 }
 
@@ -756,46 +981,104 @@ func (r *Reader) readComment(start xml.StartElement) (archive.Comment, error) {
 	return c, err
 }
 
-// tap sits between the cleaning reader and the XML decoder and keeps the
-// bytes of the item being read, so each item gets a hash of its raw bytes.
-// Outside items it keeps only a small tail (the decoder reads ahead).
-type tap struct {
-	r         io.Reader
-	buf       []byte
-	base      int64 // stream offset of buf[0]
-	recording bool
+// lineOffset returns how many lines the cleaning reader src dropped before
+// the document, so that lines of the decoder become lines of the input.
+func lineOffset(src io.Reader) int {
+	if c, ok := src.(*clean.Reader); ok {
+		return c.Report().LineOffset
+	}
+	return 0
 }
 
+// tap sits between the cleaning reader and the XML decoder. It hashes the
+// raw bytes of the item being read, so each item gets a hash of its bytes
+// without holding them, and it enforces the byte limits: the decoder
+// gathers a whole token before returning it, so a giant text node can
+// only be stopped below it.
+type tap struct {
+	r    io.Reader
+	buf  []byte // the last bytes read; buf[0] is at stream offset base
+	base int64
+	pos  int64     // stream offset after the last byte read
+	h    hash.Hash // while recording: has hashed the item's bytes up to base
+	tok  bound     // the token being read (MaxFieldBytes)
+	el   bound     // the channel-level element being read (MaxItemBytes)
+	err  error
+}
+
+// bound is a limit on the bytes read from offset start; off when limit is 0.
+type bound struct {
+	start, limit int64
+	line         int
+}
+
+// slack covers the decoder's read-ahead (a 4 KiB bufio.Reader), so a
+// limit is not hit by bytes that follow the token or element.
+const slack = 8 << 10
+
 func (t *tap) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	if n > 0 {
-		if !t.recording && len(t.buf) > 64<<10 {
-			keep := 16 << 10
-			drop := len(t.buf) - keep
-			t.base += int64(drop)
-			t.buf = append(t.buf[:0], t.buf[drop:]...)
-		}
-		t.buf = append(t.buf, p[:n]...)
+	if t.err != nil {
+		return 0, t.err
 	}
+	n, err := t.r.Read(p)
+	if n <= 0 {
+		return n, err
+	}
+	t.pos += int64(n)
+	if b := t.tok; b.limit > 0 && t.pos-b.start > b.limit+slack {
+		t.err = &limitError{what: "one text field, tag or comment", limit: b.limit, line: b.line}
+	} else if b := t.el; b.limit > 0 && t.pos-b.start > b.limit+slack {
+		t.err = &limitError{what: "one item (or channel element)", limit: b.limit, line: b.line}
+	}
+	if t.err != nil {
+		return 0, t.err
+	}
+	if len(t.buf) > 64<<10 {
+		// Keep a tail longer than the decoder's read-ahead, so the
+		// offset of an item's start or end is always in buf.
+		drop := len(t.buf) - 16<<10
+		if t.h != nil {
+			t.h.Write(t.buf[:drop])
+		}
+		t.base += int64(drop)
+		t.buf = append(t.buf[:0], t.buf[drop:]...)
+	}
+	t.buf = append(t.buf, p[:n]...)
 	return n, err
 }
 
-// mark starts recording at stream offset off (already read by the decoder).
-func (t *tap) mark(off int64) {
+// field starts the byte limit of a token at stream offset off.
+func (t *tap) field(off, limit int64, line int) { t.tok = bound{off, limit, line} }
+
+// element starts the byte limit of a channel-level element at stream
+// offset off; a negative off ends it.
+func (t *tap) element(off, limit int64, line int) {
+	if off < 0 {
+		t.el = bound{}
+		return
+	}
+	t.el = bound{off, limit, line}
+}
+
+// mark starts hashing into h at stream offset off (already read by the
+// decoder).
+func (t *tap) mark(off int64, h hash.Hash) {
 	if d := off - t.base; d > 0 && d <= int64(len(t.buf)) {
 		t.buf = append(t.buf[:0], t.buf[d:]...)
 		t.base = off
 	}
-	t.recording = true
+	t.h = h
 }
 
-// since returns the recorded bytes from the mark up to stream offset off.
-func (t *tap) since(off int64) []byte {
+// sum hashes the bytes from the mark up to stream offset off, stops
+// recording and returns the hash.
+func (t *tap) sum(off int64) []byte {
+	h := t.h
+	t.h = nil
 	end := off - t.base
 	if end < 0 || end > int64(len(t.buf)) {
-		return t.buf
+		end = int64(len(t.buf))
 	}
-	return t.buf[:end]
+	h.Write(t.buf[:end])
+	return h.Sum(nil)
 }
-
-func (t *tap) unmark() { t.recording = false }
