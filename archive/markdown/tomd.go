@@ -7,8 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/marker"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/commonmark"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/strikethrough"
@@ -203,6 +205,218 @@ func prepareDOM(ctx converter.Context, doc *html.Node) {
 		}
 	}
 	walk(doc)
+	fixCodeLinks(doc)
+	fixCaptions(doc)
+	fixEmphasis(doc)
+}
+
+// codeLike are the elements html-to-markdown writes as code spans, which
+// keep only their text.
+var codeLike = map[atom.Atom]bool{atom.Code: true, atom.Tt: true, atom.Kbd: true, atom.Samp: true}
+
+// fixCodeLinks turns <code><a href>x</a></code> into <a href><code>x</code></a>
+// (and splits code mixing text and links into pieces) so the links survive
+// the code span. Code inside <pre> is left alone.
+func fixCodeLinks(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode {
+			switch {
+			case c.DataAtom == atom.Pre:
+				// code blocks: see renderWP
+			case codeLike[c.DataAtom] && containsElement(c, atom.A):
+				splitCodeAroundLinks(c)
+			default:
+				fixCodeLinks(c)
+			}
+		}
+		c = next
+	}
+}
+
+func containsElement(n *html.Node, a atom.Atom) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.DataAtom == a || containsElement(c, a)) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitCodeAroundLinks replaces code (which holds links) by a sequence of
+// code elements and links whose text is code.
+func splitCodeAroundLinks(code *html.Node) {
+	parent := code.Parent
+	wrap := func(kids ...*html.Node) *html.Node {
+		w := &html.Node{Type: html.ElementNode, Data: code.Data, DataAtom: code.DataAtom}
+		for _, k := range kids {
+			w.AppendChild(k)
+		}
+		return w
+	}
+	for c := code.FirstChild; c != nil; {
+		next := c.NextSibling
+		code.RemoveChild(c)
+		switch {
+		case c.Type == html.TextNode:
+			// White space at the edges goes outside the code span.
+			t := c.Data
+			core := strings.TrimSpace(t)
+			if core == "" {
+				parent.InsertBefore(c, code)
+				break
+			}
+			i := strings.Index(t, core)
+			if i > 0 {
+				parent.InsertBefore(&html.Node{Type: html.TextNode, Data: t[:i]}, code)
+			}
+			parent.InsertBefore(wrap(&html.Node{Type: html.TextNode, Data: core}), code)
+			if rest := t[i+len(core):]; rest != "" {
+				parent.InsertBefore(&html.Node{Type: html.TextNode, Data: rest}, code)
+			}
+		case c.Type == html.ElementNode && c.DataAtom == atom.A:
+			var kids []*html.Node
+			for k := c.FirstChild; k != nil; {
+				kn := k.NextSibling
+				c.RemoveChild(k)
+				kids = append(kids, k)
+				k = kn
+			}
+			c.AppendChild(wrap(kids...))
+			parent.InsertBefore(c, code)
+		default:
+			parent.InsertBefore(wrap(c), code)
+		}
+		c = next
+	}
+	parent.RemoveChild(code)
+}
+
+// fixCaptions moves a table's <caption> before the table as a paragraph,
+// where browsers show it (the table plugin would write it after).
+func fixCaptions(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.Table {
+			for k := c.FirstChild; k != nil; k = k.NextSibling {
+				if k.Type == html.ElementNode && k.DataAtom == atom.Caption {
+					c.RemoveChild(k)
+					k.Data, k.DataAtom = "p", atom.P
+					c.Parent.InsertBefore(k, c)
+					break
+				}
+			}
+		}
+		fixCaptions(c)
+	}
+}
+
+// Elements html-to-markdown writes with * or ~~ delimiters.
+var emphasis = map[atom.Atom]bool{
+	atom.Em: true, atom.I: true, atom.Strong: true, atom.B: true,
+	atom.Del: true, atom.S: true, atom.Strike: true,
+}
+
+// isPunct is CommonMark's punctuation for flanking rules (Unicode P and S).
+func isPunct(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) }
+
+// fixEmphasis unwraps emphasis around no text (an image in <strong>, an
+// empty <strong></strong>) and marks emphasis whose delimiters CommonMark
+// would not recognise (content starting or ending with punctuation next
+// to a letter, common in Chinese: 小镇<strong>“晓起”</strong>，) to be
+// written as HTML tags.
+func fixEmphasis(doc *html.Node) {
+	// The text of the document in order, with "\n" at block boundaries,
+	// and where each emphasis element starts and ends in it.
+	var text []rune
+	type span struct {
+		n          *html.Node
+		start, end int
+	}
+	var spans []span
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			text = append(text, []rune(n.Data)...)
+			return
+		case html.ElementNode:
+			if n.DataAtom == atom.Img || n.DataAtom == atom.Br {
+				text = append(text, ' ')
+				return
+			}
+		}
+		block := n.Type == html.ElementNode && !emphasis[n.DataAtom] && isBlockElement(n.DataAtom)
+		if block {
+			text = append(text, '\n')
+		}
+		start := len(text)
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if n.Type == html.ElementNode && emphasis[n.DataAtom] {
+			spans = append(spans, span{n, start, len(text)})
+		}
+		if block {
+			text = append(text, '\n')
+		}
+	}
+	walk(doc)
+	for _, sp := range spans {
+		inner := text[sp.start:sp.end]
+		i, j := 0, len(inner)
+		for i < j && unicode.IsSpace(inner[i]) {
+			i++
+		}
+		for j > i && unicode.IsSpace(inner[j-1]) {
+			j--
+		}
+		if i == j {
+			unwrap(sp.n)
+			continue
+		}
+		prev, next := ' ', ' '
+		if i == 0 && sp.start > 0 {
+			prev = text[sp.start-1]
+		}
+		if j == len(inner) && sp.end < len(text) {
+			next = text[sp.end]
+		}
+		first, last := inner[i], inner[j-1]
+		openOK := !isPunct(first) || unicode.IsSpace(prev) || isPunct(prev)
+		closeOK := !isPunct(last) || unicode.IsSpace(next) || isPunct(next)
+		if !openOK || !closeOK {
+			sp.n.Attr = append(sp.n.Attr, html.Attribute{Key: "data-wpmd-html", Val: "1"})
+		}
+	}
+}
+
+// unwrap replaces n by its children.
+func unwrap(n *html.Node) {
+	p := n.Parent
+	if p == nil {
+		return
+	}
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		n.RemoveChild(c)
+		p.InsertBefore(c, n)
+		c = next
+	}
+	p.RemoveChild(n)
+}
+
+func isBlockElement(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Div, atom.Blockquote, atom.Pre, atom.Ul, atom.Ol, atom.Li, atom.Dl, atom.Dt, atom.Dd,
+		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Table, atom.Tr, atom.Td, atom.Th,
+		atom.Caption, atom.Figure, atom.Figcaption, atom.Section, atom.Article, atom.Aside, atom.Header,
+		atom.Footer, atom.Nav, atom.Hr, atom.Address, atom.Details, atom.Summary, atom.Body, atom.Form, atom.Fieldset:
+		return true
+	}
+	return false
 }
 
 func removeAttr(n *html.Node, key string) {
@@ -242,7 +456,28 @@ func renderWP(ctx converter.Context, w converter.Writer, n *html.Node) converter
 			return converter.RenderSuccess
 		}
 	}
+	if attr(n, "data-wpmd-html") != "" {
+		removeAttr(n, "data-wpmd-html")
+		w.WriteString("<" + n.Data + ">")
+		ctx.RenderChildNodes(ctx, w, n)
+		w.WriteString("</" + n.Data + ">")
+		return converter.RenderSuccess
+	}
 	switch n.Data {
+	case "blockquote":
+		renderBlockquote(ctx, w, n)
+		return converter.RenderSuccess
+	case "pre":
+		// A <pre> with links or formatting stays HTML: a code block would
+		// keep only its text.
+		if hasMarkup(n) {
+			var buf bytes.Buffer
+			_ = html.Render(&buf, n)
+			w.WriteString("\n\n")
+			w.Write(bytes.ReplaceAll(buf.Bytes(), []byte("\n"), marker.BytesMarkerCodeBlockNewline))
+			w.WriteString("\n\n")
+			return converter.RenderSuccess
+		}
 	case "wp-more":
 		w.WriteString("\n\n<!--more-->\n\n")
 		return converter.RenderSuccess
@@ -296,6 +531,42 @@ func renderWP(ctx converter.Context, w converter.Writer, n *html.Node) converter
 	}
 	return converter.RenderTryNext
 }
+
+// hasMarkup reports whether a <pre> holds links, images or text formatting.
+func hasMarkup(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		switch c.DataAtom {
+		case atom.A, atom.Img, atom.Em, atom.Strong, atom.B, atom.I, atom.U, atom.S, atom.Del, atom.Ins, atom.Mark, atom.Sub, atom.Sup, atom.Strike:
+			return true
+		}
+		if hasMarkup(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// renderBlockquote is html-to-markdown's blockquote with code blocks that
+// keep their "> " prefix on every line (the library prefixes only lines
+// it already split, and code block newlines are still markers then).
+func renderBlockquote(ctx converter.Context, w converter.Writer, n *html.Node) {
+	var buf bytes.Buffer
+	ctx.RenderChildNodes(ctx, &buf, n)
+	content := bytes.TrimSpace(buf.Bytes())
+	if len(content) == 0 {
+		return
+	}
+	content = reManyBlankLines.ReplaceAll(content, []byte("\n\n"))
+	content = bytes.ReplaceAll(content, marker.BytesMarkerCodeBlockNewline, []byte("\n"))
+	w.WriteString("\n\n> ")
+	w.Write(bytes.ReplaceAll(content, []byte("\n"), []byte("\n> ")))
+	w.WriteString("\n\n")
+}
+
+var reManyBlankLines = regexp.MustCompile(`\n(?:[ \t]*\n){2,}`)
 
 // renderFootnoteList writes the footnotes block as Markdown footnote
 // definitions, numbered like their references.
