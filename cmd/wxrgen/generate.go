@@ -50,7 +50,7 @@ var (
 
 // bytesPerPost is the measured average output per post (with its attachments and comments),
 // used to spread the timeline when a size is asked for.
-const bytesPerPost = 17000
+const bytesPerPost = 19000
 
 type site struct {
 	title, tagline, url, host string
@@ -503,7 +503,11 @@ func (g *gen) aboutPage() *post {
 
 // unit writes the next post with its attachments, or a page.
 func (g *gen) unit() {
-	g.clock = g.clock.Add(time.Duration(float64(g.step) * (0.3 + 1.4*g.r.Float64())))
+	d := time.Duration(float64(g.step) * (0.3 + 1.4*g.r.Float64()))
+	// When the size estimate was low, approach the end of the timeline instead of passing
+	// the export date.
+	d = min(d, timelineEnd.Sub(g.clock)/10)
+	g.clock = g.clock.Add(max(d, time.Second))
 	if g.chance(0.05) {
 		g.item(g.page())
 		return

@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -81,8 +82,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var dst io.Writer = stdout
 	var f *os.File
 	if *out != "" {
-		var err error
-		f, err = os.Create(*out)
+		// make bench writes into bench/, which may not exist yet.
+		err := os.MkdirAll(filepath.Dir(*out), 0o755)
+		if err == nil {
+			f, err = os.Create(*out)
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "wxrgen: %v\n", err)
 			return 1

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -35,14 +36,14 @@ func hasCyrillic(s string) bool {
 
 func TestGenerateValidWXR(t *testing.T) {
 	for _, seed := range []int64{1, 2, 7} {
-		data, st := genBytes(t, options{Posts: 300, Seed: seed})
-		f := validateWXR(t, "seed "+string(rune('0'+seed)), data)
+		data, st := genBytes(t, options{Posts: 200, Seed: seed})
+		f := validateWXR(t, fmt.Sprintf("seed %d", seed), data)
 
 		byType := map[string]int{}
 		for _, it := range f.items {
 			byType[it.typ]++
 		}
-		if byType["post"] != 300 || byType["page"] != st.Pages || byType["attachment"] != st.Attachments || len(f.items) != st.Items {
+		if byType["post"] != 200 || byType["page"] != st.Pages || byType["attachment"] != st.Attachments || len(f.items) != st.Items {
 			t.Errorf("seed %d: items by type %v, stats %+v", seed, byType, st)
 		}
 		if byType["page"] == 0 || byType["attachment"] == 0 {
@@ -267,7 +268,10 @@ func TestRun(t *testing.T) {
 			t.Errorf("run(%q) = %d, want 2", args, code)
 		}
 	}
-	if code := run([]string{"-posts", "1", "-o", filepath.Join(dir, "missing", "x.xml")}, io.Discard, io.Discard); code != 1 {
+	if code := run([]string{"-posts", "1", "-q", "-o", filepath.Join(dir, "new", "dir", "x.xml")}, io.Discard, io.Discard); code != 0 {
+		t.Errorf("output in a new directory: exit %d, want 0", code)
+	}
+	if code := run([]string{"-posts", "1", "-o", filepath.Join(plain, "x.xml")}, io.Discard, io.Discard); code != 1 {
 		t.Errorf("unwritable output: exit %d, want 1", code)
 	}
 }
