@@ -580,6 +580,12 @@ func TestNoDocumentWithinLimit(t *testing.T) {
 	if !bytes.Equal(out, in) || rep.Total() != 0 {
 		t.Errorf("input changed (%d → %d bytes), report %+v", len(in), len(out), rep)
 	}
+	// Read one byte at a time, the search must not start over each time
+	// (it did: quadratic, a MiB took minutes).
+	out, err := io.ReadAll(NewReader(iotest.OneByteReader(bytes.NewReader(in))))
+	if err != nil || !bytes.Equal(out, in) {
+		t.Errorf("one byte at a time: input changed (%d → %d bytes), %v", len(in), len(out), err)
+	}
 	// Just inside the limit the junk is dropped.
 	in = append(bytes.Repeat([]byte("PHP Warning: x\n"), 1000), "<?xml version=\"1.0\"?><rss/>"...)
 	out, rep = cleanAll(t, in)

@@ -112,19 +112,19 @@ func (z *Reader) transcode(from int, enc encoding.Encoding) {
 }
 
 // findStart returns the index of the first "<?xml" or "<rss" in the
-// window, reading up to prologLimit bytes, or -1.
+// window, reading up to prologLimit bytes, or -1. Each read searches only
+// the new bytes and the few before them that may begin a match.
 func (z *Reader) findStart() int {
+	from := z.r
 	for {
-		k, stop := docStart(z.in[z.r:z.w], z.eof)
-		if k >= 0 {
-			return z.r + k
+		if k, _ := docStart(z.in[from:z.w], z.eof); k >= 0 {
+			return from + k
 		}
-		if !stop && (z.eof || z.w-z.r >= prologLimit) {
+		seen := max(from, z.w-len("<?xml "))
+		if z.eof || z.w-z.r >= prologLimit || !z.more() {
 			return -1
 		}
-		if !z.more() {
-			return -1
-		}
+		from = seen
 	}
 }
 
