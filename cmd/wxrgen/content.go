@@ -48,8 +48,9 @@ func (g *gen) quotePairs() []foreignQuote {
 	}
 	n := g.between(1, 3)
 	qs := make([]foreignQuote, n)
+	start := g.intn(len(src)) // consecutive, so one post never repeats a quote
 	for i := range qs {
-		qs[i] = pick(g, src)
+		qs[i] = src[(start+i)%len(src)]
 	}
 	return qs
 }
