@@ -132,9 +132,16 @@ type Writer struct {
 	sum ImportSummary
 	st  stmts
 
+	termmeta, postmeta, commentmeta, postTerms, quotes *multiInsert
+
+	// fresh sites had no posts before this import: AddPost need not look
+	// for an existing row.
+	fresh map[int64]bool
+
 	// scratch reused by AddPost
 	plan []commentPlan
 	ids  []int64
+	args []any
 }
 
 type termKey struct {
@@ -148,11 +155,11 @@ type commenterKey struct {
 }
 
 type stmts struct {
-	site, author, term, termmetaDel, termmetaIns    *sql.Stmt
-	termGet, termItem, authorGet                    *sql.Stmt
-	postGet, postIns, postUpd                       *sql.Stmt
-	ptDel, pmDel, cDel, qDel                        *sql.Stmt
-	ptIns, pmIns, cIns, cParent, cmIns, qIns, cUpse *sql.Stmt
+	site, author, term, termmetaDel *sql.Stmt
+	termGet, termItem, authorGet    *sql.Stmt
+	postGet, postIns, postUpd       *sql.Stmt
+	ptDel, pmDel, cDel, qDel        *sql.Stmt
+	cIns, cParent, cUpse            *sql.Stmt
 }
 
 const postCols = `site_id, wp_key, dup_ordinal, wp_id, post_type, status, title, link, pub_date_raw,
@@ -163,11 +170,11 @@ const postCols = `site_id, wp_key, dup_ordinal, wp_id, post_type, status, title,
 	content_normalized, source_file, source_line, raw_hash, first_import_id, last_import_id`
 
 var sqlText = struct {
-	site, author, term, termmetaDel, termmetaIns    string
-	termGet, termItem, authorGet                    string
-	postGet, postIns, postUpd                       string
-	ptDel, pmDel, cDel, qDel                        string
-	ptIns, pmIns, cIns, cParent, cmIns, qIns, cUpse string
+	site, author, term, termmetaDel string
+	termGet, termItem, authorGet    string
+	postGet, postIns, postUpd       string
+	ptDel, pmDel, cDel, qDel        string
+	cIns, cParent, cUpse            string
 }{
 	// Upserts keep a stored value when a later part or import leaves the
 	// field out (NULL), and take the new value otherwise.
@@ -204,7 +211,6 @@ var sqlText = struct {
 		extra_json = excluded.extra_json
 		RETURNING id`,
 	termmetaDel: `DELETE FROM termmeta WHERE term_id = ?`,
-	termmetaIns: `INSERT INTO termmeta (term_id, ord, meta_key, meta_value, value_json) VALUES (?,?,?,?,?)`,
 	termGet:     `SELECT id FROM terms WHERE site_id = ? AND taxonomy = ? AND slug = ?`,
 	termItem: `INSERT INTO terms (site_id, taxonomy, slug, slug_decoded, name_raw, name, element)
 		VALUES (?,?,?,?,?,?,'item') RETURNING id`,
@@ -222,19 +228,14 @@ var sqlText = struct {
 	ptDel: `DELETE FROM post_terms WHERE post_id = ?`,
 	pmDel: `DELETE FROM postmeta WHERE post_id = ?`,
 	// commentmeta rows go with their comments (ON DELETE CASCADE).
-	cDel:  `DELETE FROM comments WHERE post_id = ?`,
-	qDel:  `DELETE FROM quotes WHERE post_id = ?`,
-	ptIns: `INSERT INTO post_terms (post_id, ord, term_id, domain, nicename, name) VALUES (?,?,?,?,?,?)`,
-	pmIns: `INSERT INTO postmeta (post_id, ord, meta_key, meta_value, value_json) VALUES (?,?,?,?,?)`,
+	cDel: `DELETE FROM comments WHERE post_id = ?`,
+	qDel: `DELETE FROM quotes WHERE post_id = ?`,
 	cIns: `INSERT INTO comments (post_id, wp_key, dup_ordinal, wp_id, author, author_email, author_url, author_ip,
 		date_raw, date_gmt_raw, date_at, content, approved_raw, status, type_raw, kind, parent_raw, parent_wp_id,
 		parent_id, depth, orphan, user_id, commenter_id, provider, text, ping_url, ping_domain, ping_title,
 		ping_excerpt, extra_json)
 		VALUES (?` + strings.Repeat(",?", 29) + `)`,
 	cParent: `UPDATE comments SET parent_id = ? WHERE id = ?`,
-	cmIns:   `INSERT INTO commentmeta (comment_id, ord, meta_key, meta_value, value_json) VALUES (?,?,?,?,?)`,
-	qIns: `INSERT INTO quotes (post_id, ord, kind, tag, lang, script, raw, normalized, search_text,
-		translation_ord, translation, repeat_of_ord, fixes_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 	cUpse: `INSERT INTO commenters (site_id, identity_key, provider, name, email, url, avatar, foreign_user_id, wpcom_signed, user_id)
 		VALUES (?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT (site_id, identity_key) DO UPDATE SET
@@ -243,6 +244,53 @@ var sqlText = struct {
 		foreign_user_id = coalesce(excluded.foreign_user_id, foreign_user_id),
 		wpcom_signed = max(wpcom_signed, excluded.wpcom_signed), user_id = coalesce(excluded.user_id, user_id)
 		RETURNING id`,
+}
+
+// Child rows (meta, post_terms, quotes) are written with multi-row INSERTs,
+// up to maxRows rows per statement: one statement per post instead of one
+// per row roughly halves the time an import spends outside SQLite's
+// b-trees. A statement for each row count is prepared when first needed.
+const maxRows = 32
+
+type multiInsert struct {
+	prefix string // INSERT INTO t (cols) VALUES
+	cols   int
+	stmts  [maxRows + 1]*sql.Stmt
+}
+
+func newMulti(table, cols string) *multiInsert {
+	return &multiInsert{prefix: "INSERT INTO " + table + " (" + cols + ") VALUES ", cols: strings.Count(cols, ",") + 1}
+}
+
+var (
+	termmetaCols    = "term_id, ord, meta_key, meta_value, value_json"
+	postmetaCols    = "post_id, ord, meta_key, meta_value, value_json"
+	commentmetaCols = "comment_id, ord, meta_key, meta_value, value_json"
+	postTermCols    = "post_id, ord, term_id, domain, nicename, name"
+	quoteCols       = `post_id, ord, kind, tag, lang, script, raw, normalized, search_text,
+		translation_ord, translation, repeat_of_ord, fixes_json`
+)
+
+// insertRows inserts the rows whose values args holds, m.cols per row.
+func (w *Writer) insertRows(ctx context.Context, m *multiInsert, args []any) error {
+	for len(args) > 0 {
+		n := min(len(args)/m.cols, maxRows)
+		st := m.stmts[n]
+		if st == nil {
+			row := "(?" + strings.Repeat(",?", m.cols-1) + ")"
+			q := m.prefix + row + strings.Repeat(","+row, n-1)
+			var err error
+			if st, err = w.tx.PrepareContext(ctx, q); err != nil {
+				return err
+			}
+			m.stmts[n] = st
+		}
+		if _, err := st.ExecContext(ctx, args[:n*m.cols]...); err != nil {
+			return err
+		}
+		args = args[n*m.cols:]
+	}
+	return nil
 }
 
 // ErrClosed is returned by a Writer's methods after Commit or Rollback.
@@ -282,6 +330,13 @@ func (a *Archive) BeginImport(ctx context.Context, opts ImportOptions) (*Writer,
 		terms:      map[termKey]int64{},
 		commenters: map[commenterKey]int64{},
 		seenIDs:    map[commenterKey]string{},
+		fresh:      map[int64]bool{},
+
+		termmeta:    newMulti("termmeta", termmetaCols),
+		postmeta:    newMulti("postmeta", postmetaCols),
+		commentmeta: newMulti("commentmeta", commentmetaCols),
+		postTerms:   newMulti("post_terms", postTermCols),
+		quotes:      newMulti("quotes", quoteCols),
 	}
 	w.sum = ImportSummary{
 		PostsByType: map[string]int{}, PostsByStatus: map[string]int{},
@@ -363,7 +418,6 @@ func (w *Writer) prepare(ctx context.Context) error {
 	p(&s.author, q.author)
 	p(&s.term, q.term)
 	p(&s.termmetaDel, q.termmetaDel)
-	p(&s.termmetaIns, q.termmetaIns)
 	p(&s.termGet, q.termGet)
 	p(&s.termItem, q.termItem)
 	p(&s.authorGet, q.authorGet)
@@ -374,14 +428,23 @@ func (w *Writer) prepare(ctx context.Context) error {
 	p(&s.pmDel, q.pmDel)
 	p(&s.cDel, q.cDel)
 	p(&s.qDel, q.qDel)
-	p(&s.ptIns, q.ptIns)
-	p(&s.pmIns, q.pmIns)
 	p(&s.cIns, q.cIns)
 	p(&s.cParent, q.cParent)
-	p(&s.cmIns, q.cmIns)
-	p(&s.qIns, q.qIns)
 	p(&s.cUpse, q.cUpse)
 	return err
+}
+
+// stmtContext returns ctx without its cancellation, or ctx's error if it
+// is already done. Statements of the hot path run with it: go-sqlite3
+// starts a goroutine per statement to watch a cancellable context, which
+// costs more than the statement itself. Cancellation still works: the
+// methods check ctx first, and database/sql rolls the transaction back when
+// the ctx given to BeginImport is done.
+func stmtContext(ctx context.Context) (context.Context, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
 }
 
 // ImportID returns the id of this import's _imports row.
@@ -395,11 +458,15 @@ func (w *Writer) SetSite(ctx context.Context, s *Site) error {
 	if w.done {
 		return ErrClosed
 	}
+	ctx, err := stmtContext(ctx)
+	if err != nil {
+		return err
+	}
 	if strings.TrimSpace(s.Key) == "" {
 		return errors.New("archive: site without a key")
 	}
 	var id int64
-	err := w.st.site.QueryRowContext(ctx,
+	err = w.st.site.QueryRowContext(ctx,
 		s.Key, null(s.Title), null(s.Link), null(s.Description), null(s.Language), null(s.PubDateRaw),
 		null(s.WXRVersion), null(s.BaseSiteURL), null(s.BaseBlogURL), null(s.Generator), extraJSON(s.Extra),
 		w.importID, w.importID).Scan(&id)
@@ -412,6 +479,11 @@ func (w *Writer) SetSite(ctx context.Context, s *Site) error {
 	if w.dups[id] == nil {
 		w.dups[id] = map[string]int{}
 		w.authors[id] = map[string]sql.NullInt64{}
+		var any int
+		if err := w.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM posts WHERE site_id = ?)`, id).Scan(&any); err != nil {
+			return fmt.Errorf("store site %s: %w", s.Key, err)
+		}
+		w.fresh[id] = any == 0
 	}
 	return nil
 }
@@ -421,12 +493,16 @@ func (w *Writer) AddAuthor(ctx context.Context, au *Author) error {
 	if w.done {
 		return ErrClosed
 	}
+	ctx, err := stmtContext(ctx)
+	if err != nil {
+		return err
+	}
 	if w.siteID == 0 {
 		return errNoSite
 	}
 	login := strings.TrimSpace(au.Login)
 	var id int64
-	err := w.st.author.QueryRowContext(ctx, w.siteID, parseInt(au.WPID), null(au.WPID), login,
+	err = w.st.author.QueryRowContext(ctx, w.siteID, parseInt(au.WPID), null(au.WPID), login,
 		null(au.Email), null(au.DisplayName), null(au.FirstName), null(au.LastName), extraJSON(au.Extra)).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("store author %q (line %d): %w", login, au.Line, err)
@@ -465,6 +541,10 @@ func (w *Writer) AddTerm(ctx context.Context, t *Term) error {
 	if w.done {
 		return ErrClosed
 	}
+	ctx, err := stmtContext(ctx)
+	if err != nil {
+		return err
+	}
 	if w.siteID == 0 {
 		return errNoSite
 	}
@@ -474,7 +554,7 @@ func (w *Writer) AddTerm(ctx context.Context, t *Term) error {
 		nameNull = html.UnescapeString(t.Name)
 	}
 	var id int64
-	err := w.st.term.QueryRowContext(ctx, w.siteID, tax, slug, null(decodeSlug(slug)), parseInt(t.WPID),
+	err = w.st.term.QueryRowContext(ctx, w.siteID, tax, slug, null(decodeSlug(slug)), parseInt(t.WPID),
 		null(t.Name), nameNull, null(t.Description), null(strings.TrimSpace(t.Parent)), null(t.Element),
 		extraJSON(t.Extra)).Scan(&id)
 	if err != nil {
@@ -483,10 +563,13 @@ func (w *Writer) AddTerm(ctx context.Context, t *Term) error {
 	if _, err := w.st.termmetaDel.ExecContext(ctx, id); err != nil {
 		return fmt.Errorf("store term %s/%s: %w", tax, slug, err)
 	}
+	args := w.args[:0]
 	for i, m := range t.Meta {
-		if _, err := w.st.termmetaIns.ExecContext(ctx, id, i, m.Key, m.Value, null(m.JSON)); err != nil {
-			return fmt.Errorf("store termmeta of %s/%s: %w", tax, slug, err)
-		}
+		args = append(args, id, i, m.Key, m.Value, null(m.JSON))
+	}
+	w.args = args
+	if err := w.insertRows(ctx, w.termmeta, args); err != nil {
+		return fmt.Errorf("store termmeta of %s/%s: %w", tax, slug, err)
 	}
 	w.terms[termKey{w.siteID, tax, slug}] = id
 	w.sum.Terms++
@@ -655,7 +738,8 @@ func (w *Writer) AddPost(ctx context.Context, p *Post) (PostResult, error) {
 	if w.siteID == 0 {
 		return 0, errNoSite
 	}
-	if err := ctx.Err(); err != nil {
+	ctx, err := stmtContext(ctx)
+	if err != nil {
 		return 0, err
 	}
 	wpKey := strings.TrimSpace(p.WPID)
@@ -708,10 +792,13 @@ func (w *Writer) addPost(ctx context.Context, p *Post, wpKey string, dup int, pl
 		id   int64
 		hash []byte
 	)
-	err := w.st.postGet.QueryRowContext(ctx, w.siteID, wpKey, dup).Scan(&id, &hash)
-	exists := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, err
+	exists := false
+	if !w.fresh[w.siteID] {
+		err := w.st.postGet.QueryRowContext(ctx, w.siteID, wpKey, dup).Scan(&id, &hash)
+		exists = err == nil
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, err
+		}
 	}
 	if exists && len(p.RawHash) > 0 && bytes.Equal(hash, p.RawHash) {
 		return Unchanged, nil
@@ -763,24 +850,30 @@ func (w *Writer) addPost(ctx context.Context, p *Post, wpKey string, dup int, pl
 		}
 	}
 
+	args := w.args[:0]
 	for i := range p.Terms {
 		pt := &p.Terms[i]
 		tid, err := w.termID(ctx, pt)
 		if err != nil {
 			return 0, err
 		}
-		if _, err := w.st.ptIns.ExecContext(ctx, id, i, tid, pt.Domain, null(pt.Nicename), pt.Name); err != nil {
-			return 0, fmt.Errorf("post term %d: %w", i, err)
-		}
+		args = append(args, id, i, tid, pt.Domain, null(pt.Nicename), pt.Name)
 	}
+	if err := w.insertRows(ctx, w.postTerms, args); err != nil {
+		return 0, fmt.Errorf("post terms: %w", err)
+	}
+	args = args[:0]
 	for i, m := range p.Meta {
-		if _, err := w.st.pmIns.ExecContext(ctx, id, i, m.Key, m.Value, null(m.JSON)); err != nil {
-			return 0, fmt.Errorf("postmeta %d: %w", i, err)
-		}
+		args = append(args, id, i, m.Key, m.Value, null(m.JSON))
 	}
+	if err := w.insertRows(ctx, w.postmeta, args); err != nil {
+		return 0, fmt.Errorf("postmeta: %w", err)
+	}
+	w.args = args
 	if err := w.addComments(ctx, id, p.Comments, plan); err != nil {
 		return 0, err
 	}
+	args = w.args[:0]
 	for i := range d.Quotes {
 		q := &d.Quotes[i]
 		var fixes any
@@ -791,11 +884,13 @@ func (w *Writer) addPost(ctx context.Context, p *Post, wpKey string, dup int, pl
 			}
 			fixes = string(b)
 		}
-		if _, err := w.st.qIns.ExecContext(ctx, id, q.Ord, q.Kind, null(q.Tag), null(q.Lang), null(q.Script),
+		args = append(args, id, q.Ord, q.Kind, null(q.Tag), null(q.Lang), null(q.Script),
 			q.Raw, q.Normalized, SearchText(q.Normalized), ordOrNull(q.TranslationOf), null(q.Translation),
-			ordOrNull(q.RepeatOf), fixes); err != nil {
-			return 0, fmt.Errorf("quote %d: %w", q.Ord, err)
-		}
+			ordOrNull(q.RepeatOf), fixes)
+	}
+	w.args = args
+	if err := w.insertRows(ctx, w.quotes, args); err != nil {
+		return 0, fmt.Errorf("quotes: %w", err)
 	}
 	return result, nil
 }
@@ -830,11 +925,17 @@ func (w *Writer) addComments(ctx context.Context, postID int64, cs []Comment, pl
 			return err
 		}
 		ids = append(ids, cid)
-		for j, m := range c.Meta {
-			if _, err := w.st.cmIns.ExecContext(ctx, cid, j, m.Key, m.Value, null(m.JSON)); err != nil {
-				return fmt.Errorf("commentmeta %d of comment %q: %w", j, c.WPID, err)
-			}
+	}
+	// The meta of all the post's comments in one go.
+	args := w.args[:0]
+	for i := range cs {
+		for j, m := range cs[i].Meta {
+			args = append(args, ids[i], j, m.Key, m.Value, null(m.JSON))
 		}
+	}
+	w.args = args
+	if err := w.insertRows(ctx, w.commentmeta, args); err != nil {
+		return fmt.Errorf("commentmeta: %w", err)
 	}
 	if late {
 		for i, pl := range plan {

@@ -1,0 +1,164 @@
+package archive
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// benchPost is a heavy post: 4 KB of content (and 4 KB of derived text),
+// 8 meta rows, 4 terms, 4 comments with 2 meta rows each (one a reply),
+// 1 quote. That is about three times the rows of an average item of the
+// shared corpus (0.75 comments, 0.1 comment meta, 2.7 post meta per item).
+func benchPost(i int) *Post {
+	id := strconv.Itoa(i + 1)
+	p := &Post{
+		WPID: id, Title: "A post about things " + id, Link: "https://example.org/?p=" + id, Creator: "admin",
+		Content: strings.Repeat("<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit. 上海合作组织.</p>\n", 55),
+		DateRaw: "2024-01-02 03:04:05", DateGMTRaw: "2024-01-02 01:04:05", Status: "publish", PostType: "post",
+		Slug: "a-post-" + id, ParentRaw: "0", MenuOrderRaw: "0", IsStickyRaw: "0", CommentStatus: "open", PingStatus: "open",
+		Terms: []PostTerm{
+			{Domain: "category", Nicename: "news", Name: "News"}, {Domain: "category", Nicename: "cat" + strconv.Itoa(i%20), Name: "Cat"},
+			{Domain: "post_tag", Nicename: "tag" + strconv.Itoa(i%200), Name: "Tag"}, {Domain: "post_tag", Nicename: "common", Name: "Common"},
+		},
+		Line: i * 100, File: "export.xml",
+		Derived: PostDerived{DateAt: "2024-01-02T01:04:05Z", Lang: "en", SlugDecoded: "a-post-" + id,
+			Text: strings.Repeat("Lorem ipsum dolor sit amet, consectetur adipiscing elit. 上\u200b海.\n", 55),
+			Quotes: []Quote{{Ord: 0, Kind: "inline", Tag: "p", Lang: "zh", Raw: "上海合作组织", Normalized: "上海合作组织", TranslationOf: -1, RepeatOf: -1}}},
+	}
+	for k := range 8 {
+		p.Meta = append(p.Meta, Meta{Key: fmt.Sprintf("_key%d", k), Value: strings.Repeat("v", 40)})
+	}
+	for k := range 4 {
+		c := comment(strconv.Itoa(i*10+k+1), "0")
+		if k == 3 {
+			c.ParentRaw = strconv.Itoa(i*10 + 1)
+		}
+		c.Content = strings.Repeat("Nice post, thank you. ", 15)
+		c.Meta = []Meta{{Key: "akismet_result", Value: "false"}, {Key: "akismet_history", Value: `a:2:{s:4:"time";d:1;s:5:"event";s:10:"check-ham";}`, JSON: `{"time":1,"event":"check-ham"}`}}
+		c.Derived.IdentityKey = "email:" + strconv.Itoa((i*10+k)%5000)
+		p.Comments = append(p.Comments, c)
+	}
+	p.RawHash = hash(id + p.Title)
+	return p
+}
+
+// benchPosts hands out posts made from a few templates, as a streaming
+// importer does: holding b.N whole posts in memory would make the garbage
+// collector, not the archive, the thing measured.
+type benchPosts struct {
+	tmpl []*Post
+	cur  Post
+}
+
+func newBenchPosts() *benchPosts {
+	bp := &benchPosts{}
+	for i := range 64 {
+		bp.tmpl = append(bp.tmpl, benchPost(i))
+	}
+	return bp
+}
+
+// newTypicalPosts makes posts shaped like the shared corpus's average
+// item: 3 meta rows, 2 terms, and 3 comments on every 4th post (0.75 a
+// post, one with a meta row).
+func newTypicalPosts() *benchPosts {
+	bp := &benchPosts{}
+	for i := range 64 {
+		p := benchPost(i)
+		p.Meta = p.Meta[:3]
+		p.Terms = p.Terms[:2]
+		p.Derived.Quotes = nil
+		if i%4 == 0 {
+			p.Comments = p.Comments[:3]
+			for k := range p.Comments {
+				p.Comments[k].Meta = p.Comments[k].Meta[:k%2]
+			}
+		} else {
+			p.Comments = nil
+		}
+		bp.tmpl = append(bp.tmpl, p)
+	}
+	return bp
+}
+
+// get returns post i; it is valid until the next call.
+func (bp *benchPosts) get(i int) *Post {
+	bp.cur = *bp.tmpl[i%len(bp.tmpl)]
+	bp.cur.WPID = strconv.Itoa(i + 1)
+	bp.cur.Slug = "a-post-" + bp.cur.WPID
+	bp.cur.RawHash = hash(bp.cur.WPID)
+	return &bp.cur
+}
+
+// BenchmarkAddPost measures the import hot path: a new archive, one
+// transaction, b.N posts (with their terms, meta, comments and quotes), and
+// the Commit that links parents. Run:
+//
+//	go test -tags sqlite_fts5 -run '^$' -bench AddPost -benchtime 20000x ./archive/
+func BenchmarkAddPost(b *testing.B) {
+	b.Run("heavy", func(b *testing.B) { benchAdd(b, newBenchPosts()) })
+	b.Run("typical", func(b *testing.B) { benchAdd(b, newTypicalPosts()) })
+}
+
+func benchAdd(b *testing.B, posts *benchPosts) {
+	ctx := context.Background()
+	a, err := Open(ctx, filepath.Join(b.TempDir(), "bench.sqlite"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	b.ReportAllocs()
+	b.ResetTimer()
+	w, err := a.BeginImport(ctx, ImportOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	w.SetSite(ctx, &Site{Key: "example.org"})
+	w.AddAuthor(ctx, &Author{Login: "admin"})
+	for i := range b.N {
+		if _, err := w.AddPost(ctx, posts.get(i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "posts/s")
+}
+
+// BenchmarkReimportUnchanged measures a re-import of an unchanged export:
+// every post is found by key and skipped by its hash.
+func BenchmarkReimportUnchanged(b *testing.B) {
+	posts := newBenchPosts()
+	ctx := context.Background()
+	a, err := Open(ctx, filepath.Join(b.TempDir(), "bench.sqlite"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	run := func() {
+		w, err := a.BeginImport(ctx, ImportOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		w.SetSite(ctx, &Site{Key: "example.org"})
+		for i := range b.N {
+			if _, err := w.AddPost(ctx, posts.get(i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	run()
+	b.ResetTimer()
+	run()
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "posts/s")
+}
