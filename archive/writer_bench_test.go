@@ -26,7 +26,7 @@ func benchPost(i int) *Post {
 		},
 		Line: i * 100, File: "export.xml",
 		Derived: PostDerived{DateAt: "2024-01-02T01:04:05Z", Lang: "en", SlugDecoded: "a-post-" + id,
-			Text: strings.Repeat("Lorem ipsum dolor sit amet, consectetur adipiscing elit. 上\u200b海.\n", 55),
+			Text:   strings.Repeat("Lorem ipsum dolor sit amet, consectetur adipiscing elit. 上\u200b海.\n", 55),
 			Quotes: []Quote{{Ord: 0, Kind: "inline", Tag: "p", Lang: "zh", Raw: "上海合作组织", Normalized: "上海合作组织", TranslationOf: -1, RepeatOf: -1}}},
 	}
 	for k := range 8 {

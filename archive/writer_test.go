@@ -200,7 +200,15 @@ func dump(t testing.TB, db *sql.DB) string {
 	}
 	rows.Close()
 	for _, n := range names {
-		rows, err := db.Query("SELECT * FROM " + n + " ORDER BY 1, 2")
+		var ncol int
+		if err := db.QueryRow("SELECT count(*) FROM pragma_table_info(?)", n).Scan(&ncol); err != nil {
+			t.Fatal(err)
+		}
+		order := "1"
+		for i := 2; i <= ncol; i++ {
+			order += fmt.Sprintf(", %d", i)
+		}
+		rows, err := db.Query(`SELECT * FROM "` + n + `" ORDER BY ` + order)
 		if err != nil {
 			t.Fatal(err)
 		}
