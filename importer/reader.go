@@ -172,6 +172,7 @@ type Reader struct {
 	d    *xml.Decoder
 	nest int   // element depth of the decoder
 	tok  int   // line where the last token started
+	off  int64 // offset where the last token started (after the one before)
 	loff int   // lines the cleaning reader dropped before the document
 	err  error // the error Next returns from now on
 	cur  *archive.Post
@@ -276,8 +277,8 @@ func (r *Reader) line() int {
 // depth, failing past MaxDepth, and tells the tap where the token starts
 // so that no single token can grow past MaxFieldBytes.
 func (r *Reader) token() (xml.Token, error) {
-	r.tok = r.line()
-	r.tap.field(r.d.InputOffset(), r.MaxFieldBytes, r.tok)
+	r.tok, r.off = r.line(), r.d.InputOffset()
+	r.tap.field(r.off, r.MaxFieldBytes, r.tok)
 	tok, err := r.d.Token()
 	if err != nil {
 		return nil, err
@@ -353,7 +354,7 @@ func (r *Reader) wrapErr(err error, item int) error {
 	}
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
-		return &ParseError{File: r.name, Line: se.Line, Item: item, Err: fmt.Errorf("XML syntax error: %s; the file is damaged: export it again, or report the line to us if WordPress wrote it this way", se.Msg)}
+		return &ParseError{File: r.name, Line: se.Line + r.loff, Item: item, Err: fmt.Errorf("XML syntax error: %s; the file is damaged: export it again, or report the line to us if WordPress wrote it this way", se.Msg)}
 	}
 	return &ParseError{File: r.name, Line: r.line(), Item: item, Err: err}
 }
@@ -491,7 +492,7 @@ func (r *Reader) sendSite() error {
 func (r *Reader) channelChild(t xml.StartElement) error {
 	ns := r.ns(t.Name.Space)
 	local := t.Name.Local
-	start := r.d.InputOffset()
+	start := r.off // before the start tag: a self-closing element reads nothing more
 	r.tap.element(start, r.MaxItemBytes, r.line())
 	defer r.tap.element(-1, 0, 0)
 	switch {
