@@ -14,8 +14,6 @@ const allBlocks = `(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|
 // in the functions below.
 var (
 	reDoubleBr        = regexp.MustCompile(`<br\s*/?>\s*<br\s*/?>`)
-	reBlockOpen       = regexp.MustCompile(`(<` + allBlocks + `[\s/>])`)
-	reBlockClose      = regexp.MustCompile(`(</` + allBlocks + `>)`)
 	reHr              = regexp.MustCompile(`(<hr\s*?/?>)`)
 	reOptionBefore    = regexp.MustCompile(`\s*<option`)
 	reOptionAfter     = regexp.MustCompile(`</option>\s*`)
@@ -27,17 +25,9 @@ var (
 	reSourceTrack     = regexp.MustCompile(`\s*(<(?:source|track)[^>]*>)\s*`)
 	reFigcaptionOpen  = regexp.MustCompile(`\s*(<figcaption[^>]*>)`)
 	reFigcaptionClose = regexp.MustCompile(`</figcaption>\s*`)
-	reManyNewlines    = regexp.MustCompile(`\n\n+`)
 	reParaSplit       = regexp.MustCompile(`\n\s*\n`)
 	reEmptyPara       = regexp.MustCompile(`<p>\s*</p>`)
-	reUnclosedDiv     = regexp.MustCompile(`<p>([^<]+)</(div|address|form)>`)
-	reParaAroundBlock = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)\s*</p>`)
 	reParaLi          = regexp.MustCompile(`<p>(<li.+?)</p>`)
-	reParaBlockquote  = regexp.MustCompile(`(?i)<p><blockquote([^>]*)>`)
-	reParaBeforeBlock = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)`)
-	reParaAfterBlock  = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*</p>`)
-	reBrAfterBlock    = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*<br />`)
-	reBrBeforeBlock   = regexp.MustCompile(`<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
 )
 
 // Wpautop returns s with double line breaks turned into paragraphs and the
@@ -74,9 +64,10 @@ func Wpautop(s string) string {
 		s = b.String()
 	}
 
-	s = reDoubleBr.ReplaceAllString(s, "\n\n")
-	s = reBlockOpen.ReplaceAllString(s, "\n\n$1")
-	s = reBlockClose.ReplaceAllString(s, "$1\n\n")
+	if strings.Contains(s, "<br") {
+		s = reDoubleBr.ReplaceAllString(s, "\n\n")
+	}
+	s = spaceAroundBlocks(s)
 	s = reHr.ReplaceAllString(s, "$1\n\n")
 	if strings.Contains(s, "\r") {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
@@ -103,7 +94,7 @@ func Wpautop(s string) string {
 		s = reFigcaptionClose.ReplaceAllString(s, "</figcaption>")
 	}
 
-	s = reManyNewlines.ReplaceAllString(s, "\n\n")
+	s = collapseNewlines(s)
 
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
@@ -118,13 +109,14 @@ func Wpautop(s string) string {
 	s = b.String()
 
 	s = reEmptyPara.ReplaceAllString(s, "")
-	s = reUnclosedDiv.ReplaceAllString(s, "<p>$1</p></$2>")
-	s = reParaAroundBlock.ReplaceAllString(s, "$1")
-	s = reParaLi.ReplaceAllString(s, "$1")
-	s = reParaBlockquote.ReplaceAllString(s, "<blockquote$1><p>")
+	s = closeParaInDiv(s)
+	s = unwrapParaAroundBlock(s)
+	if strings.Contains(s, "<p><li") {
+		s = reParaLi.ReplaceAllString(s, "$1")
+	}
+	s = moveParaIntoBlockquote(s)
 	s = strings.ReplaceAll(s, "</blockquote></p>", "</p></blockquote>")
-	s = reParaBeforeBlock.ReplaceAllString(s, "$1")
-	s = reParaAfterBlock.ReplaceAllString(s, "$1")
+	s = dropAfterBlockTag(dropParaBeforeBlock(s), "</p>")
 
 	// Line breaks ($br = true).
 	s = preserveNewlinesIn(s, "<WPPreserveNewline />")
@@ -133,8 +125,8 @@ func Wpautop(s string) string {
 	s = newlinesToBr(s)
 	s = strings.ReplaceAll(s, "<WPPreserveNewline />", "\n")
 
-	s = reBrAfterBlock.ReplaceAllString(s, "$1")
-	s = reBrBeforeBlock.ReplaceAllString(s, "$1")
+	s = dropAfterBlockTag(s, "<br />")
+	s = dropBrBeforeBlock(s)
 	// PCRE's $ also matches before a final newline.
 	if strings.HasSuffix(s, "\n</p>") {
 		s = s[:len(s)-len("\n</p>")] + "</p>"
@@ -150,6 +142,317 @@ func Wpautop(s string) string {
 		s = strings.ReplaceAll(s, "<!-- wpnl -->", "\n")
 	}
 	return s
+}
+
+// The block elements of allBlocks, and the shorter list of
+// preg_replace('!<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)!').
+// The regular expressions are done by hand below: RE2 runs alternations
+// of forty names slowly on every '<'.
+var (
+	blockNames = strings.Fields("table thead tfoot caption col colgroup tbody tr td th div dl dd dt ul ol li pre form map area blockquote address math style p h1 h2 h3 h4 h5 h6 hr fieldset legend section article aside hgroup header footer nav figure figcaption details menu summary")
+	brNames    = strings.Fields("p li div dl dd dt th pre td ul ol")
+	blockSet   = map[string]bool{}
+	brSet      = map[string]bool{}
+)
+
+func init() {
+	for _, n := range blockNames {
+		blockSet[n] = true
+	}
+	for _, n := range brNames {
+		brSet[n] = true
+	}
+}
+
+// blockName returns the length of the block element name at s[i:] when it
+// is followed by one of the bytes in follow (the exact-name patterns
+// <allblocks[\s/>] and </allblocks>), else 0.
+func blockName(s string, i int, follow string) int {
+	j := i
+	for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= '0' && s[j] <= '9') {
+		j++
+	}
+	if j == i || j >= len(s) || !blockSet[s[i:j]] || strings.IndexByte(follow, s[j]) < 0 {
+		return 0
+	}
+	return j - i
+}
+
+// prefixTagEnd matches </?(?:names)[^>]*> at s[i] (which is '<'): a tag
+// whose name starts with one of names, as the PCRE alternation matches it.
+// It returns the end of the tag, or -1.
+func prefixTagEnd(s string, i int, set map[string]bool) int {
+	j := i + 1
+	if j < len(s) && s[j] == '/' {
+		j++
+	}
+	// The alternatives are made of [a-z0-9], so one of them is a prefix
+	// of the tag exactly when it is a prefix of the name run.
+	k := j
+	for k < len(s) && (s[k] >= 'a' && s[k] <= 'z' || s[k] >= '0' && s[k] <= '9') {
+		k++
+	}
+	ok := false
+	for l := 1; l <= k-j && l <= 10; l++ {
+		if set[s[j:j+l]] {
+			ok = true
+			break
+		}
+	}
+	if !ok {
+		return -1
+	}
+	e := strings.IndexByte(s[j:], '>')
+	if e < 0 {
+		return -1
+	}
+	return j + e + 1
+}
+
+func skipPCRESpace(s string, i int) int {
+	for i < len(s) && isPCRESpace(s[i]) {
+		i++
+	}
+	return i
+}
+
+// spaceAroundBlocks adds a blank line before every block-level opening
+// tag and after every block-level closing tag:
+// preg_replace('!(<allblocks[\s/>])!', "\n\n$1") then
+// preg_replace('!(</allblocks>)!', "$1\n\n").
+func spaceAroundBlocks(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '<' || i+1 >= len(s) {
+			continue
+		}
+		if s[i+1] == '/' {
+			if n := blockName(s, i+2, ">"); n > 0 {
+				end := i + 2 + n + 1
+				b.WriteString(s[last:end])
+				b.WriteString("\n\n")
+				last = end
+				i = end - 1
+			}
+			continue
+		}
+		if n := blockName(s, i+1, " \t\n\v\f\r/>"); n > 0 {
+			b.WriteString(s[last:i])
+			b.WriteString("\n\n")
+			// The regexp consumes the following character too.
+			end := i + 1 + n + 1
+			b.WriteString(s[i:end])
+			last = end
+			i = end - 1
+		}
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// unwrapParaAroundBlock is
+// preg_replace('!<p>\s*(</?allblocks[^>]*>)\s*</p>!', "$1").
+func unwrapParaAroundBlock(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], "<p>")
+		if j < 0 {
+			break
+		}
+		start := i + j
+		k := skipPCRESpace(s, start+3)
+		if k < len(s) && s[k] == '<' {
+			if e := prefixTagEnd(s, k, blockSet); e > 0 {
+				f := skipPCRESpace(s, e)
+				if strings.HasPrefix(s[f:], "</p>") {
+					b.WriteString(s[last:start])
+					b.WriteString(s[k:e])
+					last = f + 4
+					i = last
+					continue
+				}
+			}
+		}
+		i = start + 3
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// dropParaBeforeBlock is preg_replace('!<p>\s*(</?allblocks[^>]*>)!', "$1").
+func dropParaBeforeBlock(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], "<p>")
+		if j < 0 {
+			break
+		}
+		start := i + j
+		k := skipPCRESpace(s, start+3)
+		if k < len(s) && s[k] == '<' {
+			if e := prefixTagEnd(s, k, blockSet); e > 0 {
+				b.WriteString(s[last:start])
+				b.WriteString(s[k:e])
+				last = e
+				i = e
+				continue
+			}
+		}
+		i = start + 3
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// dropAfterBlockTag is preg_replace('!(</?allblocks[^>]*>)\s*WHAT!', "$1")
+// for WHAT "</p>" or "<br />".
+func dropAfterBlockTag(s, what string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 {
+			break
+		}
+		start := i + j
+		if e := prefixTagEnd(s, start, blockSet); e > 0 {
+			f := skipPCRESpace(s, e)
+			if strings.HasPrefix(s[f:], what) {
+				b.WriteString(s[last:e])
+				last = f + len(what)
+				i = last
+				continue
+			}
+		}
+		i = start + 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// dropBrBeforeBlock is
+// preg_replace('!<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)!', "$1").
+func dropBrBeforeBlock(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], "<br />")
+		if j < 0 {
+			break
+		}
+		start := i + j
+		k := skipPCRESpace(s, start+6)
+		if k < len(s) && s[k] == '<' && prefixTagEnd(s, k, brSet) > 0 {
+			b.WriteString(s[last:start])
+			last = start + 6
+		}
+		i = start + 6
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// moveParaIntoBlockquote is
+// preg_replace('|<p><blockquote([^>]*)>|i', "<blockquote$1><p>").
+func moveParaIntoBlockquote(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], "<p><")
+		if j < 0 {
+			break
+		}
+		start := i + j
+		k := start + 4
+		if k+10 <= len(s) && strings.EqualFold(s[k:k+10], "blockquote") {
+			if e := strings.IndexByte(s[k+10:], '>'); e >= 0 {
+				end := k + 10 + e + 1
+				b.WriteString(s[last:start])
+				b.WriteString(s[start+3 : end])
+				b.WriteString("<p>")
+				last = end
+				i = end
+				continue
+			}
+		}
+		i = start + 3
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// collapseNewlines is preg_replace("/\n\n+/", "\n\n").
+func collapseNewlines(s string) string {
+	if !strings.Contains(s, "\n\n\n") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i])
+		if s[i] == '\n' && i+1 < len(s) && s[i+1] == '\n' {
+			b.WriteByte('\n')
+			i++
+			for i+1 < len(s) && s[i+1] == '\n' {
+				i++
+			}
+		}
+	}
+	return b.String()
+}
+
+// closeParaInDiv is
+// preg_replace('!<p>([^<]+)</(div|address|form)>!', '<p>$1</p></$2>').
+func closeParaInDiv(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], "<p>")
+		if j < 0 {
+			break
+		}
+		start := i + j
+		k := strings.IndexByte(s[start+3:], '<')
+		if k <= 0 {
+			i = start + 3
+			continue
+		}
+		k += start + 3
+		for _, tag := range [...]string{"</div>", "</address>", "</form>"} {
+			if strings.HasPrefix(s[k:], tag) {
+				b.WriteString(s[last:k])
+				b.WriteString("</p>")
+				b.WriteString(tag)
+				last = k + len(tag)
+				break
+			}
+		}
+		i = k
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // htmlTokenEnd returns the end of the HTML element, comment or CDATA section
