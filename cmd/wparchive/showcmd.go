@@ -116,7 +116,7 @@ func printPost(out io.Writer, v *archive.PostView, private bool, width int) {
 	p.line(0, strings.Repeat("─", min(max(uniseg.StringWidth(title), 8), 80)))
 	field := func(name, val string) {
 		if val != "" {
-			p.line(0, fmt.Sprintf("%-11s %s", name+":", val))
+			p.field(name, val)
 		}
 	}
 	field("Post", fmt.Sprintf("%s %s, %s (row %d)", v.Type, wpID(v.WPID), v.Status, v.ID))
@@ -215,7 +215,7 @@ func printComment(p *printer, c *archive.CommentView, private bool) {
 			parts = append(parts, strings.Join(pv, ", "))
 		}
 	}
-	p.line(ind, strings.Join(parts, " · "))
+	p.parts(ind, parts)
 	if c.ReplyTo != nil {
 		note := fmt.Sprintf("(in reply to #%d", *c.ReplyTo)
 		if c.Orphan {
@@ -237,7 +237,7 @@ func printPing(p *printer, c *archive.CommentView, private bool) {
 	if private && c.AuthorIP != "" {
 		parts = append(parts, c.AuthorIP)
 	}
-	p.line(0, strings.Join(parts, " · "))
+	p.parts(0, parts)
 	title := oneLine(c.PingTitle)
 	if c.Kind == "trackback" {
 		if blog := oneLine(c.Author); blog != "" && blog != title {
@@ -370,8 +370,35 @@ type printer struct {
 
 func (p *printer) blank() { fmt.Fprintln(p.w) }
 
+// line writes s at indent, wrapped at spaces; continuation lines are
+// indented two more columns.
 func (p *printer) line(indent int, s string) {
-	fmt.Fprintf(p.w, "%s%s\n", strings.Repeat(" ", indent), s)
+	p.lines(indent, indent+2, "", strings.Fields(s), " ")
+}
+
+// field writes "Label:     value", the value's continuation lines under
+// its start.
+func (p *printer) field(label, val string) {
+	head := fmt.Sprintf("%-11s ", label+":")
+	p.lines(0, len(head), head, strings.Fields(val), " ")
+}
+
+// parts writes parts joined by " · ", wrapped between parts.
+func (p *printer) parts(indent int, parts []string) {
+	p.lines(indent, indent+2, "", parts, " · ")
+}
+
+// lines writes prefix and the tokens joined by sep at indent, wrapped to
+// the printer's width between tokens; continuation lines start at column
+// rest.
+func (p *printer) lines(indent, rest int, prefix string, tokens []string, sep string) {
+	for i, ln := range wrapTokens(tokens, sep, p.width-indent-uniseg.StringWidth(prefix), p.width-rest) {
+		if i == 0 {
+			fmt.Fprintf(p.w, "%s%s%s\n", strings.Repeat(" ", indent), prefix, ln)
+		} else {
+			fmt.Fprintf(p.w, "%s%s\n", strings.Repeat(" ", rest), ln)
+		}
+	}
 }
 
 // text writes paragraphs of s at indent, wrapping each line to the width.
@@ -380,46 +407,47 @@ func (p *printer) text(indent int, s string) {
 	if s == "" {
 		return
 	}
-	pad := strings.Repeat(" ", indent)
 	for _, ln := range strings.Split(s, "\n") {
-		ln = strings.TrimRight(ln, " \t")
-		if ln == "" {
+		if strings.TrimSpace(ln) == "" {
 			fmt.Fprintln(p.w)
 			continue
 		}
-		for _, w := range wrap(ln, p.width-indent) {
-			fmt.Fprintf(p.w, "%s%s\n", pad, w)
-		}
+		p.lines(indent, indent, "", strings.Fields(ln), " ")
 	}
 }
 
-// wrap breaks s into lines of at most width columns at spaces (a word
-// longer than the width gets a line of its own); width < 20 does not wrap.
-func wrap(s string, width int) []string {
-	if width < 20 || uniseg.StringWidth(s) <= width {
-		return []string{s}
+// wrapTokens joins tokens with sep into lines of at most first columns
+// (the first line) and rest columns (the others), breaking only between
+// tokens; a token wider than the line gets a line of its own. A width
+// below 20 (or no width) does not wrap.
+func wrapTokens(tokens []string, sep string, first, rest int) []string {
+	if len(tokens) == 0 {
+		return []string{""}
 	}
+	width := first
+	if first < 20 || rest < 20 {
+		width = 1 << 30
+		rest = width
+	}
+	sepW := uniseg.StringWidth(sep)
 	var lines []string
 	var cur strings.Builder
 	curW := 0
-	for _, word := range strings.Fields(s) {
-		ww := uniseg.StringWidth(word)
-		if curW > 0 && curW+1+ww > width {
+	for i, tok := range tokens {
+		tw := uniseg.StringWidth(tok)
+		if i > 0 && curW+sepW+tw > width {
 			lines = append(lines, cur.String())
 			cur.Reset()
 			curW = 0
+			width = rest
+		} else if i > 0 {
+			cur.WriteString(sep)
+			curW += sepW
 		}
-		if curW > 0 {
-			cur.WriteByte(' ')
-			curW++
-		}
-		cur.WriteString(word)
-		curW += ww
+		cur.WriteString(tok)
+		curW += tw
 	}
-	if cur.Len() > 0 {
-		lines = append(lines, cur.String())
-	}
-	return lines
+	return append(lines, cur.String())
 }
 
 var manyNewlines = regexp.MustCompile(`\n{3,}`)
