@@ -166,3 +166,26 @@ func sortedCounts(m map[string]int) []string {
 	sort.Strings(out)
 	return out
 }
+
+// wp2hugo's test expects this Markdown for the footnote post of its
+// fixture (expectations.md, "wp2hugo").
+func TestCorpusWp2hugoFootnote(t *testing.T) {
+	items, err := readCorpusItems(corpus.Public(t, "wp2hugo__testcase.WordPress.2024-07-01.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1 {
+		t.Fatalf("%d items, want 1", len(items))
+	}
+	for _, flavor := range []string{Hugo, Jekyll} {
+		md, rep := Convert(items[0].Content, Options{Flavor: flavor, Footnotes: items[0].meta("footnotes"), Check: true})
+		for _, want := range []string{"Some text[^1] with a footnote", "[^1]: Here we are: the footnote."} {
+			if !strings.Contains(md, want) {
+				t.Errorf("%s: Markdown lacks %q:\n%s", flavor, want, md)
+			}
+		}
+		if !rep.Fidelity.OK() {
+			t.Errorf("%s: fidelity: %s", flavor, rep.Fidelity)
+		}
+	}
+}
