@@ -320,6 +320,18 @@ func Aliases(in AliasInput) []string {
 	return out
 }
 
+// LinkPath returns the path of an old permalink, decoded where that is
+// safe and with "." and ".." segments dropped, for Jekyll's permalink
+// (so the post keeps its URL). A link with a query (?p=123, the default
+// permalink structure) or without a path gives "".
+func LinkPath(link string) string {
+	p := linkPath(link)
+	if strings.Contains(p, "?") {
+		return ""
+	}
+	return p
+}
+
 // linkPath returns the path (and query) of a permalink with "." and ".."
 // segments dropped, "" when there is none.
 func linkPath(link string) string {

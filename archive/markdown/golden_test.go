@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -63,7 +64,12 @@ func (p *goldenPost) fields(flavor string, more bool) Fields {
 		Lang:       p.Lang,
 		More:       more,
 	}
-	site := time.FixedZone("", 0)
+	// Drafts have no GMT date; their local date is read in the offset the
+	// post's modification dates show, else UTC.
+	site := time.UTC
+	if t, ok := WPTime(p.Modified, p.ModifiedGMT, nil); ok && !strings.HasPrefix(p.ModifiedGMT, "0000") && p.ModifiedGMT != "" {
+		site = t.Location()
+	}
 	if t, ok := WPTime(p.Date, p.DateGMT, site); ok {
 		f.Date = t
 	}
@@ -72,7 +78,7 @@ func (p *goldenPost) fields(flavor string, more bool) Fields {
 	}
 	in := AliasInput{Link: p.Link, ID: p.ID, Page: p.Type == "page", Slug: p.Slug, OldSlugs: p.OldSlugs}
 	if flavor == Jekyll {
-		f.Permalink = linkPath(p.Link)
+		f.Permalink = LinkPath(p.Link)
 		in.Keep = f.Permalink
 	}
 	f.Aliases = Aliases(in)
@@ -84,10 +90,12 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dirs) == 0 {
-		t.Fatal("no golden cases under testdata/markdown")
-	}
+	n := 0
 	for _, dir := range dirs {
+		if _, err := os.Stat(filepath.Join(dir, "input.html")); err != nil {
+			continue // testdata/markdown/seed has its own test
+		}
+		n++
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			input, err := os.ReadFile(filepath.Join(dir, "input.html"))
 			if err != nil {
@@ -127,6 +135,9 @@ func TestGolden(t *testing.T) {
 				}
 			}
 		})
+	}
+	if n == 0 {
+		t.Fatal("no golden cases under testdata/markdown")
 	}
 }
 
