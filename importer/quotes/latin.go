@@ -1,0 +1,206 @@
+package quotes
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/abadojack/whatlanggo"
+	"github.com/pemistahl/lingua-go"
+)
+
+// latinLangs are the Latin-script languages a passage can be detected as
+// (ISO 639-1). Restricting the detector to them keeps it fast and small
+// and stops it from naming rare languages for short English phrases.
+var latinLangs = []string{
+	"en", "de", "fr", "es", "pt", "it", "nl", "pl", "sv", "da", "nb", "fi", "cs",
+	"hu", "ro", "tr", "id", "vi", "hr", "lt", "lv", "et", "sl", "az", "tl",
+}
+
+// latinDetector names the language of a text written in Latin script.
+// reliable is false when the detector could not tell.
+type latinDetector interface {
+	detect(text string) (lang string, reliable bool)
+}
+
+// detector is the Latin-script detector Analyze uses.
+var detector latinDetector = &linguaDetector{}
+
+// linguaDetector uses lingua-go in low-accuracy mode (trigram models only),
+// restricted to latinLangs. Its models load on first use.
+type linguaDetector struct {
+	once sync.Once
+	d    lingua.LanguageDetector
+}
+
+func (l *linguaDetector) init() {
+	var codes []lingua.IsoCode639_1
+	for _, c := range latinLangs {
+		codes = append(codes, lingua.GetIsoCode639_1FromValue(c))
+	}
+	l.d = lingua.NewLanguageDetectorBuilder().
+		FromIsoCodes639_1(codes...).
+		WithLowAccuracyMode().
+		Build()
+}
+
+func (l *linguaDetector) detect(text string) (string, bool) {
+	l.once.Do(l.init)
+	vals := l.d.ComputeLanguageConfidenceValues(text)
+	if len(vals) == 0 || vals[0].Value() == 0 {
+		return "", false
+	}
+	lang := strings.ToLower(vals[0].Language().IsoCode639_1().String())
+	second := 0.0
+	if len(vals) > 1 {
+		second = vals[1].Value()
+	}
+	return lang, vals[0].Value() >= 0.5 && vals[0].Value()-second >= 0.2
+}
+
+// whatlangDetector uses whatlanggo (trigram profiles), restricted to
+// latinLangs.
+type whatlangDetector struct {
+	once sync.Once
+	opts whatlanggo.Options
+}
+
+func (w *whatlangDetector) init() {
+	w.opts.Whitelist = make(map[whatlanggo.Lang]bool)
+	for _, c := range latinLangs {
+		for l := whatlanggo.Afr; l <= whatlanggo.Zul; l++ {
+			if l.Iso6391() == c {
+				w.opts.Whitelist[l] = true
+			}
+		}
+	}
+}
+
+func (w *whatlangDetector) detect(text string) (string, bool) {
+	w.once.Do(w.init)
+	info := whatlanggo.DetectWithOptions(text, w.opts)
+	if info.Lang < 0 {
+		return "", false
+	}
+	return info.Lang.Iso6391(), info.IsReliable()
+}
+
+// latinLang names the language of Latin-script text: expect (the language
+// the text is expected in) or English when the function words say so,
+// otherwise the detector's answer.
+func latinLang(text, expect string) (string, bool) {
+	if expect != "" && looksLike(text, expect) {
+		return expect, true
+	}
+	if expect != "en" && looksLike(text, "en") {
+		return "en", true
+	}
+	return detector.detect(text)
+}
+
+// stopwords are frequent function words of the Latin-script languages the
+// fast path knows. A paragraph whose words are largely the expected
+// language's function words needs no detector.
+var stopwords = map[string]string{
+	"en": "the of and to in is that it for was on are with as be at by this have from or an not but had his they you which were all their has been we there one would more will can if about also its who into than them only other when what some these could may after so any our out most he she her him",
+	"de": "der die und in den von zu das mit sich des auf für ist im dem nicht ein eine als auch es an werden aus er hat dass sie nach wird bei einer um am sind noch wie einem über einen so zum war haben nur oder aber vor zur bis mehr durch man sein wurde sei ich wir",
+	"fr": "le la les de des et à un une en du que est pour qui dans par sur au pas plus ne se il ce avec son sont sa aux ont ses mais comme été cette elle nous vous leur ou être fait très tout aussi deux ces",
+	"es": "el la de que y en los del se las por un para con no una su al es lo como más pero sus le ya o fue este ha sí porque esta son entre cuando muy sin sobre también me hasta hay donde han quien desde todo nos durante todos uno les ni contra otros",
+	"pt": "de a o que e do da em um para é com não uma os no se na por mais as dos como mas foi ao ele das tem à seu sua ou ser quando muito há nos já está eu também só pelo pela até isso ela entre era depois sem mesmo aos ter seus",
+	"it": "di e il la che per un in è a non del una le si con da al sono della ha i più lo dei nel gli alla anche come ma questo ci se ne delle o essere dal ho sua suo",
+	"nl": "de van het een en in is dat op te zijn voor met die niet aan er om ook als bij of uit door naar worden maar dan nog wel werd wordt ze hij tot kan heeft over deze dit",
+	"pl": "w i na z do się nie to że jest o jak po a od za co ale przez jego tak dla są czy już jej tym ich był była może tylko także oraz gdy który która które bardzo jako",
+}
+
+// stopIndex maps a function word to a bit per language of stopLangs.
+var (
+	stopLangs = []string{"en", "de", "fr", "es", "pt", "it", "nl", "pl"}
+	stopIndex = func() map[string]uint16 {
+		m := make(map[string]uint16)
+		for i, l := range stopLangs {
+			for _, w := range strings.Fields(stopwords[l]) {
+				m[w] |= 1 << i
+			}
+		}
+		return m
+	}()
+)
+
+func stopBit(lang string) uint16 {
+	for i, l := range stopLangs {
+		if l == lang {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// stopScore counts the words of text and, per language of stopLangs, how
+// many of them are its function words. Only ASCII-lowercased words up to
+// 15 bytes are looked up; nothing is allocated.
+func stopScore(text string) (words int, hits [8]int) {
+	var buf [16]byte
+	n := 0
+	long := false
+	flush := func() {
+		if n > 0 || long {
+			words++
+		}
+		if n > 0 && !long {
+			if bits := stopIndex[string(buf[:n])]; bits != 0 {
+				for i := range stopLangs {
+					if bits&(1<<i) != 0 {
+						hits[i]++
+					}
+				}
+			}
+		}
+		n, long = 0, false
+	}
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= 0x80:
+			// Multi-byte letters (é, ü, ł …) belong to the word.
+		case c == '\'':
+			flush()
+			continue
+		default:
+			flush()
+			continue
+		}
+		if n < len(buf) {
+			buf[n] = c
+			n++
+		} else {
+			long = true
+		}
+	}
+	flush()
+	return words, hits
+}
+
+// looksLike reports whether Latin-script text reads as lang by its function
+// words: at least a sixth of the words are lang's, and clearly more than any
+// other language's. It returns false for languages it has no list for.
+func looksLike(text, lang string) bool {
+	bit := stopBit(lang)
+	if bit == 0 {
+		return false
+	}
+	words, hits := stopScore(text)
+	if words == 0 {
+		return false
+	}
+	var mine, other int
+	for i, l := range stopLangs {
+		if l == lang {
+			mine = hits[i]
+		} else if hits[i] > other {
+			other = hits[i]
+		}
+	}
+	return mine*6 >= words && mine >= 2*other && mine > 0
+}

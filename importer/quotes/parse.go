@@ -1,0 +1,544 @@
+package quotes
+
+import (
+	"sort"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// seg maps a stretch of a block's text to the raw content it came from.
+// An exact stretch was copied byte for byte; any other (an entity, a run of
+// white space, a <br>) maps as a whole.
+type seg struct {
+	text   int // offset in block text
+	raw    int // raw start
+	rawEnd int // raw end
+	exact  bool
+	depth  int // inline elements open around the stretch
+	low    int // fewest inline elements open since the previous stretch
+}
+
+// block is one paragraph, blockquote, list item, heading or table cell:
+// the unit of language and pairing.
+type block struct {
+	tag    string // element holding the text (p for bare paragraphs)
+	holder int    // index in elems of that element, -1 when none
+	quoted bool   // inside a <blockquote>
+	code   bool   // preformatted or source code: not language text
+	text   string // decoded, white space collapsed, <br> as "\n"
+	segs   []seg
+	// lang is text with inline code (<code>, <kbd> …) blanked out to
+	// spaces: the same offsets, only language letters.
+	langText string
+	mask     [][2]int // text ranges of inline code
+
+	// Filled by the analysis.
+	ev     evidence
+	lang   string
+	script string
+	units  float64
+	ord    int
+}
+
+// element is a block-level element of the content, or a shortcode that
+// acts as one.
+type element struct {
+	tag     string
+	attrAt  int // raw offset where an attribute can be inserted, -1 for shortcodes
+	hasLang bool
+	parent  int
+	first   int // blocks [first, end) lie inside
+	end     int
+}
+
+// blockTags are the elements that start and end paragraphs.
+var blockTags = map[string]bool{
+	"address": true, "article": true, "aside": true, "blockquote": true, "center": true,
+	"dd": true, "details": true, "dialog": true, "dir": true, "div": true, "dl": true,
+	"dt": true, "fieldset": true, "figcaption": true, "figure": true, "footer": true,
+	"form": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+	"header": true, "hgroup": true, "hr": true, "li": true, "main": true, "menu": true,
+	"nav": true, "ol": true, "p": true, "pre": true, "section": true, "summary": true,
+	"table": true, "tbody": true, "td": true, "tfoot": true, "th": true, "thead": true,
+	"tr": true, "ul": true, "caption": true, "legend": true, "select": true, "option": true,
+	"video": true, "audio": true, "object": true, "iframe": true,
+}
+
+// voidTags have no end tag.
+var voidTags = map[string]bool{
+	"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true,
+	"img": true, "input": true, "link": true, "meta": true, "param": true, "source": true,
+	"track": true, "wbr": true,
+}
+
+// skipTags hold no reader-visible text.
+var skipTags = map[string]bool{
+	"script": true, "style": true, "template": true, "textarea": true, "title": true,
+	"noscript": true, "xmp": true, "noembed": true, "noframes": true,
+}
+
+// codeTags hold text that is code, not language.
+var codeTags = map[string]bool{"pre": true, "video": true, "audio": true, "object": true, "iframe": true}
+
+// inlineCodeTags hold code inside a paragraph: kept in its text, left out
+// of its language.
+var inlineCodeTags = map[string]bool{"code": true, "kbd": true, "samp": true, "tt": true, "var": true}
+
+// Shortcodes the parser knows. Any other [word …] is text: posts write
+// editorial brackets such as "[in Central Asia]".
+var (
+	shortcodeCaption = map[string]bool{"caption": true, "wp_caption": true}
+	shortcodeCode    = map[string]bool{
+		"sourcecode": true, "source": true, "code": true, "php": true, "html": true, "css": true,
+		"js": true, "javascript": true, "python": true, "bash": true, "shell": true, "sql": true,
+		"xml": true, "java": true, "cpp": true, "c": true, "ruby": true, "text": true, "plain": true,
+		"cc": true, "cci": true, "cc_php": true, "cc_python": true, "cc_js": true, "cc_html": true,
+		"cc_css": true, "cc_sql": true, "cc_bash": true, "syntax": true, "codesyntax": true,
+		"latex": true, "embed": true, "audio": true, "video": true, "playlist": true, "gallery": true,
+		"youtube": true, "vimeo": true, "dailymotion": true, "googlemaps": true, "tweet": true,
+		"twitter": true, "instagram": true, "soundcloud": true, "slideshow": true, "gist": true,
+		"wpvideo": true, "flickr": true, "scribd": true, "spotify": true, "ted": true,
+		"archives": true, "polldaddy": true, "contact-form": true, "contact-field": true,
+	}
+)
+
+// parser splits WordPress post content into blocks.
+type parser struct {
+	src    string
+	blocks []block
+	elems  []element
+	stack  []int // open elements
+	depth  int   // open inline elements
+	low    int   // fewest open inline elements since the last text
+	skip   int   // inside script, style …
+	code   int   // inside pre or a code shortcode
+	icode  int   // inside inline code
+
+	cur     *block
+	buf     strings.Builder
+	pending [2]int // raw range of white space not yet written, {-1,-1} when none
+}
+
+// parse returns the blocks and block-level elements of content.
+func parse(content string) ([]block, []element) {
+	p := &parser{src: content, pending: [2]int{-1, -1}}
+	z := html.NewTokenizerFragment(strings.NewReader(content), "div")
+	off := 0
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		raw := z.Raw()
+		n := len(raw)
+		switch tt {
+		case html.TextToken:
+			if p.skip == 0 {
+				p.text(string(raw), off)
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			p.start(string(name), tt == html.SelfClosingTagToken, hasAttr, z, off, n)
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			p.end(string(name), off, n)
+		case html.CommentToken:
+			c := strings.TrimSpace(string(z.Text()))
+			if strings.HasPrefix(c, "wp:") || strings.HasPrefix(c, "/wp:") || strings.HasPrefix(c, "more") || c == "nextpage" {
+				p.flush()
+			}
+		}
+		off += n
+	}
+	p.flush()
+	for _, e := range p.stack {
+		p.elems[e].end = len(p.blocks)
+	}
+	return p.blocks, p.elems
+}
+
+func (p *parser) start(name string, selfClosing, hasAttr bool, z *html.Tokenizer, off, n int) {
+	if skipTags[name] {
+		if !selfClosing {
+			p.skip++
+		}
+		return
+	}
+	if name == "br" {
+		p.br(off, n)
+		return
+	}
+	if !blockTags[name] {
+		if !selfClosing && !voidTags[name] {
+			p.depth++
+			if inlineCodeTags[name] {
+				p.icode++
+			}
+		}
+		return
+	}
+	p.flush()
+	p.implicitClose(name)
+	if selfClosing || voidTags[name] {
+		return
+	}
+	e := element{tag: name, attrAt: off + n - 1, parent: -1, first: len(p.blocks), end: -1}
+	if strings.HasSuffix(p.src[off:off+n], "/>") {
+		e.attrAt--
+	}
+	if len(p.stack) > 0 {
+		e.parent = p.stack[len(p.stack)-1]
+	}
+	for hasAttr {
+		var k []byte
+		k, _, hasAttr = z.TagAttr()
+		if string(k) == "lang" || string(k) == "xml:lang" {
+			e.hasLang = true
+		}
+	}
+	p.elems = append(p.elems, e)
+	p.stack = append(p.stack, len(p.elems)-1)
+	if codeTags[name] {
+		p.code++
+	}
+}
+
+// implicitClose closes what HTML closes when name opens: a paragraph before
+// any block, a list item before the next, a cell before the next.
+func (p *parser) implicitClose(name string) {
+	for len(p.stack) > 0 {
+		top := p.elems[p.stack[len(p.stack)-1]].tag
+		closeIt := top == "p" ||
+			(name == "li" && top == "li") ||
+			((name == "dt" || name == "dd") && (top == "dt" || top == "dd")) ||
+			((name == "td" || name == "th" || name == "tr") && (top == "td" || top == "th")) ||
+			(name == "tr" && top == "tr") ||
+			(name == "option" && top == "option")
+		if !closeIt {
+			return
+		}
+		p.pop()
+	}
+}
+
+func (p *parser) pop() {
+	e := p.stack[len(p.stack)-1]
+	p.stack = p.stack[:len(p.stack)-1]
+	p.elems[e].end = len(p.blocks)
+	if codeTags[p.elems[e].tag] || (p.elems[e].attrAt < 0 && shortcodeCode[p.elems[e].tag]) {
+		p.code--
+	}
+}
+
+func (p *parser) end(name string, off, n int) {
+	if skipTags[name] {
+		if p.skip > 0 {
+			p.skip--
+		}
+		return
+	}
+	if name == "br" { // </br> is read as <br>
+		p.br(off, n)
+		return
+	}
+	if !blockTags[name] {
+		if !voidTags[name] {
+			p.depth--
+			p.low = min(p.low, p.depth)
+			if inlineCodeTags[name] && p.icode > 0 {
+				p.icode--
+			}
+		}
+		return
+	}
+	p.flush()
+	for i := len(p.stack) - 1; i >= 0; i-- {
+		if p.elems[p.stack[i]].tag == name && p.elems[p.stack[i]].attrAt >= 0 {
+			for len(p.stack) > i {
+				p.pop()
+			}
+			return
+		}
+	}
+}
+
+// br writes a line break into the current block.
+func (p *parser) br(off, n int) {
+	if p.cur == nil || p.skip > 0 {
+		return
+	}
+	p.pending = [2]int{-1, -1}
+	p.emit("\n", off, off+n, false)
+}
+
+// text adds a text token (raw bytes at off) to the current block, decoding
+// entities, collapsing white space, splitting paragraphs at blank lines and
+// reading shortcodes.
+func (p *parser) text(raw string, off int) {
+	pre := p.code > 0 && p.inPre()
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
+			j, nl := i, 0
+			for j < len(raw) && (raw[j] == ' ' || raw[j] == '\t' || raw[j] == '\n' || raw[j] == '\r' || raw[j] == '\f') {
+				if raw[j] == '\n' {
+					nl++
+				}
+				j++
+			}
+			switch {
+			case pre:
+				if p.cur != nil {
+					p.emit(raw[i:j], off+i, off+j, true)
+				}
+			case nl >= 2:
+				p.flush()
+			case p.cur != nil:
+				if p.pending[0] < 0 {
+					p.pending[0] = off + i
+				}
+				p.pending[1] = off + j
+			}
+			i = j
+		case c == '&':
+			j := i + 1
+			for j < len(raw) && j-i < 40 && (isASCIILetter(raw[j]) || raw[j] >= '0' && raw[j] <= '9' || raw[j] == '#') {
+				j++
+			}
+			if j < len(raw) && raw[j] == ';' {
+				j++
+			}
+			dec := html.UnescapeString(raw[i:j])
+			if dec == raw[i:j] {
+				p.emit("&", off+i, off+i+1, true)
+				i++
+				continue
+			}
+			p.emit(dec, off+i, off+j, false)
+			i = j
+		case c == '[':
+			if n := p.shortcode(raw[i:], off+i); n > 0 {
+				i += n
+				continue
+			}
+			p.emit("[", off+i, off+i+1, true)
+			i++
+		default:
+			j := i + 1
+			for j < len(raw) {
+				d := raw[j]
+				if d == ' ' || d == '\t' || d == '\n' || d == '\r' || d == '\f' || d == '&' || d == '[' {
+					break
+				}
+				j++
+			}
+			p.emit(raw[i:j], off+i, off+j, true)
+			i = j
+		}
+	}
+}
+
+func (p *parser) inPre() bool {
+	for _, e := range p.stack {
+		if p.elems[e].tag == "pre" {
+			return true
+		}
+	}
+	return false
+}
+
+// shortcode reads a known shortcode tag at the start of s ("[caption …]",
+// "[/caption]") and returns its length, or 0 when s does not start with one.
+func (p *parser) shortcode(s string, off int) int {
+	closing := strings.HasPrefix(s, "[/")
+	i := 1
+	if closing {
+		i = 2
+	}
+	j := i
+	for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= '0' && s[j] <= '9' || s[j] == '_' || s[j] == '-') {
+		j++
+	}
+	name := s[i:j]
+	if !shortcodeCaption[name] && !shortcodeCode[name] {
+		return 0
+	}
+	if j >= len(s) || (s[j] != ']' && s[j] != ' ' && s[j] != '/') {
+		return 0
+	}
+	k := strings.IndexByte(s[j:], ']')
+	if k < 0 {
+		return 0
+	}
+	n := j + k + 1
+	p.flush()
+	switch {
+	case closing:
+		for d := len(p.stack) - 1; d >= 0; d-- {
+			if e := p.elems[p.stack[d]]; e.tag == name && e.attrAt < 0 {
+				for len(p.stack) > d {
+					p.pop()
+				}
+				break
+			}
+		}
+	case strings.HasSuffix(s[:n], "/]"):
+		// Self-closing: nothing inside.
+	default:
+		e := element{tag: name, attrAt: -1, parent: -1, first: len(p.blocks), end: -1}
+		if len(p.stack) > 0 {
+			e.parent = p.stack[len(p.stack)-1]
+		}
+		p.elems = append(p.elems, e)
+		p.stack = append(p.stack, len(p.elems)-1)
+		if shortcodeCode[name] {
+			p.code++
+		}
+	}
+	return n
+}
+
+// emit appends text that came from raw[from:to] to the current block,
+// starting a block if none is open.
+func (p *parser) emit(text string, from, to int, exact bool) {
+	if p.cur == nil {
+		p.begin()
+	}
+	b := p.cur
+	if p.pending[0] >= 0 {
+		if p.buf.Len() > 0 {
+			w := p.src[p.pending[0]:p.pending[1]]
+			b.segs = append(b.segs, seg{text: p.buf.Len(), raw: p.pending[0], rawEnd: p.pending[1], exact: w == " ", depth: p.depth, low: p.low})
+			p.low = p.depth
+			p.buf.WriteByte(' ')
+		}
+		p.pending = [2]int{-1, -1}
+	}
+	if n := len(b.segs); exact && n > 0 {
+		if last := &b.segs[n-1]; last.exact && last.rawEnd == from && last.depth == p.depth && p.low == p.depth {
+			last.rawEnd = to
+			p.write(text)
+			return
+		}
+	}
+	b.segs = append(b.segs, seg{text: p.buf.Len(), raw: from, rawEnd: to, exact: exact, depth: p.depth, low: p.low})
+	p.low = p.depth
+	p.write(text)
+}
+
+// write appends text to the block, noting it as code inside inline code.
+func (p *parser) write(text string) {
+	if p.icode > 0 {
+		b, at := p.cur, p.buf.Len()
+		if n := len(b.mask); n > 0 && b.mask[n-1][1] == at {
+			b.mask[n-1][1] = at + len(text)
+		} else {
+			b.mask = append(b.mask, [2]int{at, at + len(text)})
+		}
+	}
+	p.buf.WriteString(text)
+}
+
+func (p *parser) begin() {
+	b := &block{holder: -1, tag: "p", code: p.code > 0}
+	if len(p.stack) > 0 {
+		b.holder = p.stack[len(p.stack)-1]
+		b.tag = p.elems[b.holder].tag
+		if p.elems[b.holder].attrAt < 0 {
+			b.tag = "p"
+			if shortcodeCaption[p.elems[b.holder].tag] {
+				b.tag = "figcaption"
+			}
+		}
+	}
+	for _, e := range p.stack {
+		if p.elems[e].tag == "blockquote" {
+			b.quoted = true
+		}
+	}
+	if b.quoted && (b.tag == "p" || b.tag == "div") {
+		b.tag = "blockquote"
+	}
+	p.cur = b
+	p.buf.Reset()
+}
+
+// flush ends the current block, keeping it when it has visible text.
+func (p *parser) flush() {
+	p.pending = [2]int{-1, -1}
+	b := p.cur
+	if b == nil {
+		return
+	}
+	p.cur = nil
+	b.text = p.buf.String()
+	if strings.TrimRight(b.text, " \n\u00a0\u3000\t") != b.text {
+		// Trailing <br> or &nbsp;: keep the text, trim the segments.
+		t := strings.TrimRight(b.text, " \n\u00a0\u3000\t")
+		b.text = t
+		for len(b.segs) > 0 && b.segs[len(b.segs)-1].text >= len(t) {
+			b.segs = b.segs[:len(b.segs)-1]
+		}
+	}
+	if strings.Trim(b.text, " \n\u00a0\u3000\t") == "" {
+		return
+	}
+	b.langText = b.text
+	if len(b.mask) > 0 {
+		t := []byte(b.text)
+		for _, m := range b.mask {
+			for i := m[0]; i < m[1] && i < len(t); i++ {
+				t[i] = ' '
+			}
+		}
+		b.langText = string(t)
+	}
+	p.blocks = append(p.blocks, *b)
+}
+
+// rawRange returns the raw byte range of text[from:to] of b. A boundary
+// inside an entity or a collapsed white-space run widens to the whole of it.
+func (b *block) rawRange(from, to int) (int, int) {
+	return b.rawAt(from, false), b.rawAt(to, true)
+}
+
+func (b *block) rawAt(pos int, end bool) int {
+	i := sort.Search(len(b.segs), func(i int) bool { return b.segs[i].text > pos }) - 1
+	if i < 0 {
+		return b.segs[0].raw
+	}
+	s := b.segs[i]
+	if end && pos == s.text && i > 0 {
+		return b.segs[i-1].rawEnd
+	}
+	if s.exact {
+		return s.raw + pos - s.text
+	}
+	if end && pos > s.text {
+		return s.rawEnd
+	}
+	if pos == s.text {
+		return s.raw
+	}
+	return s.rawEnd
+}
+
+// balanced reports whether the inline elements open at text offset from of
+// b are the same at to and never fewer in between, so that a span around
+// the raw range is well nested.
+func (b *block) balanced(from, to int) bool {
+	i := sort.Search(len(b.segs), func(i int) bool { return b.segs[i].text > from }) - 1
+	j := sort.Search(len(b.segs), func(i int) bool { return b.segs[i].text >= to }) - 1
+	if i < 0 || j < i {
+		return false
+	}
+	d := b.segs[i].depth
+	for k := i + 1; k <= j; k++ {
+		if b.segs[k].low < d {
+			return false
+		}
+	}
+	return b.segs[j].depth == d
+}
