@@ -94,8 +94,8 @@ type ImportSummary struct {
 	CommentsByStatus map[string]int `json:"comments_by_status"`
 	Orphans          int            `json:"orphan_comments"` // replies whose parent is not in the export
 
-	Authors         int            `json:"authors"`
-	Terms           int            `json:"terms"` // defined on the channel
+	Authors         int            `json:"authors"` // distinct authors defined (parts repeat them)
+	Terms           int            `json:"terms"`   // distinct terms defined on the channel
 	TermsByTaxonomy map[string]int `json:"terms_by_taxonomy"`
 	TermsCreated    int            `json:"terms_created"` // referenced by items only, created as WordPress's importer does
 
@@ -128,6 +128,11 @@ type Writer struct {
 	terms      map[termKey]int64
 	commenters map[commenterKey]int64
 	seenIDs    map[commenterKey]string // identity → provider, for the summary
+	// Authors and terms this import defined, for the summary: a multi-part
+	// export repeats them in every part, and WordPress 5+ defines a
+	// category or tag twice (wp:category and wp:term).
+	seenAuthors map[int64]bool
+	seenTerms   map[int64]termSeen
 
 	sum ImportSummary
 	st  stmts
@@ -142,6 +147,11 @@ type Writer struct {
 	plan []commentPlan
 	ids  []int64
 	args []any
+}
+
+type termSeen struct {
+	taxonomy string
+	meta     int // termmeta rows of its last definition
 }
 
 type termKey struct {
@@ -324,13 +334,15 @@ func (a *Archive) BeginImport(ctx context.Context, opts ImportOptions) (*Writer,
 	}
 	w := &Writer{
 		a: a, conn: conn, tx: tx, now: now, started: now().UTC(),
-		sites:      map[int64]bool{},
-		dups:       map[int64]map[string]int{},
-		authors:    map[int64]map[string]sql.NullInt64{},
-		terms:      map[termKey]int64{},
-		commenters: map[commenterKey]int64{},
-		seenIDs:    map[commenterKey]string{},
-		fresh:      map[int64]bool{},
+		sites:       map[int64]bool{},
+		dups:        map[int64]map[string]int{},
+		authors:     map[int64]map[string]sql.NullInt64{},
+		terms:       map[termKey]int64{},
+		commenters:  map[commenterKey]int64{},
+		seenIDs:     map[commenterKey]string{},
+		fresh:       map[int64]bool{},
+		seenAuthors: map[int64]bool{},
+		seenTerms:   map[int64]termSeen{},
 
 		termmeta:    newMulti("termmeta", termmetaCols),
 		postmeta:    newMulti("postmeta", postmetaCols),
@@ -508,7 +520,7 @@ func (w *Writer) AddAuthor(ctx context.Context, au *Author) error {
 		return fmt.Errorf("store author %q (line %d): %w", login, au.Line, err)
 	}
 	w.authors[w.siteID][login] = sql.NullInt64{Int64: id, Valid: true}
-	w.sum.Authors++
+	w.seenAuthors[id] = true
 	return nil
 }
 
@@ -572,9 +584,7 @@ func (w *Writer) AddTerm(ctx context.Context, t *Term) error {
 		return fmt.Errorf("store termmeta of %s/%s: %w", tax, slug, err)
 	}
 	w.terms[termKey{w.siteID, tax, slug}] = id
-	w.sum.Terms++
-	w.sum.TermsByTaxonomy[tax]++
-	w.sum.TermMeta += len(t.Meta)
+	w.seenTerms[id] = termSeen{taxonomy: tax, meta: len(t.Meta)}
 	return nil
 }
 
@@ -1026,6 +1036,12 @@ func (w *Writer) commit(ctx context.Context, rec ImportRecord) (ImportSummary, e
 	s.ImportID = w.importID
 	s.StartedAt = isoTime(w.started)
 	s.Finished = isoTime(w.now().UTC())
+	s.Authors = len(w.seenAuthors)
+	for _, t := range w.seenTerms {
+		s.Terms++
+		s.TermsByTaxonomy[t.taxonomy]++
+		s.TermMeta += t.meta
+	}
 	for _, prov := range w.seenIDs {
 		s.Commenters++
 		s.CommentersByProvider[prov]++

@@ -100,17 +100,39 @@ func (bp *benchPosts) get(i int) *Post {
 //
 //	go test -tags sqlite_fts5 -run '^$' -bench AddPost -benchtime 20000x ./archive/
 func BenchmarkAddPost(b *testing.B) {
-	b.Run("heavy", func(b *testing.B) { benchAdd(b, newBenchPosts()) })
-	b.Run("typical", func(b *testing.B) { benchAdd(b, newTypicalPosts()) })
+	b.Run("heavy", func(b *testing.B) { benchAdd(b, newBenchPosts(), false) })
+	b.Run("typical", func(b *testing.B) { benchAdd(b, newTypicalPosts(), false) })
+	// The same without the full-text index's triggers: the cost of the
+	// archive's own writes.
+	b.Run("heavy-nofts", func(b *testing.B) { benchAdd(b, newBenchPosts(), true) })
+	b.Run("typical-nofts", func(b *testing.B) { benchAdd(b, newTypicalPosts(), true) })
 }
 
-func benchAdd(b *testing.B, posts *benchPosts) {
+func benchAdd(b *testing.B, posts *benchPosts, noFTS bool) {
 	ctx := context.Background()
 	a, err := Open(ctx, filepath.Join(b.TempDir(), "bench.sqlite"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer a.Close()
+	if noFTS {
+		rows, err := a.DB().Query(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name GLOB '*_a[idu]'`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var triggers []string
+		for rows.Next() {
+			var n string
+			rows.Scan(&n)
+			triggers = append(triggers, n)
+		}
+		rows.Close()
+		for _, n := range triggers {
+			if _, err := a.DB().Exec(`DROP TRIGGER "` + n + `"`); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	w, err := a.BeginImport(ctx, ImportOptions{})

@@ -754,3 +754,40 @@ func TestAddBeforeSetSite(t *testing.T) {
 		t.Error("AddPost before SetSite succeeded")
 	}
 }
+
+// TestSummaryCountsDefinitionsOnce: every part of a multi-part export
+// repeats the authors and terms, and WordPress 5+ defines a category again
+// as a wp:term; each is one author or term in the summary and the archive.
+func TestSummaryCountsDefinitionsOnce(t *testing.T) {
+	a := openTemp(t)
+	ctx := context.Background()
+	w, err := a.BeginImport(ctx, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Rollback()
+	for range 2 { // two parts
+		if err := w.SetSite(ctx, &Site{Key: "example.org"}); err != nil {
+			t.Fatal(err)
+		}
+		w.AddAuthor(ctx, &Author{Login: "admin"})
+		w.AddAuthor(ctx, &Author{Login: "editor"})
+		w.AddTerm(ctx, &Term{Element: "category", Taxonomy: "category", Slug: "news", Meta: []Meta{{Key: "a"}, {Key: "b"}}})
+		w.AddTerm(ctx, &Term{Element: "term", Taxonomy: "category", Slug: "news", Meta: []Meta{{Key: "a"}}})
+		w.AddTerm(ctx, &Term{Element: "tag", Taxonomy: "post_tag", Slug: "go"})
+	}
+	sum, err := w.Commit(ctx, ImportRecord{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Authors != 2 || sum.Terms != 2 || sum.TermsByTaxonomy["category"] != 1 || sum.TermMeta != 1 {
+		t.Errorf("summary: authors %d terms %d %v termmeta %d", sum.Authors, sum.Terms, sum.TermsByTaxonomy, sum.TermMeta)
+	}
+	db := a.DB()
+	if n := one[int](t, db, "SELECT count(*) FROM termmeta"); n != 1 {
+		t.Errorf("termmeta rows: %d, want the last definition's 1", n)
+	}
+	if n := one[int](t, db, "SELECT count(*) FROM authors"); n != 2 {
+		t.Errorf("authors: %d", n)
+	}
+}
