@@ -132,6 +132,11 @@ func Convert(content string, opt Options) (string, Report) {
 	if md != "" {
 		md += "\n"
 	}
+	if flavor == Hugo {
+		md = escapeHugo(md)
+	} else if strings.Contains(md, hugoOpen) {
+		md = strings.ReplaceAll(md, hugoOpen, "{{<")
+	}
 	if flavor == Jekyll && (strings.Contains(md, "{{") || strings.Contains(md, "{%")) {
 		// Liquid would read these as tags and break the build.
 		md = "{% raw %}\n" + md + "{% endraw %}\n"

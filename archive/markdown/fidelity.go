@@ -69,6 +69,11 @@ func theGoldmark() goldmark.Markdown {
 // built-in ones do and dropping Jekyll's {% raw %} wrapper.
 func RenderMarkdown(md string) (string, error) {
 	md = expandHugoShortcodes(md)
+	// Hugo prints its comment form of a shortcode literally.
+	md = strings.ReplaceAll(md, "{{</*", "{{<")
+	md = strings.ReplaceAll(md, "*/>}}", ">}}")
+	md = strings.ReplaceAll(md, "{{%/*", "{{%")
+	md = strings.ReplaceAll(md, "*/%}}", "%}}")
 	md = strings.ReplaceAll(md, "{% raw %}\n", "")
 	md = strings.ReplaceAll(md, "{% endraw %}\n", "")
 	var buf bytes.Buffer

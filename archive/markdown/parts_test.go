@@ -318,3 +318,22 @@ func TestPlainText(t *testing.T) {
 		}
 	}
 }
+
+func TestHugoDelimitersInText(t *testing.T) {
+	// In text, html-to-markdown writes "<" as "&lt;", which Hugo leaves
+	// alone; "{{%" and code need the escape.
+	in := "<p>Use {{< youtube id >}} in Hugo, or {{% notice %}}.</p><pre>{{< figure src=\"x\" >}}\na lone {{< here</pre>"
+	md, rep := Convert(in, Options{Flavor: Hugo, Check: true})
+	for _, want := range []string{"{{&lt; youtube id &gt;}}", "{{%/* notice */%}}", "{{\u200b< here", "{{</* figure src=\"x\" */>}}"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Hugo Markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if !rep.Fidelity.OK() {
+		t.Errorf("fidelity: %s", rep.Fidelity)
+	}
+	md, _ = Convert(in, Options{Flavor: Jekyll})
+	if !strings.HasPrefix(md, "{% raw %}\n") || !strings.HasSuffix(md, "{% endraw %}\n") || !strings.Contains(md, "{{< figure src=\"x\" >}}") {
+		t.Errorf("Jekyll Markdown not wrapped in raw:\n%s", md)
+	}
+}

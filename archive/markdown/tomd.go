@@ -483,7 +483,7 @@ func renderWP(ctx converter.Context, w converter.Writer, n *html.Node) converter
 		return converter.RenderSuccess
 	case "iframe":
 		if kind, id := embedFromIframe(attr(n, "src")); kind != "" && st.flavor == Hugo {
-			w.WriteString("\n\n{{< " + kind + " " + id + " >}}\n\n")
+			w.WriteString("\n\n" + hugoOpen + " " + kind + " " + id + " >}}\n\n")
 			return converter.RenderSuccess
 		}
 		// Players stand on their own, as WordPress displays them.
@@ -674,7 +674,7 @@ func renderFigure(ctx converter.Context, w converter.Writer, n *html.Node, st *m
 		href = strings.TrimSpace(attr(link, "href"))
 	}
 	if st.flavor == Hugo && (capMD != "" || href != "") {
-		w.WriteString("\n\n{{< figure src=" + hugoQuote(src))
+		w.WriteString("\n\n" + hugoOpen + " figure src=" + hugoQuote(src))
 		if alt != "" {
 			w.WriteString(" alt=" + hugoQuote(alt))
 		}
@@ -704,6 +704,52 @@ func renderFigure(ctx converter.Context, w converter.Writer, n *html.Node, st *m
 	}
 	w.WriteString("\n\n")
 	return converter.RenderSuccess
+}
+
+// hugoOpen starts the shortcodes Convert writes; the private-use mark
+// tells them from "{{<" in the post's own text (see escapeHugo) and is
+// removed there.
+const hugoOpen = "\uF8FF{{<"
+
+var reHugoDelim = regexp.MustCompile(`\{\{[<%]`)
+
+// escapeHugo keeps Hugo from reading "{{<" and "{{%" of the post's own
+// text (a post about Hugo) as shortcodes: a complete one is written in
+// Hugo's comment form {{</* … */>}}, which Hugo prints literally, a lone
+// delimiter gets a zero-width space after its braces.
+func escapeHugo(md string) string {
+	if !strings.Contains(md, "{{<") && !strings.Contains(md, "{{%") {
+		return md
+	}
+	var b strings.Builder
+	last := 0
+	for _, loc := range reHugoDelim.FindAllStringIndex(md, -1) {
+		i := loc[0]
+		if i < last {
+			continue
+		}
+		if strings.HasSuffix(md[:i], "\uF8FF") {
+			b.WriteString(md[last : i-len("\uF8FF")])
+			last = i
+			continue
+		}
+		closer := ">}}"
+		if md[i+2] == '%' {
+			closer = "%}}"
+		}
+		b.WriteString(md[last:i])
+		rest := md[i+3:]
+		end := strings.Index(rest, closer)
+		if end >= 0 && end < 500 && !strings.Contains(rest[:end], "{{") && !strings.HasPrefix(rest, "/*") {
+			b.WriteString(md[i:i+3] + "/*" + rest[:end] + "*/" + closer)
+			last = i + 3 + end + len(closer)
+			continue
+		}
+		b.WriteString("{{\u200b" + md[i+2:i+3])
+		last = i + 3
+	}
+	b.WriteString(md[last:])
+	return strings.ReplaceAll(b.String(), "\uF8FF{{<", "{{<")
 }
 
 // hugoQuote quotes a shortcode parameter value for Hugo: double quotes
