@@ -6,6 +6,8 @@
 //
 //	wparchive import [--db FILE] EXPORT...   import .xml, .xml.gz, .zip, a folder of parts, or - (stdin)
 //	wparchive stats  [--db FILE] [--json]    what the archive holds
+//	wparchive show   [--db FILE] [--json] [--include-private] POST
+//	                                         one post (id, slug or URL), its comment threads and pings
 //	wparchive help   [COMMAND]               help for a command
 //
 // Every command takes --db (default ./archive.sqlite). Exit codes: 0 ok,
