@@ -4,6 +4,13 @@
 // A migration runs in one transaction together with the PRAGMA user_version
 // bump that records it, so an archive is always at exactly one version. The
 // file identifies itself with PRAGMA application_id = ApplicationID.
+//
+// Writing a migration: number it one past the last (0001, 0002, … without
+// gaps); put only statements that may run inside a transaction (no BEGIN,
+// COMMIT, VACUUM or PRAGMA journal_mode); foreign keys are off while it runs
+// and checked before it commits, so a table may be rebuilt the way SQLite's
+// ALTER TABLE documentation describes. Released migrations are never
+// edited: archives that applied them would not see the change.
 package schema
 
 import (
@@ -45,7 +52,7 @@ type Migration struct {
 	SQL     string
 }
 
-var nameRE = regexp.MustCompile(`^([0-9]{4})_[A-Za-z0-9_]+\.sql$`)
+var nameRE = regexp.MustCompile(`^([0-9]{4})_[^/]+\.sql$`)
 
 // Migrations returns the embedded migrations in version order. It panics
 // when two files share a number or the numbers do not run 1, 2, 3, … without
@@ -189,6 +196,23 @@ func migrate(ctx context.Context, db *sql.DB, ms []Migration) error {
 	if err := st.usable(known); err != nil {
 		return err
 	}
+	if st.version >= known {
+		return nil
+	}
+	// Foreign keys off while migrating, as SQLite's procedure for schema
+	// changes asks (a migration may rebuild a table that others
+	// reference); apply checks them before each commit instead. The
+	// pragma is a no-op inside a transaction, so it is set here.
+	var fk int
+	if err := conn.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+		return err
+	}
+	if fk == 1 {
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
+	}
 	for _, m := range ms {
 		if m.Version <= st.version {
 			continue
@@ -236,6 +260,13 @@ func apply(ctx context.Context, conn *sql.Conn, m Migration, known int) (err err
 	}
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.Version)); err != nil {
 		return fmt.Errorf("migration %s: set user_version: %w", m.Name, err)
+	}
+	var broken int
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM pragma_foreign_key_check").Scan(&broken); err != nil {
+		return fmt.Errorf("migration %s: foreign key check: %w", m.Name, err)
+	}
+	if broken > 0 {
+		return fmt.Errorf("migration %s: leaves %d rows whose foreign keys point nowhere", m.Name, broken)
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("migration %s: commit: %w", m.Name, err)

@@ -129,6 +129,7 @@ func TestLoadRejectsBadNames(t *testing.T) {
 		"bad name":  {"0001_a.sql": {}, "2_b.sql": {}},
 		"no 0001":   {"0002_a.sql": {}},
 		"dash name": {"0001-a.sql": {}},
+		"no name":   {"0001_.sql": {}},
 	} {
 		if _, err := load(fsys); err == nil {
 			t.Errorf("%s: load accepted %v", name, fsys)
@@ -207,5 +208,56 @@ func TestConcurrentMigrate(t *testing.T) {
 	}
 	if v := pragma(t, a, "user_version"); v != int64(Version()) {
 		t.Errorf("user_version = %d", v)
+	}
+}
+
+// TestMigrationRebuildsReferencedTable: a migration may rebuild a table
+// that others reference (foreign keys are off while it runs), and one that
+// leaves a dangling reference is rolled back.
+func TestMigrationRebuildsReferencedTable(t *testing.T) {
+	ctx := context.Background()
+	fsys := fstest.MapFS{
+		"0001_a.sql": {Data: []byte(`CREATE TABLE parent (id INTEGER PRIMARY KEY, x);
+			CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id) ON DELETE CASCADE);
+			INSERT INTO parent VALUES (1, 'a'); INSERT INTO child VALUES (1, 1);`)},
+		"0002_rebuild.sql": {Data: []byte(`CREATE TABLE parent_new (id INTEGER PRIMARY KEY, x, y);
+			INSERT INTO parent_new (id, x) SELECT id, x FROM parent;
+			DROP TABLE parent;
+			ALTER TABLE parent_new RENAME TO parent;`)},
+	}
+	ms, err := load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "a.sqlite")
+	db, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if err := migrate(ctx, db, ms); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	db.QueryRow("SELECT count(*) FROM child").Scan(&n)
+	if n != 1 {
+		t.Errorf("the rebuild cascaded into child: %d rows left", n)
+	}
+	if got := pragma(t, db, "foreign_keys"); got != 1 {
+		t.Errorf("foreign_keys = %d after migrating, want it back on", got)
+	}
+
+	fsys["0003_dangle.sql"] = &fstest.MapFile{Data: []byte(`DELETE FROM parent;`)}
+	ms, _ = load(fsys)
+	if err := migrate(ctx, db, ms); err == nil || !strings.Contains(err.Error(), "foreign keys") {
+		t.Errorf("dangling migration: %v", err)
+	}
+	if v := pragma(t, db, "user_version"); v != 2 {
+		t.Errorf("user_version = %d, want 2", v)
+	}
+	db.QueryRow("SELECT count(*) FROM parent").Scan(&n)
+	if n != 1 {
+		t.Error("the failed migration's delete was kept")
 	}
 }
