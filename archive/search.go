@@ -1,0 +1,688 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The full-text index (schema/0003_search.sql) has three tables: posts_fts
+// over posts (search_title, text, excerpt), comments_fts over comments
+// (text, author) and quotes_fts over quotes (search_text). Search queries
+// each and merges the results by rank.
+
+// SearchOptions says what Search looks for. The zero value of a filter
+// leaves it off.
+type SearchOptions struct {
+	// Query is a full-text query as FTS5 reads it: words (all must occur),
+	// "phrases", prefixes (sanc*), AND, OR, NOT, NEAR(…) and parentheses.
+	// Chinese and Japanese words need no quoting. An empty Query lists what
+	// the filters select, newest first.
+	Query string
+	// Types limits the kinds of result: post types (post, page,
+	// attachment, or a custom type), "comment" (comments, trackbacks and
+	// pingbacks), "trackback", "pingback" and "quote".
+	Types []string
+	// Lang keeps posts and foreign-language passages in this language, a
+	// BCP 47 tag matched as a prefix (zh matches zh-Hans and zh-Hant). A
+	// post without a language of its own has its site's. Comments have no
+	// language and are left out.
+	Lang string
+	// Site is a site's id, or part of its URL or title.
+	Site string
+	// Since and Until bound the date (UTC, ISO 8601 as in date_at): Since
+	// inclusive, Until exclusive. A passage has its post's date.
+	Since, Until string
+	// Author is a post author's login or display name, or a commenter's
+	// name, compared without case.
+	Author string
+	// Limit is the most results returned; 0 means 20.
+	Limit int
+	// All includes what is left out by default: revisions, auto-drafts and
+	// trashed posts, and spam or trashed comments.
+	All bool
+	// Mark is put before and after each matched word in snippets;
+	// default "**" and "**".
+	Mark [2]string
+}
+
+// Hit is one search result. It never holds a commenter's e-mail or IP
+// address.
+type Hit struct {
+	Type    string  `json:"type"`           // post type, "comment" or "quote"
+	Kind    string  `json:"kind,omitempty"` // comment, trackback, pingback; block or inline for a quote
+	ID      int64   `json:"id"`             // the row id in posts, comments or quotes
+	PostID  int64   `json:"post_id"`        // the post (itself, for a post)
+	Title   string  `json:"title"`          // the post's title (for a comment or quote: the post it belongs to)
+	Date    string  `json:"date,omitempty"` // ISO 8601 UTC
+	Link    string  `json:"link,omitempty"`
+	Lang    string  `json:"lang,omitempty"`
+	Status  string  `json:"status,omitempty"`
+	Author  string  `json:"author,omitempty"` // post author, or the commenter's name
+	Site    string  `json:"site"`
+	Snippet string  `json:"snippet"`
+	Rank    float64 `json:"rank"` // bm25: lower is better; 0 without a query
+}
+
+// QueryError is a full-text query SQLite cannot read. Error returns one
+// line that says why.
+type QueryError struct {
+	Query  string // as the user wrote it
+	Reason string
+}
+
+func (e *QueryError) Error() string {
+	return fmt.Sprintf("cannot search for %q: %s", e.Query, e.Reason)
+}
+
+// defaultLimit is the number of results when SearchOptions.Limit is 0.
+const defaultLimit = 20
+
+// snippetTokens is the length of a snippet in tokens (a CJK character is
+// one token).
+const snippetTokens = 24
+
+// Search runs a full-text search and returns the best hits, best first
+// (newest first without a query). It returns a *QueryError for a query
+// with a syntax error; no hits is an empty slice and no error.
+func (a *Archive) Search(ctx context.Context, o SearchOptions) ([]Hit, error) {
+	if o.Limit <= 0 {
+		o.Limit = defaultLimit
+	}
+	if o.Mark == [2]string{} {
+		o.Mark = [2]string{"**", "**"}
+	}
+	sel := selectTypes(o.Types)
+	if o.Lang != "" {
+		sel.comments = false
+	}
+	match := ""
+	if strings.TrimSpace(o.Query) != "" {
+		match = MatchQuery(o.Query)
+	}
+	var (
+		hits   []Hit
+		failed []error
+		tried  int
+	)
+	for _, src := range []struct {
+		on bool
+		q  func(SearchOptions, selection, string) (string, []any)
+		fn func(*sql.Rows) (Hit, error)
+	}{
+		{sel.posts, postsQuery, scanPost},
+		{sel.comments, commentsQuery, scanComment},
+		{sel.quotes, quotesQuery, scanQuote},
+	} {
+		if !src.on {
+			continue
+		}
+		tried++
+		q, args := src.q(o, sel, match)
+		hs, err := collect(ctx, a.db, q, args, src.fn)
+		if err != nil {
+			if match != "" && isQueryError(err) {
+				failed = append(failed, err)
+				continue
+			}
+			return nil, fmt.Errorf("search %s: %w", a.path, err)
+		}
+		hits = append(hits, hs...)
+	}
+	// A column filter names a column of one table and not the others
+	// (title: exists only for posts): the tables without it are skipped.
+	// A syntax error fails everywhere.
+	if tried > 0 && len(failed) == tried {
+		return nil, queryError(o.Query, failed[0])
+	}
+	if match != "" {
+		sort.SliceStable(hits, func(i, j int) bool { return hits[i].Rank < hits[j].Rank })
+	} else {
+		sort.SliceStable(hits, func(i, j int) bool { return hits[i].Date > hits[j].Date })
+	}
+	if len(hits) > o.Limit {
+		hits = hits[:o.Limit]
+	}
+	if hits == nil {
+		hits = []Hit{}
+	}
+	for i := range hits {
+		hits[i].Title = displayText(hits[i].Title)
+		hits[i].Snippet = displayText(hits[i].Snippet)
+	}
+	return hits, nil
+}
+
+// selection is which tables a search reads, and which rows of them.
+type selection struct {
+	posts, comments, quotes bool
+	postTypes               []string // empty: any
+	commentKinds            []string // empty: any
+}
+
+func selectTypes(types []string) selection {
+	if len(types) == 0 {
+		return selection{posts: true, comments: true, quotes: true}
+	}
+	var s selection
+	anyComment := false
+	for _, t := range types {
+		switch t = strings.ToLower(strings.TrimSpace(t)); t {
+		case "":
+		case "comment", "comments":
+			s.comments, anyComment = true, true
+		case "trackback", "pingback":
+			s.comments = true
+			s.commentKinds = append(s.commentKinds, t)
+		case "quote", "quotes", "passage":
+			s.quotes = true
+		default:
+			s.posts = true
+			s.postTypes = append(s.postTypes, t)
+		}
+	}
+	if anyComment {
+		s.commentKinds = nil
+	}
+	return s
+}
+
+// where collects the conditions and arguments of one query.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return "WHERE " + strings.Join(w.conds, "\n  AND ")
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// postFilters adds the conditions on the post p (and its site s and author
+// au) that posts and quotes share.
+func postFilters(w *where, o SearchOptions, sel selection, langOfPost bool) {
+	if !o.All {
+		w.add(`p.post_type IS NOT 'revision' AND p.status NOT IN ('auto-draft', 'trash')`)
+	}
+	if o.Lang != "" && langOfPost {
+		langFilter(w, `coalesce(p.lang, s.language)`, o.Lang)
+	}
+	siteFilter(w, o.Site)
+	dateFilter(w, "p.date_at", o)
+	if o.Author != "" {
+		w.add(`(au.login = ? COLLATE NOCASE OR au.display_name = ? COLLATE NOCASE OR trim(p.creator) = ? COLLATE NOCASE)`,
+			o.Author, o.Author, o.Author)
+	}
+}
+
+// langFilter matches a BCP 47 tag by prefix, case and _ or - aside.
+func langFilter(w *where, col, lang string) {
+	l := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-"))
+	expr := "replace(lower(" + col + "), '_', '-')"
+	w.add("("+expr+" = ? OR substr("+expr+", 1, ?) = ?)", l, len(l)+1, l+"-")
+}
+
+func siteFilter(w *where, site string) {
+	site = strings.TrimSpace(site)
+	if site == "" {
+		return
+	}
+	if id, err := strconv.ParseInt(site, 10, 64); err == nil {
+		w.add("s.id = ?", id)
+		return
+	}
+	w.add("(instr(lower(s.site_key), lower(?)) > 0 OR instr(lower(coalesce(s.title, '')), lower(?)) > 0)", site, site)
+}
+
+func dateFilter(w *where, col string, o SearchOptions) {
+	if o.Since != "" {
+		w.add(col+" >= ?", o.Since)
+	}
+	if o.Until != "" {
+		w.add(col+" < ?", o.Until)
+	}
+}
+
+// The queries put the index first with CROSS JOIN, so that SQLite reads it
+// in rank order and stops at the limit: snippets are made for the rows
+// returned only. Without a query the content table is read newest first.
+
+func postsQuery(o SearchOptions, sel selection, match string) (string, []any) {
+	var w where
+	from := `posts p`
+	cols := `p.id, p.post_type, p.status, coalesce(p.title, ''), p.date_at, p.link,
+	coalesce(p.lang, s.language), coalesce(au.display_name, p.creator), s.site_key`
+	order := `p.date_at DESC`
+	if match != "" {
+		from = `posts_fts CROSS JOIN posts p ON p.id = posts_fts.rowid`
+		cols += `, snippet(posts_fts, -1, ?, ?, '…', ` + strconv.Itoa(snippetTokens) + `), posts_fts.rank`
+		w.args = append(w.args, o.Mark[0], o.Mark[1])
+		w.add("posts_fts MATCH ?", match)
+		order = "posts_fts.rank"
+	} else {
+		cols += `, substr(coalesce(p.text, p.excerpt, ''), 1, 300), 0.0`
+	}
+	if len(sel.postTypes) > 0 {
+		w.add("p.post_type IN ("+placeholders(len(sel.postTypes))+")", anys(sel.postTypes)...)
+	}
+	postFilters(&w, o, sel, true)
+	q := `SELECT ` + cols + `
+FROM ` + from + `
+CROSS JOIN sites s ON s.id = p.site_id
+LEFT JOIN authors au ON au.id = p.author_id
+` + w.sql() + `
+ORDER BY ` + order + ` LIMIT ?`
+	return q, append(w.args, o.Limit)
+}
+
+func scanPost(r *sql.Rows) (Hit, error) {
+	var (
+		h                                   Hit
+		status, date, link, lang, auth, snp sql.NullString
+	)
+	err := r.Scan(&h.ID, &h.Type, &status, &h.Title, &date, &link, &lang, &auth, &h.Site, &snp, &h.Rank)
+	h.PostID = h.ID
+	h.Status, h.Date, h.Link, h.Lang, h.Author, h.Snippet = status.String, date.String, link.String, lang.String, auth.String, snp.String
+	return h, err
+}
+
+func commentsQuery(o SearchOptions, sel selection, match string) (string, []any) {
+	var w where
+	from := `comments c`
+	cols := `c.id, c.kind, c.status, p.id, coalesce(p.title, ''), c.date_at, p.link, c.wp_id, c.author, s.site_key`
+	order := `c.date_at DESC`
+	if match != "" {
+		from = `comments_fts CROSS JOIN comments c ON c.id = comments_fts.rowid`
+		cols += `, snippet(comments_fts, 0, ?, ?, '…', ` + strconv.Itoa(snippetTokens) + `), comments_fts.rank`
+		w.args = append(w.args, o.Mark[0], o.Mark[1])
+		w.add("comments_fts MATCH ?", match)
+		order = "comments_fts.rank"
+	} else {
+		cols += `, substr(coalesce(c.text, ''), 1, 300), 0.0`
+	}
+	if len(sel.commentKinds) > 0 {
+		w.add("c.kind IN ("+placeholders(len(sel.commentKinds))+")", anys(sel.commentKinds)...)
+	}
+	if !o.All {
+		w.add(`c.status NOT IN ('spam', 'trash', 'post-trashed')`)
+		w.add(`p.post_type IS NOT 'revision' AND p.status NOT IN ('auto-draft', 'trash')`)
+	}
+	siteFilter(&w, o.Site)
+	dateFilter(&w, "c.date_at", o)
+	if o.Author != "" {
+		w.add("c.author = ? COLLATE NOCASE", o.Author)
+	}
+	q := `SELECT ` + cols + `
+FROM ` + from + `
+CROSS JOIN posts p ON p.id = c.post_id
+CROSS JOIN sites s ON s.id = p.site_id
+` + w.sql() + `
+ORDER BY ` + order + ` LIMIT ?`
+	return q, append(w.args, o.Limit)
+}
+
+func scanComment(r *sql.Rows) (Hit, error) {
+	var (
+		h                                  Hit
+		kind, status, date, link, auth, sn sql.NullString
+		wpID                               sql.NullInt64
+	)
+	err := r.Scan(&h.ID, &kind, &status, &h.PostID, &h.Title, &date, &link, &wpID, &auth, &h.Site, &sn, &h.Rank)
+	h.Type = "comment"
+	h.Kind, h.Status, h.Date, h.Author, h.Snippet = kind.String, status.String, date.String, auth.String, sn.String
+	if h.Kind == "" {
+		h.Kind = "comment"
+	}
+	h.Link = link.String
+	if h.Link != "" && wpID.Valid {
+		h.Link += "#comment-" + strconv.FormatInt(wpID.Int64, 10)
+	}
+	return h, err
+}
+
+func quotesQuery(o SearchOptions, sel selection, match string) (string, []any) {
+	var w where
+	from := `quotes q`
+	cols := `q.id, q.kind, q.lang, p.id, coalesce(p.title, ''), p.date_at, p.link, p.status,
+	coalesce(au.display_name, p.creator), s.site_key`
+	order := `p.date_at DESC, q.post_id, q.ord`
+	if match != "" {
+		from = `quotes_fts CROSS JOIN quotes q ON q.id = quotes_fts.rowid`
+		cols += `, snippet(quotes_fts, 0, ?, ?, '…', ` + strconv.Itoa(snippetTokens) + `), quotes_fts.rank`
+		w.args = append(w.args, o.Mark[0], o.Mark[1])
+		w.add("quotes_fts MATCH ?", match)
+		order = "quotes_fts.rank"
+	} else {
+		cols += `, substr(coalesce(q.search_text, q.normalized), 1, 300), 0.0`
+	}
+	if o.Lang != "" {
+		langFilter(&w, "q.lang", o.Lang)
+	}
+	postFilters(&w, o, sel, false)
+	q := `SELECT ` + cols + `
+FROM ` + from + `
+CROSS JOIN posts p ON p.id = q.post_id
+CROSS JOIN sites s ON s.id = p.site_id
+LEFT JOIN authors au ON au.id = p.author_id
+` + w.sql() + `
+ORDER BY ` + order + ` LIMIT ?`
+	return q, append(w.args, o.Limit)
+}
+
+func scanQuote(r *sql.Rows) (Hit, error) {
+	var (
+		h                                    Hit
+		kind, lang, date, link, status, auth sql.NullString
+		sn                                   sql.NullString
+	)
+	err := r.Scan(&h.ID, &kind, &lang, &h.PostID, &h.Title, &date, &link, &status, &auth, &h.Site, &sn, &h.Rank)
+	h.Type = "quote"
+	h.Kind, h.Lang, h.Date, h.Link, h.Status, h.Author, h.Snippet = kind.String, lang.String, date.String, link.String, status.String, auth.String, sn.String
+	return h, err
+}
+
+func collect(ctx context.Context, db *sql.DB, q string, args []any, scan func(*sql.Rows) (Hit, error)) ([]Hit, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var hits []Hit
+	for rows.Next() {
+		h, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
+}
+
+// displayText removes the U+200B the index puts between CJK characters and
+// folds runs of white space (line breaks included) into one space, so a
+// title or snippet reads as the original and fits one line.
+func displayText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r == zwsp:
+			continue
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case r < ' ':
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// isQueryError reports whether err is SQLite refusing a MATCH expression.
+func isQueryError(err error) bool {
+	m := err.Error()
+	for _, p := range []string{"fts5:", "no such column", "unknown special query", "malformed MATCH", "unterminated string"} {
+		if strings.Contains(m, p) {
+			return true
+		}
+	}
+	return false
+}
+
+var noColumnRE = regexp.MustCompile(`no such column: (\S+)`)
+
+// queryError turns SQLite's message about a MATCH expression into a
+// *QueryError that says what to do, on one line.
+func queryError(query string, err error) error {
+	m := err.Error()
+	if i := strings.Index(m, "fts5: "); i >= 0 {
+		m = m[i+len("fts5: "):]
+	}
+	m = strings.Join(strings.Fields(m), " ")
+	reason := m
+	switch {
+	case noColumnRE.MatchString(m):
+		col := noColumnRE.FindStringSubmatch(m)[1]
+		reason = fmt.Sprintf("%q before a colon names a column, and there is none of that name (title, text, excerpt, author, search_text); put words with a colon in double quotes", col)
+	case strings.Contains(m, "unterminated string"):
+		reason = `a double quote (") is not closed`
+	case strings.Contains(m, `syntax error near ""`):
+		reason = "the query ends too early: an AND, OR, NOT or parenthesis lacks its other half"
+	case strings.Contains(m, "syntax error"):
+		reason = m + ": check the quotes and parentheses; AND, OR, NOT and NEAR are operators in capitals, and a word with punctuation goes in double quotes"
+	case strings.Contains(m, "unknown special query"):
+		reason = m + ": a query cannot start with * ; put the word before the *, as in sanc*"
+	}
+	return &QueryError{Query: query, Reason: reason}
+}
+
+// MatchQuery returns the FTS5 MATCH expression for a query as a user types
+// it. Operators, "phrases", prefixes (word*), ^initial tokens, NEAR groups
+// and column filters (title: is search_title) pass through; a word with
+// punctuation FTS5 cannot read as a bare word (e-mail, don't, U.S.) becomes
+// a quoted phrase instead of a syntax error; a comma outside NEAR(…) is a
+// space; and Chinese and Japanese words become phrases of characters, the
+// way SearchText indexed them (see SearchQuery).
+func MatchQuery(q string) string {
+	var b strings.Builder
+	nearDepth := 0 // parenthesis depth inside NEAR(…), 0 outside
+	depth := 0
+	lastWord := ""
+	i := 0
+	for i < len(q) {
+		c := q[i]
+		switch {
+		case c == '"':
+			// A quoted phrase, "" being a quote inside it; copied as is.
+			j := i + 1
+			for j < len(q) {
+				if q[j] == '"' {
+					if j+1 < len(q) && q[j+1] == '"' {
+						j += 2
+						continue
+					}
+					j++
+					break
+				}
+				j++
+			}
+			b.WriteString(q[i:j])
+			i = j
+			lastWord = ""
+			continue
+		case c == '(':
+			depth++
+			if lastWord == "NEAR" && nearDepth == 0 {
+				nearDepth = depth
+			}
+			b.WriteByte(c)
+		case c == ')':
+			if depth == nearDepth {
+				nearDepth = 0
+			}
+			depth--
+			b.WriteByte(c)
+		case c == ',':
+			if nearDepth > 0 {
+				b.WriteByte(c)
+			} else {
+				b.WriteByte(' ')
+			}
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			b.WriteByte(c)
+		default:
+			j := i
+			for j < len(q) && !strings.ContainsRune("\"(), \t\n\r", rune(q[j])) {
+				j++
+			}
+			w := q[i:j]
+			b.WriteString(matchWord(w))
+			lastWord = w
+			i = j
+			continue
+		}
+		lastWord = ""
+		i++
+	}
+	return SearchQuery(b.String())
+}
+
+// matchWord rewrites one unquoted word of a query (see MatchQuery).
+func matchWord(w string) string {
+	switch w {
+	case "AND", "OR", "NOT", "NEAR", "+", "*":
+		return w
+	}
+	// Column filter: col:rest, -col:rest, {a b}:rest is left alone.
+	if strings.ContainsAny(w, "{}") {
+		return w
+	}
+	if i := strings.IndexByte(w, ':'); i > 0 {
+		col := w[:i]
+		neg := strings.HasPrefix(col, "-")
+		name := strings.TrimPrefix(col, "-")
+		if isBareword(name) {
+			if strings.EqualFold(name, "title") {
+				name = "search_title"
+			}
+			prefix := name + ":"
+			if neg {
+				prefix = "-" + prefix
+			}
+			if rest := w[i+1:]; rest != "" {
+				return prefix + matchWord(rest)
+			}
+			return prefix
+		}
+	}
+	core, pre, post := w, "", ""
+	if strings.HasPrefix(core, "^") {
+		pre, core = "^", core[1:]
+	}
+	if strings.HasSuffix(core, "*") {
+		post, core = "*", strings.TrimSuffix(core, "*")
+	}
+	if core == "" || isBareword(core) {
+		return w
+	}
+	if !hasWordChar(core) {
+		// Nothing FTS5 would index (a lone dash, "&"): drop it rather than
+		// make an empty phrase that matches nothing.
+		return ""
+	}
+	return pre + `"` + core + `"` + post
+}
+
+// isBareword reports whether FTS5 reads s as a bare word: ASCII letters,
+// digits and _, and any character beyond ASCII.
+func isBareword(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || c == '_' || c == 0x1a || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') {
+			continue
+		}
+		return false
+	}
+	return s != ""
+}
+
+func hasWordChar(s string) bool {
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			return true
+		}
+		s = s[n:]
+	}
+	return false
+}
+
+// execer is a *sql.Tx, *sql.Conn or *sql.DB.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// searchTables are the indexed tables, with the columns their index reads.
+var searchTables = []struct{ table, cols string }{
+	{"posts", "search_title, text, excerpt"},
+	{"comments", "text, author"},
+	{"quotes", "search_text"},
+}
+
+// deferSearchIndex marks, inside an import's transaction, the rows the
+// import will add as indexed later, by flushSearchIndex in one statement
+// per table instead of one trigger run per row (see schema/0003_search.sql
+// for why). Call it right after the transaction begins; a rollback takes
+// the marks with it.
+func deferSearchIndex(ctx context.Context, tx execer) error {
+	for _, t := range searchTables {
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO _settings (key, value)
+			SELECT 'fts_deferred_`+t.table+`', coalesce(max(id), 0) FROM `+t.table); err != nil {
+			return fmt.Errorf("defer search index of %s: %w", t.table, err)
+		}
+	}
+	return nil
+}
+
+// flushSearchIndex indexes the rows added since deferSearchIndex and
+// removes the marks, in the import's transaction, before it commits.
+func flushSearchIndex(ctx context.Context, tx execer) error {
+	for _, t := range searchTables {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+`_fts (rowid, `+t.cols+`)
+			SELECT id, `+t.cols+` FROM `+t.table+`
+			WHERE id > (SELECT value FROM _settings WHERE key = 'fts_deferred_`+t.table+`')`); err != nil {
+			return fmt.Errorf("index %s for search: %w", t.table, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM _settings WHERE key = 'fts_deferred_`+t.table+`'`); err != nil {
+			return fmt.Errorf("index %s for search: %w", t.table, err)
+		}
+	}
+	return nil
+}
+
+// CheckSearchIndex compares each full-text index with its table and
+// returns an error naming the first that differs (FTS5's integrity-check
+// with rank 1, which reads the content table).
+func (a *Archive) CheckSearchIndex(ctx context.Context) error {
+	for _, t := range searchTables {
+		if _, err := a.db.ExecContext(ctx, `INSERT INTO `+t.table+`_fts (`+t.table+`_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+			if errors.Is(ctx.Err(), context.Canceled) {
+				return ctx.Err()
+			}
+			return fmt.Errorf("search index of %s in %s does not match the table: %w", t.table, a.path, err)
+		}
+	}
+	return nil
+}
