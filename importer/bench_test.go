@@ -1,0 +1,153 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/wparchive/wparchive/archive"
+)
+
+// benchInput returns a generated export of the given size ("10MB"): the
+// file make bench wrote into bench/ when it is there, else one that
+// cmd/wxrgen writes there now (bench/ is git-ignored). WXR_BENCH_FILE names
+// another file instead.
+func benchInput(b *testing.B, size string) []byte {
+	b.Helper()
+	path := os.Getenv("WXR_BENCH_FILE")
+	if path == "" {
+		path = filepath.Join("..", "bench", "bench-"+size+".xml")
+		if _, err := os.Stat(path); err != nil {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				b.Fatal(err)
+			}
+			cmd := exec.Command("go", "run", "./cmd/wxrgen", "-q", "-size", size, "-seed", "1", "-o", filepath.Join("bench", "bench-"+size+".xml"))
+			cmd.Dir = ".."
+			cmd.Stderr = os.Stderr
+			if err := cmd.Run(); err != nil {
+				b.Fatalf("generate %s export: %v", size, err)
+			}
+		}
+	}
+	in, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return in
+}
+
+func benchSources(in []byte) []Source {
+	return []Source{{Name: "bench.xml", Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(in)), nil
+	}}}
+}
+
+// BenchmarkImport is the whole import of a generated 10 MB export into an
+// empty archive: parse, normalise, SQLite, one transaction. Profile it with
+// -cpuprofile.
+func BenchmarkImport(b *testing.B) {
+	in := benchInput(b, "10MB")
+	ctx := context.Background()
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	dir := b.TempDir()
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		i++
+		path := filepath.Join(dir, "a"+string(rune('a'+i%26))+".sqlite")
+		os.Remove(path)
+		a, err := archive.Open(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		sum, err := Import(ctx, a, benchSources(in), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(sum.Posts), "items/op")
+		a.Close()
+		os.Remove(path)
+		os.Remove(path + "-wal")
+		os.Remove(path + "-shm")
+		b.StartTimer()
+	}
+}
+
+// BenchmarkReimport imports the same 10 MB export into the archive that
+// already holds it: every item is unchanged.
+func BenchmarkReimport(b *testing.B) {
+	in := benchInput(b, "10MB")
+	ctx := context.Background()
+	a, err := archive.Open(ctx, filepath.Join(b.TempDir(), "a.sqlite"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := Import(ctx, a, benchSources(in), Options{}); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		sum, err := Import(ctx, a, benchSources(in), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if sum.Unchanged != sum.Posts {
+			b.Fatalf("re-import: %d of %d items unchanged", sum.Unchanged, sum.Posts)
+		}
+	}
+}
+
+// BenchmarkParse is the reader alone over the generated 10 MB export:
+// tokens mapped onto records, items hashed, nothing normalised or stored.
+func BenchmarkParse(b *testing.B) {
+	in := benchInput(b, "10MB")
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r := NewReader(bytes.NewReader(in), "bench.xml")
+		for {
+			if _, err := r.Next(); err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkParseNormalize adds the normaliser to BenchmarkParse, on one
+// goroutine: what the parsing goroutine of Import does.
+func BenchmarkParseNormalize(b *testing.B) {
+	in := benchInput(b, "10MB")
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := &normalizer{stats: &QuoteStats{ByLang: map[string]int{}}}
+		r := NewReader(bytes.NewReader(in), "bench.xml")
+		for {
+			e, err := r.Next()
+			if err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+			switch {
+			case e.Site != nil:
+				n.setSite(e.Site, "bench.xml")
+			case e.Term != nil:
+				n.term(e.Term)
+			case e.Post != nil:
+				n.post(e.Post)
+			}
+		}
+	}
+}
