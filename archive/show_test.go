@@ -216,3 +216,63 @@ func TestLoadPostPrivacy(t *testing.T) {
 		t.Errorf("name with an address: %q", masked)
 	}
 }
+
+// TestCommentViews checks the views of migration 0004 on the show
+// fixture: comment_threads agrees with LoadPost, pings lists the
+// pingback, akismet and akismet_events decode akismet_history.
+func TestCommentViews(t *testing.T) {
+	a := openTemp(t)
+	fa, _ := showFixture()
+	c := &fa.posts[0].Comments[1] // 31
+	c.Meta = []Meta{
+		{Key: "akismet_result", Value: "false"},
+		{Key: "akismet_history", Value: `a:2:{s:4:"time";d:1651439177.5;s:5:"event";s:9:"check-ham";}`,
+			JSON: `{"time":1651439177.5,"event":"check-ham"}`},
+		{Key: "akismet_history", Value: `a:3:{s:4:"time";s:15:"1651583422.5573";s:5:"event";s:15:"status-approved";s:4:"user";s:5:"admin";}`,
+			JSON: `{"time":"1651583422.5573","event":"status-approved","user":"admin"}`},
+		{Key: "akismet_history", Value: `a:1:{broken`}, // not decoded
+	}
+	withHash(fa.posts[0])
+	importFixture(t, a, fa)
+	ctx := context.Background()
+	db := a.DB()
+
+	id, err := a.FindPost(ctx, "100", FindOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := a.LoadPost(ctx, id, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, c := range v.Comments {
+		want = append(want, IDs(c.WPID)+"@"+strconv.Itoa(c.Level))
+	}
+	// comment_threads has the pingback too, as a root, and the reply to
+	// it under it.
+	got := one[string](t, db, `SELECT group_concat(x, ' ') FROM (SELECT comment_wp_id || '@' || level AS x
+		FROM comment_threads WHERE post_id = ? AND kind = 'comment' AND comment_wp_id != 38 ORDER BY sort_key)`, id)
+	if w := strings.Join(want, " "); got+" 38@0" != w {
+		t.Errorf("comment_threads %q, LoadPost %q", got, w)
+	}
+	if got := one[string](t, db, `SELECT group_concat(comment_wp_id || '@' || level, ' ') FROM comment_threads WHERE comment_wp_id IN (37, 38)`); got != "37@0 38@1" && got != "38@1 37@0" {
+		t.Errorf("reply to a pingback in comment_threads: %q", got)
+	}
+	if got := one[string](t, db, `SELECT kind || ' ' || ping_domain || ' ' || post_wp_id || ' ' || ping_title FROM pings`); got != "pingback other.example 100 Linking page" {
+		t.Errorf("pings: %q", got)
+	}
+	if n := one[int](t, db, `SELECT count(*) FROM akismet`); n != 1 {
+		t.Errorf("akismet: %d rows", n)
+	}
+	if got := one[string](t, db, `SELECT result || ' ' || event_count || ' ' || json_array_length(events) || ' ' ||
+			json_extract(events, '$[1].event') || ' ' || json_type(events, '$[0]') || ' ' || json_type(events, '$[2]') FROM akismet`); got != "false 3 3 status-approved object text" {
+		t.Errorf("akismet: %q", got)
+	}
+	if got := one[string](t, db, `SELECT group_concat(event || ' ' || time_at || ' ' || coalesce(user, '-'), '; ') FROM akismet_events`); got != "check-ham 2022-05-01T21:06:17Z -; status-approved 2022-05-03T13:10:22Z admin" {
+		t.Errorf("akismet_events: %q", got)
+	}
+	if got := one[string](t, db, `SELECT group_concat(provider || ':' || comments, ' ') FROM commenter_activity WHERE comments > 0`); !strings.HasPrefix(got, "guest:1") {
+		t.Errorf("commenter_activity: %q", got)
+	}
+}
