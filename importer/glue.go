@@ -2,6 +2,8 @@ package importer
 
 import (
 	"github.com/wparchive/wparchive/archive"
+	"github.com/wparchive/wparchive/importer/phpserial"
+	"github.com/wparchive/wparchive/importer/quotes"
 )
 
 // QuoteStats counts the foreign-language passages an import found.
@@ -11,12 +13,34 @@ type QuoteStats struct {
 	Repeats int            `json:"repeats"`
 }
 
-// analyzePost fills the post's text, main language and foreign passages.
+// analyzePost fills the post's text, main language and foreign passages
+// (importer/quotes), and counts the passages into st.
 func analyzePost(p *archive.Post, hint string, st *QuoteStats) {
-	p.Derived.Text = archive.SearchText(plainText(p.Content))
+	res := quotes.Analyze(p.Content, hint)
+	d := &p.Derived
+	d.Text = archive.SearchText(res.Text)
+	d.Lang = res.Lang
+	d.ContentNormal = res.HTML
+	d.Quotes = res.Quotes
+	if st == nil {
+		return
+	}
+	for _, q := range res.Quotes {
+		st.ByLang[q.Lang]++
+		if q.TranslationOf >= 0 {
+			st.Pairs++
+		}
+		if q.RepeatOf >= 0 {
+			st.Repeats++
+		}
+	}
 }
 
 // metaJSON renders a PHP serialize()d meta value as JSON, "" otherwise.
 func metaJSON(v string) string {
-	return ""
+	j, ok := phpserial.ToJSON(v)
+	if !ok {
+		return ""
+	}
+	return j
 }
