@@ -12,6 +12,12 @@
 // footnotes, the summary divider, and raw HTML where a lang attribute
 // marks a passage in another language. Fidelity checks the result against
 // the rendered HTML.
+//
+// The Markdown holds raw HTML where Markdown has no equivalent: passages
+// with a lang attribute, audio, video and iframes (Jekyll), scripts of
+// embeds, tables with block content, <pre> with links. Hugo drops raw HTML
+// unless the site sets markup.goldmark.renderer.unsafe = true; kramdown
+// (Jekyll) keeps it.
 package markdown
 
 import (

@@ -337,3 +337,20 @@ func TestHugoDelimitersInText(t *testing.T) {
 		t.Errorf("Jekyll Markdown not wrapped in raw:\n%s", md)
 	}
 }
+
+func TestRawHTMLKept(t *testing.T) {
+	in := `<p>Look:</p><script src="https://gist.github.com/u/1.js"></script><style>p{color:red}</style>` +
+		`<table><tr><td><ul><li>a</li><li>b</li></ul></td></tr></table>`
+	md, rep := Convert(in, Options{Check: true})
+	for _, want := range []string{`<script src="https://gist.github.com/u/1.js"></script>`, "<table><tbody><tr><td><ul><li>a</li><li>b</li></ul></td></tr></tbody></table>"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "color:red") {
+		t.Errorf("style kept:\n%s", md)
+	}
+	if !rep.Fidelity.OK() {
+		t.Errorf("fidelity: %s", rep.Fidelity)
+	}
+}

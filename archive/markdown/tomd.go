@@ -62,7 +62,7 @@ func theConverter() *converter.Converter {
 		for _, tag := range []string{"iframe", "audio", "video", "object", "embed", "sup", "wp-raw"} {
 			conv.Register.TagType(tag, converter.TagTypeInline, converter.PriorityEarly)
 		}
-		for _, tag := range []string{"wp-more", "figure", "figcaption"} {
+		for _, tag := range []string{"wp-more", "figure", "figcaption", "script"} {
 			conv.Register.TagType(tag, converter.TagTypeBlock, converter.PriorityEarly)
 		}
 		conv.Register.PreRenderer(prepareDOM, converter.PriorityEarly)
@@ -495,6 +495,10 @@ func renderWP(ctx converter.Context, w converter.Writer, n *html.Node) converter
 		w.WriteString("\n\n")
 		writeRawInline(w, n)
 		w.WriteString("\n\n")
+		return converter.RenderSuccess
+	case "script":
+		// Embeds (gists, widgets) are scripts: kept as they are.
+		writeRawBlock(w, n)
 		return converter.RenderSuccess
 	case "object", "embed":
 		writeRawInline(w, n)
