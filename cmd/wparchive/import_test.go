@@ -172,8 +172,8 @@ func TestImportPublicCorpus(t *testing.T) {
 			}
 			if !fc.Wellformed && code != exitOK {
 				// Damage the cleaner cannot repair is a cut-off file:
-				// refused with the way out named.
-				if code != exitError || !strings.Contains(stderr, "--salvage") || !strings.Contains(stderr, "unchanged") {
+				// refused, saying so, with the archive left unchanged.
+				if code != exitError || !strings.Contains(stderr, "cut off") || !strings.Contains(stderr, "unchanged") {
 					t.Fatalf("exit %d for a damaged file; stderr: %s", code, stderr)
 				}
 				return
