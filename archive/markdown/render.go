@@ -54,6 +54,9 @@ func (st *state) render(content string) string {
 		s = st.codeShortcodes(s)
 		s = st.embedShortcodes(s)
 		s = autoembed(s, st.rep)
+		// the_content keeps shortcode_unautop for block content (the
+		// shortcode block is wpautop'd).
+		s = ShortcodeUnautop(s, isRegistered)
 	}
 	return st.doShortcodes(s)
 }
