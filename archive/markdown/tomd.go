@@ -655,8 +655,9 @@ func figureParts(n *html.Node) (img, link, caption *html.Node, ok bool) {
 	return img, link, caption, img != nil && attr(img, "src") != ""
 }
 
-// renderFigure writes an image figure as Hugo's figure shortcode, or for
-// Jekyll as a Markdown image followed by its caption. Other figures
+// renderFigure writes a captioned image figure as Hugo's figure shortcode,
+// or for Jekyll as a Markdown image followed by its caption; without a
+// caption it is a Markdown image (linked if it was). Other figures
 // (tables, embeds, galleries) render their children.
 func renderFigure(ctx converter.Context, w converter.Writer, n *html.Node, st *mdState) converter.RenderStatus {
 	img, link, caption, ok := figureParts(n)
@@ -677,7 +678,7 @@ func renderFigure(ctx converter.Context, w converter.Writer, n *html.Node, st *m
 	if link != nil {
 		href = strings.TrimSpace(attr(link, "href"))
 	}
-	if st.flavor == Hugo && (capMD != "" || href != "") {
+	if st.flavor == Hugo && capMD != "" {
 		w.WriteString("\n\n" + hugoOpen + " figure src=" + hugoQuote(src))
 		if alt != "" {
 			w.WriteString(" alt=" + hugoQuote(alt))
