@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/marker"
@@ -330,7 +331,7 @@ func isPunct(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) }
 func fixEmphasis(doc *html.Node) {
 	// The text of the document in order, with "\n" at block boundaries,
 	// and where each emphasis element starts and ends in it.
-	var text []rune
+	var text []byte
 	type span struct {
 		n          *html.Node
 		start, end int
@@ -340,7 +341,7 @@ func fixEmphasis(doc *html.Node) {
 	walk = func(n *html.Node) {
 		switch n.Type {
 		case html.TextNode:
-			text = append(text, []rune(n.Data)...)
+			text = append(text, n.Data...)
 			return
 		case html.ElementNode:
 			if n.DataAtom == atom.Img || n.DataAtom == atom.Br {
@@ -348,7 +349,8 @@ func fixEmphasis(doc *html.Node) {
 				return
 			}
 		}
-		block := n.Type == html.ElementNode && !emphasis[n.DataAtom] && isBlockElement(n.DataAtom)
+		em := n.Type == html.ElementNode && emphasis[n.DataAtom]
+		block := n.Type == html.ElementNode && !em && isBlockElement(n.DataAtom)
 		if block {
 			text = append(text, '\n')
 		}
@@ -356,7 +358,7 @@ func fixEmphasis(doc *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c)
 		}
-		if n.Type == html.ElementNode && emphasis[n.DataAtom] {
+		if em {
 			spans = append(spans, span{n, start, len(text)})
 		}
 		if block {
@@ -366,25 +368,20 @@ func fixEmphasis(doc *html.Node) {
 	walk(doc)
 	for _, sp := range spans {
 		inner := text[sp.start:sp.end]
-		i, j := 0, len(inner)
-		for i < j && unicode.IsSpace(inner[i]) {
-			i++
-		}
-		for j > i && unicode.IsSpace(inner[j-1]) {
-			j--
-		}
-		if i == j {
+		trimmed := bytes.TrimFunc(inner, unicode.IsSpace)
+		if len(trimmed) == 0 {
 			unwrap(sp.n)
 			continue
 		}
 		prev, next := ' ', ' '
-		if i == 0 && sp.start > 0 {
-			prev = text[sp.start-1]
+		if len(bytes.TrimLeftFunc(inner, unicode.IsSpace)) == len(inner) && sp.start > 0 {
+			prev, _ = utf8.DecodeLastRune(text[:sp.start])
 		}
-		if j == len(inner) && sp.end < len(text) {
-			next = text[sp.end]
+		if len(bytes.TrimRightFunc(inner, unicode.IsSpace)) == len(inner) && sp.end < len(text) {
+			next, _ = utf8.DecodeRune(text[sp.end:])
 		}
-		first, last := inner[i], inner[j-1]
+		first, _ := utf8.DecodeRune(trimmed)
+		last, _ := utf8.DecodeLastRune(trimmed)
 		openOK := !isPunct(first) || unicode.IsSpace(prev) || isPunct(prev)
 		closeOK := !isPunct(last) || unicode.IsSpace(next) || isPunct(next)
 		if !openOK || !closeOK {
