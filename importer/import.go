@@ -190,8 +190,11 @@ func readSource(ctx context.Context, s Source, n *normalizer, total hash.Hash, o
 		}
 		if err != nil {
 			var te *TruncatedError
-			if opt.Salvage && errors.As(err, &te) {
-				salvaged = fmt.Sprintf("%s: salvaged %d complete items; the file ends at byte %d in the middle of the export, and what followed item %d is not in it", s.Name, te.Complete, te.Offset, te.Complete)
+			if errors.As(err, &te) {
+				te.Offset = counted.n // where the file ends, counted before any repair
+			}
+			if opt.Salvage && te != nil {
+				salvaged = fmt.Sprintf("%s: salvaged %d complete items; the file ends at byte %d in the middle of the export, so %s is not in the archive", s.Name, te.Complete, te.Offset, te.LeftOut())
 				break
 			}
 			return src, cr.Report(), "", err
