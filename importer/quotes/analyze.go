@@ -42,6 +42,10 @@ const (
 	// shortLatin: Latin text with fewer letters than this is too short for
 	// a detector; it takes the language around it.
 	shortLatin = 20
+	// foreignLatin: a Latin-script block of a Latin-script post needs this
+	// many letters to be called another language ("Gazeta Wyborcza,
+	// Warsaw:" is a name, not Polish).
+	foreignLatin = 40
 )
 
 // Analyze finds the blocks and foreign passages of one post's content
@@ -282,7 +286,7 @@ func (a *analysis) blockLang(b *block) (string, string) {
 	lang := a.main
 	switch g {
 	case gLatin:
-		if b.ev.n[gLatin] >= shortLatin {
+		if b.ev.n[gLatin] >= foreignLatin {
 			if l, reliable := latinLang(b.langText, a.main); reliable {
 				lang = l
 			}
@@ -364,15 +368,15 @@ func (a *analysis) foreignLang(g group, ev *evidence, text string) string {
 
 // minRun is the least a run of another script needs to count as an inline
 // passage: a Han character or two Cyrillic letters are names and symbols,
-// and in Latin script a phrase has three words, most of its tokens are
-// words (not file names or commands), and one is not capitalised (product
-// names and titles are not passages).
-func minRun(g group, text string, letters int) bool {
+// and in Latin script a phrase has three words (two inside quotation
+// marks), most of its tokens are words (not file names or commands), and
+// one is not capitalised (product names and titles are not passages).
+func minRun(g group, text string, letters int, quoted bool) bool {
 	switch g {
 	case gCJK, gHangul, gArabic, gHebrew, gThai:
 		return letters >= 2
 	case gLatin:
-		if letters < 12 {
+		if letters < 12 && !(quoted && letters >= 8) {
 			return false
 		}
 		words, tokens, lower := 0, 0, false
@@ -396,7 +400,7 @@ func minRun(g group, text string, letters int) bool {
 				}
 			}
 		}
-		return words >= 3 && words*5 >= tokens*3 && lower
+		return (words >= 3 || words == 2 && quoted) && words*5 >= tokens*3 && lower
 	}
 	return letters >= 3
 }
@@ -434,7 +438,7 @@ func (a *analysis) blockRuns(b *block, home group) []run {
 	lastEnd := -1
 	letters := 0
 	finish := func() {
-		if cur.from >= 0 && minRun(cur.g, s[cur.from:lastEnd], letters) {
+		if cur.from >= 0 && minRun(cur.g, s[cur.from:lastEnd], letters, quotedAt(s, cur.from, lastEnd)) {
 			cur.to = lastEnd
 			out = append(out, cur)
 		}
@@ -484,6 +488,27 @@ func (a *analysis) blockRuns(b *block, home group) []run {
 		r.lang = a.runLang(r, s[r.from:r.to])
 	}
 	return out
+}
+
+// quotedAt reports whether s[from:to] stands between quotation marks.
+func quotedAt(s string, from, to int) bool {
+	before, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s[:from], " "))
+	after, _ := utf8.DecodeRuneInString(strings.TrimLeft(s[to:], " "))
+	switch before {
+	case '"':
+		return after == '"'
+	case '“':
+		return after == '”'
+	case '「':
+		return after == '」'
+	case '『':
+		return after == '』'
+	case '«':
+		return after == '»'
+	case '‘':
+		return after == '’'
+	}
+	return false
 }
 
 func isAlnum(r rune) bool {

@@ -186,8 +186,16 @@ func (e *evidence) add(o *evidence) {
 // units returns the amount of text in group g, in units comparable across
 // scripts (about one Han character, or three Latin letters).
 func (e *evidence) units(g group) float64 {
+	if g == gCJK && e.kana > 0 {
+		// Kana spell syllables: a Japanese sentence needs more of them
+		// than of Han characters for the same content.
+		return float64(e.n[g]-e.kana) + float64(e.kana)/kanaPerUnit
+	}
 	return float64(e.n[g]) / groupInfo[g].perUnit
 }
+
+// kanaPerUnit is how many kana carry about what one Han character does.
+const kanaPerUnit = 1.6
 
 // total returns the units of all letters.
 func (e *evidence) total() float64 {

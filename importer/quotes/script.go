@@ -55,7 +55,7 @@ var groupInfo = [nGroups]struct {
 	gCJK:        {"Hani", "", 1},
 	gHangul:     {"Hang", "ko", 1.3},
 	gCyrillic:   {"Cyrl", "", 3},
-	gArabic:     {"Arab", "", 2.5},
+	gArabic:     {"Arab", "", 3},
 	gHebrew:     {"Hebr", "he", 2.5},
 	gGreek:      {"Grek", "el", 3},
 	gThai:       {"Thai", "th", 3},
