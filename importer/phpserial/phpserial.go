@@ -226,8 +226,9 @@ type decoder struct {
 	slots    []Value // values numbered for r: and R:, as PHP counts them
 	repaired int
 
-	choice map[int]int // string start → which candidate end to take
-	points []point     // the strings recovered in this attempt, in order
+	choice map[int]int   // string start → which candidate end to take
+	cache  map[int][]int // start<<2|ctx → candidate ends
+	points []point       // the strings recovered in this attempt, in order
 }
 
 // point is a string whose end may be chosen otherwise on a next attempt.
@@ -440,7 +441,8 @@ func (d *decoder) str(ctx context) (string, error) {
 func (d *decoder) ends(start, n int, ctx context, exact bool) []int {
 	ends := d.candidates(start, n, ctx)
 	if exact {
-		ends = slices.DeleteFunc(ends, func(p int) bool { return p == start+n })
+		// A copy: candidates' slices are cached.
+		ends = slices.DeleteFunc(slices.Clone(ends), func(p int) bool { return p == start+n })
 	}
 	return ends
 }
@@ -461,12 +463,17 @@ func b2i(b bool) int {
 // nearest-to-the-declared-end picked the next key's "; too often). At
 // most maxCandidates, looked for up to 4 KiB beyond the declared end.
 func (d *decoder) candidates(start, n int, ctx context) []int {
+	key := start<<2 | int(ctx)
+	if ends, ok := d.cache[key]; ok {
+		return ends
+	}
 	s := d.s
-	want := start + n
-	limit := min(len(s)-2, want+4<<10)
-	type cand struct{ p, rank int }
-	var cs []cand
-	for p := start; p <= limit; p++ {
+	limit := min(len(s)-2, start+n+4<<10)
+	var best, rest []int
+	// Running counts of s[start:p] for the test of each candidate.
+	var lf, crlf, runes int
+	at := start
+	for p := start; p <= limit && len(best) < maxCandidates && len(rest) < maxCandidates; p++ {
 		q := strings.Index(s[p:limit+2], "\";")
 		if q < 0 {
 			break
@@ -475,18 +482,23 @@ func (d *decoder) candidates(start, n int, ctx context) []int {
 		if !d.follows(p+2, ctx) {
 			continue
 		}
-		text := s[start:p]
-		rank := 1
-		if lf := strings.Count(text, "\n"); n == len(text)+lf || n == len(text)-strings.Count(text, "\r\n") || n == utf8.RuneCountInString(text) {
-			rank = 0
+		text := s[at:p]
+		lf += strings.Count(text, "\n")
+		crlf += strings.Count(text, "\r\n")
+		runes += utf8.RuneCountInString(text)
+		at = p
+		if size := p - start; n == size+lf || n == size-crlf || n == runes {
+			best = append(best, p)
+		} else {
+			rest = append(rest, p)
 		}
-		cs = append(cs, cand{p, rank})
 	}
-	slices.SortStableFunc(cs, func(a, b cand) int { return a.rank - b.rank })
-	ends := make([]int, 0, min(len(cs), maxCandidates))
-	for _, c := range cs[:min(len(cs), maxCandidates)] {
-		ends = append(ends, c.p)
+	ends := append(best, rest...)
+	ends = ends[:min(len(ends), maxCandidates)]
+	if d.cache == nil {
+		d.cache = make(map[int][]int)
 	}
+	d.cache[key] = ends
 	return ends
 }
 

@@ -157,7 +157,7 @@ func TestDecode(t *testing.T) {
 
 // meta returns the (key, value) pairs of every postmeta, commentmeta and
 // termmeta of an export, in file order, decoded with encoding/xml.
-func meta(t *testing.T, path string) [][2]string {
+func meta(t testing.TB, path string) [][2]string {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -190,7 +190,7 @@ func meta(t *testing.T, path string) [][2]string {
 	}
 }
 
-func metaValue(t *testing.T, pairs [][2]string, key string) string {
+func metaValue(t testing.TB, pairs [][2]string, key string) string {
 	t.Helper()
 	for _, p := range pairs {
 		if p[0] == key {
@@ -318,6 +318,70 @@ func TestCorpus(t *testing.T) {
 		if seen[k] == 0 {
 			t.Errorf("sample-everything.xml: no %s", k)
 		}
+	}
+}
+
+// TestCorpusRecovered checks the two kinds of broken lengths the corpus
+// holds: Jetpack feedback whose CRLF the XML parser turned into LF, and
+// Akismet data whose addresses and versions were replaced by shorter
+// ones (pelican's anonymised fixture).
+func TestCorpusRecovered(t *testing.T) {
+	var mike, pelican []Value
+	for _, p := range meta(t, corpus.Public(t, "MikeChristianson__wordpress.xml")) {
+		if p[0] == "_feedback_email" {
+			v, err := Decode(p[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			mike = append(mike, v)
+		}
+	}
+	for _, p := range meta(t, corpus.Public(t, "pelican__wordpressexport.xml")) {
+		if p[0] == "akismet_as_submitted" {
+			v, err := Decode(p[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			pelican = append(pelican, v)
+		}
+	}
+	field := func(v Value, key string) string {
+		for _, it := range v.Items {
+			if it.Key.Str == key {
+				return it.Value.Str
+			}
+		}
+		t.Fatalf("no %q in %+v", key, v)
+		return ""
+	}
+	repaired := 0
+	for _, v := range mike {
+		repaired += v.Repaired
+		// Four entries, and the last one is the mail headers, whole.
+		if len(v.Items) != 4 || !strings.HasPrefix(field(v, "headers"), "From: ") || !strings.HasSuffix(field(v, "headers"), `charset="UTF-8"`) {
+			t.Errorf("feedback: %d items, headers %q", len(v.Items), field(v, "headers"))
+		}
+		if m := field(v, "message"); !strings.HasPrefix(m, "Name: ") || strings.Contains(m, `";s:`) {
+			t.Errorf("feedback message %q", m)
+		}
+	}
+	if repaired == 0 {
+		t.Error("no feedback needed a repair: the test shows nothing")
+	}
+	for _, v := range pelican {
+		if v.Repaired == 0 {
+			t.Errorf("akismet data decoded without repair")
+		}
+		ip, ua := field(v, "user_ip"), field(v, "user_agent")
+		if ip != "127.0.0.1" || !strings.HasPrefix(ua, "Mozilla/5.0") || strings.Contains(ua, `"`) || ua != field(v, "HTTP_USER_AGENT") {
+			t.Errorf("akismet user_ip %q, user_agent %q", ip, ua)
+		}
+		if field(v, "REQUEST_METHOD") != "POST" || strings.Contains(field(v, "comment_author"), `"`) {
+			t.Errorf("akismet entries misaligned: %q %q", field(v, "REQUEST_METHOD"), field(v, "comment_author"))
+		}
+	}
+	if len(mike) != 10 || len(pelican) != 3 {
+		t.Errorf("%d feedback, %d akismet values", len(mike), len(pelican))
 	}
 }
 
