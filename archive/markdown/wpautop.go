@@ -144,24 +144,68 @@ func Wpautop(s string) string {
 	return s
 }
 
-// The block elements of allBlocks, and the shorter list of
-// preg_replace('!<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)!').
-// The regular expressions are done by hand below: RE2 runs alternations
-// of forty names slowly on every '<'.
+// The block elements of allBlocks. The regular expressions using them are
+// done by hand below: RE2 runs alternations of forty names slowly on every
+// '<'.
 var (
 	blockNames = strings.Fields("table thead tfoot caption col colgroup tbody tr td th div dl dd dt ul ol li pre form map area blockquote address math style p h1 h2 h3 h4 h5 h6 hr fieldset legend section article aside hgroup header footer nav figure figcaption details menu summary")
-	brNames    = strings.Fields("p li div dl dd dt th pre td ul ol")
 	blockSet   = map[string]bool{}
-	brSet      = map[string]bool{}
+	// blockByLetter lists the block names by first letter, shortest
+	// prefixes only ("p" covers "pre", "col" covers "colgroup").
+	blockByLetter [26][]string
 )
 
 func init() {
 	for _, n := range blockNames {
 		blockSet[n] = true
 	}
-	for _, n := range brNames {
-		brSet[n] = true
+	for _, n := range blockNames {
+		covered := false
+		for _, m := range blockNames {
+			if m != n && strings.HasPrefix(n, m) {
+				covered = true
+			}
+		}
+		if !covered {
+			blockByLetter[n[0]-'a'] = append(blockByLetter[n[0]-'a'], n)
+		}
 	}
+}
+
+// startsBlockName reports whether s starts with a name of allBlocks.
+func startsBlockName(s string) bool {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for _, n := range blockByLetter[s[0]-'a'] {
+		if strings.HasPrefix(s, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// startsBrName reports whether s starts with p, li, div, dl, dd, dt, th,
+// pre, td, ul or ol.
+func startsBrName(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch s[0] {
+	case 'p':
+		return true
+	case 'l':
+		return strings.HasPrefix(s, "li")
+	case 'd':
+		return strings.HasPrefix(s, "div") || strings.HasPrefix(s, "dl") || strings.HasPrefix(s, "dd") || strings.HasPrefix(s, "dt")
+	case 't':
+		return strings.HasPrefix(s, "th") || strings.HasPrefix(s, "td")
+	case 'u':
+		return strings.HasPrefix(s, "ul")
+	case 'o':
+		return strings.HasPrefix(s, "ol")
+	}
+	return false
 }
 
 // blockName returns the length of the block element name at s[i:] when it
@@ -181,25 +225,12 @@ func blockName(s string, i int, follow string) int {
 // prefixTagEnd matches </?(?:names)[^>]*> at s[i] (which is '<'): a tag
 // whose name starts with one of names, as the PCRE alternation matches it.
 // It returns the end of the tag, or -1.
-func prefixTagEnd(s string, i int, set map[string]bool) int {
+func prefixTagEnd(s string, i int, set func(string) bool) int {
 	j := i + 1
 	if j < len(s) && s[j] == '/' {
 		j++
 	}
-	// The alternatives are made of [a-z0-9], so one of them is a prefix
-	// of the tag exactly when it is a prefix of the name run.
-	k := j
-	for k < len(s) && (s[k] >= 'a' && s[k] <= 'z' || s[k] >= '0' && s[k] <= '9') {
-		k++
-	}
-	ok := false
-	for l := 1; l <= k-j && l <= 10; l++ {
-		if set[s[j:j+l]] {
-			ok = true
-			break
-		}
-	}
-	if !ok {
+	if !set(s[j:]) {
 		return -1
 	}
 	e := strings.IndexByte(s[j:], '>')
@@ -265,7 +296,7 @@ func unwrapParaAroundBlock(s string) string {
 		start := i + j
 		k := skipPCRESpace(s, start+3)
 		if k < len(s) && s[k] == '<' {
-			if e := prefixTagEnd(s, k, blockSet); e > 0 {
+			if e := prefixTagEnd(s, k, startsBlockName); e > 0 {
 				f := skipPCRESpace(s, e)
 				if strings.HasPrefix(s[f:], "</p>") {
 					b.WriteString(s[last:start])
@@ -297,7 +328,7 @@ func dropParaBeforeBlock(s string) string {
 		start := i + j
 		k := skipPCRESpace(s, start+3)
 		if k < len(s) && s[k] == '<' {
-			if e := prefixTagEnd(s, k, blockSet); e > 0 {
+			if e := prefixTagEnd(s, k, startsBlockName); e > 0 {
 				b.WriteString(s[last:start])
 				b.WriteString(s[k:e])
 				last = e
@@ -325,7 +356,7 @@ func dropAfterBlockTag(s, what string) string {
 			break
 		}
 		start := i + j
-		if e := prefixTagEnd(s, start, blockSet); e > 0 {
+		if e := prefixTagEnd(s, start, startsBlockName); e > 0 {
 			f := skipPCRESpace(s, e)
 			if strings.HasPrefix(s[f:], what) {
 				b.WriteString(s[last:e])
@@ -355,7 +386,7 @@ func dropBrBeforeBlock(s string) string {
 		}
 		start := i + j
 		k := skipPCRESpace(s, start+6)
-		if k < len(s) && s[k] == '<' && prefixTagEnd(s, k, brSet) > 0 {
+		if k < len(s) && s[k] == '<' && prefixTagEnd(s, k, startsBrName) > 0 {
 			b.WriteString(s[last:start])
 			last = start + 6
 		}

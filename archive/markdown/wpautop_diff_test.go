@@ -1,0 +1,69 @@
+package markdown
+
+import (
+	"math/rand"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The regular expressions of wpautop() that are hand-written in
+// wpautop.go, as WordPress writes them (RE2 accepts these ones as they
+// are). The hand-written versions must give the same results.
+var (
+	refBlockOpen       = regexp.MustCompile(`(<` + allBlocks + `[\s/>])`)
+	refBlockClose      = regexp.MustCompile(`(</` + allBlocks + `>)`)
+	refParaAroundBlock = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)\s*</p>`)
+	refParaBeforeBlock = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)`)
+	refParaAfterBlock  = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*</p>`)
+	refBrAfterBlock    = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*<br />`)
+	refBrBeforeBlock   = regexp.MustCompile(`<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
+	refUnclosedDiv     = regexp.MustCompile(`<p>([^<]+)</(div|address|form)>`)
+	refParaBlockquote  = regexp.MustCompile(`<p><blockquote([^>]*)>`)
+	refManyNewlines    = regexp.MustCompile(`\n\n+`)
+)
+
+// randomHTML strings together tags and text likely to hit the patterns.
+func randomHTML(r *rand.Rand) string {
+	pieces := []string{
+		"<p>", "</p>", "<p> ", " </p>", "<div>", "</div>", "<div class=\"x\">", "<pre>", "</pre>", "<param name=a>",
+		"<link>", "<li>", "</li>", "<ul>", "</ul>", "<h2>", "</h2>", "<hr>", "<hr/>", "<br />", "<br>", "\n", "\n\n", "\n\n\n",
+		" ", "\t", "text", "a<b", "<span>", "</span>", "<blockquote>", "<blockquote cite=\"y\">", "</blockquote>",
+		"<address>", "</address>", "<form>", "</form>", "<table>", "<thead>", "<tr>", "<th>", "<td>", "<colgroup>",
+		"<figure>", "<figcaption>", "<summary>", "<sup>", "<style>", "<section/>", "<p/>", "<pre\n>", "<tbody x>", "<em>", ">",
+	}
+	var b strings.Builder
+	for n := r.Intn(30); n >= 0; n-- {
+		b.WriteString(pieces[r.Intn(len(pieces))])
+	}
+	return b.String()
+}
+
+func TestWpautopScannersMatchRegexps(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	checks := []struct {
+		name string
+		hand func(string) string
+		ref  func(string) string
+	}{
+		{"block open/close", spaceAroundBlocks, func(s string) string {
+			return refBlockClose.ReplaceAllString(refBlockOpen.ReplaceAllString(s, "\n\n$1"), "$1\n\n")
+		}},
+		{"p around block", unwrapParaAroundBlock, func(s string) string { return refParaAroundBlock.ReplaceAllString(s, "$1") }},
+		{"p before block", dropParaBeforeBlock, func(s string) string { return refParaBeforeBlock.ReplaceAllString(s, "$1") }},
+		{"/p after block", func(s string) string { return dropAfterBlockTag(s, "</p>") }, func(s string) string { return refParaAfterBlock.ReplaceAllString(s, "$1") }},
+		{"br after block", func(s string) string { return dropAfterBlockTag(s, "<br />") }, func(s string) string { return refBrAfterBlock.ReplaceAllString(s, "$1") }},
+		{"br before block", dropBrBeforeBlock, func(s string) string { return refBrBeforeBlock.ReplaceAllString(s, "$1") }},
+		{"unclosed div", closeParaInDiv, func(s string) string { return refUnclosedDiv.ReplaceAllString(s, "<p>$1</p></$2>") }},
+		{"p blockquote", moveParaIntoBlockquote, func(s string) string { return refParaBlockquote.ReplaceAllString(s, "<blockquote$1><p>") }},
+		{"newlines", collapseNewlines, func(s string) string { return refManyNewlines.ReplaceAllString(s, "\n\n") }},
+	}
+	for i := 0; i < 20000; i++ {
+		in := randomHTML(r)
+		for _, c := range checks {
+			if got, want := c.hand(in), c.ref(in); got != want {
+				t.Fatalf("%s(%q)\n got %q\nwant %q", c.name, in, got, want)
+			}
+		}
+	}
+}
