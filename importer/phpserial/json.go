@@ -20,7 +20,7 @@ func ToJSON(s string) (json string, ok bool) {
 		return "", false
 	}
 	// References to long strings could make the JSON explode: bound it.
-	e := encoder{limit: 8*len(s) + 1<<10}
+	e := encoder{b: make([]byte, 0, len(s)+len(s)/8+16), limit: 8*len(s) + 1<<10}
 	e.value(v)
 	if e.over {
 		return "", false

@@ -146,7 +146,8 @@ func Decode(s string) (Value, error) {
 	if len(s) > MaxSize {
 		return Value{}, ErrTooLarge
 	}
-	d := decoder{s: s}
+	// Values are numbered for references only when there may be some.
+	d := decoder{s: s, refs: strings.Contains(s, "r:") || strings.Contains(s, "R:")}
 	var first error
 	for attempt := 0; ; attempt++ {
 		v, err := d.decode()
@@ -224,6 +225,7 @@ type decoder struct {
 	i        int
 	depth    int
 	slots    []Value // values numbered for r: and R:, as PHP counts them
+	refs     bool    // number them: the input may hold references
 	repaired int
 
 	choice map[int]int   // string start → which candidate end to take
@@ -251,6 +253,9 @@ func (d *decoder) value(ctx context) (Value, error) {
 	c := d.s[d.i]
 	if c == 'R' || c == 'r' {
 		return d.ref()
+	}
+	if !d.refs {
+		return d.plain(c, ctx)
 	}
 	// Every value but R: gets the next number, before its children.
 	slot := len(d.slots)
