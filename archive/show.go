@@ -63,7 +63,7 @@ func (a *Archive) FindPost(ctx context.Context, ref string, opt FindOptions) (in
 	}
 	var matches []PostMatch
 	if isDigits(ref) {
-		if matches, err = a.matchPosts(ctx, siteIDs, `p.wp_id = ?`, ref); err != nil {
+		if matches, err = a.matchWPID(ctx, siteIDs, ref); err != nil {
 			return 0, err
 		}
 	}
@@ -73,14 +73,48 @@ func (a *Archive) FindPost(ctx context.Context, ref string, opt FindOptions) (in
 		}
 	}
 	if len(matches) == 0 {
-		dec := decodeSlug(ref)
-		if matches, err = a.matchPosts(ctx, siteIDs,
-			`p.slug != '' AND (p.slug = ? OR lower(p.slug) = lower(?) OR p.slug_decoded = ? OR p.slug = ?)`,
-			ref, ref, dec, dec); err != nil {
+		if matches, err = a.matchSlug(ctx, siteIDs, ref); err != nil {
 			return 0, err
 		}
 	}
 	return pick(ref, matches)
+}
+
+// matchWPID finds posts by WordPress id. The site_id term lets SQLite use
+// the (site_id, wp_id) index instead of scanning it.
+func (a *Archive) matchWPID(ctx context.Context, siteIDs []int64, id string) ([]PostMatch, error) {
+	if len(siteIDs) > 0 {
+		return a.matchPosts(ctx, siteIDs, `p.wp_id = ?`, id)
+	}
+	return a.matchPosts(ctx, nil, `p.site_id IN (SELECT id FROM sites) AND p.wp_id = ?`, id)
+}
+
+// matchSlug finds posts by slug: as given, in the lower-case
+// percent-encoding WordPress stores (through the slug index), and failing
+// that by the decoded slug (a scan).
+func (a *Archive) matchSlug(ctx context.Context, siteIDs []int64, slug string) ([]PostMatch, error) {
+	dec := decodeSlug(slug)
+	forms := []any{slug, strings.ToLower(slug), encodeSlug(dec)}
+	ms, err := a.matchPosts(ctx, siteIDs, `p.slug IN (?, ?, ?) AND p.slug != ''`, forms...)
+	if err != nil || len(ms) > 0 {
+		return ms, err
+	}
+	return a.matchPosts(ctx, siteIDs, `p.slug_decoded = ? AND p.slug_decoded != ''`, dec)
+}
+
+// encodeSlug percent-encodes a decoded slug as WordPress's
+// sanitize_title does: UTF-8 bytes outside ASCII as lower-case %xx.
+func encodeSlug(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			fmt.Fprintf(&b, "%%%02x", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // pick returns the one match, preferring ordinary content to revisions,
@@ -220,25 +254,83 @@ func (a *Archive) matchURL(ctx context.Context, siteIDs []int64, ref string) ([]
 	if full == "" {
 		return nil, nil
 	}
-	where := `1`
-	var args []any
-	if len(siteIDs) > 0 {
-		where = `p.site_id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(siteIDs)), ",") + `)`
-		for _, id := range siteIDs {
-			args = append(args, id)
+	u, err := url.Parse(strings.TrimSpace(html.UnescapeString(ref)))
+	if err != nil {
+		return nil, nil
+	}
+	// Candidates through the indexes: a ?p=ID's post and the posts whose
+	// slug is the last path segment.
+	var byID, bySlug []PostMatch
+	for _, k := range idParams {
+		if v := u.Query().Get(k); isDigits(v) {
+			if byID, err = a.matchWPID(ctx, siteIDs, v); err != nil {
+				return nil, err
+			}
+			break
 		}
 	}
+	seg := strings.TrimRight(u.EscapedPath(), "/")
+	seg = seg[strings.LastIndex(seg, "/")+1:]
+	if seg != "" {
+		if bySlug, err = a.matchSlug(ctx, siteIDs, seg); err != nil {
+			return nil, err
+		}
+	}
+	var ids []any
+	for _, m := range append(byID, bySlug...) {
+		ids = append(ids, m.ID)
+	}
+	var candFull, candPath []any
+	if len(ids) > 0 {
+		if candFull, candPath, err = a.matchLinks(ctx, `p.id IN (`+marks(len(ids))+`)`, ids, full, path); err != nil {
+			return nil, err
+		}
+	}
+	if len(candFull) == 0 {
+		// Any post whose link or guid is this URL, or has its path: a scan.
+		where, args := `1`, []any{}
+		if len(siteIDs) > 0 {
+			where = `p.site_id IN (` + marks(len(siteIDs)) + `)`
+			for _, id := range siteIDs {
+				args = append(args, id)
+			}
+		}
+		f, p, err := a.matchLinks(ctx, where, args, full, path)
+		if err != nil {
+			return nil, err
+		}
+		candFull = f
+		if len(candPath) == 0 {
+			candPath = p
+		}
+	}
+	for _, found := range [][]any{candFull, candPath} {
+		if len(found) > 0 {
+			return a.matchPosts(ctx, nil, `p.id IN (`+marks(len(found))+`)`, found...)
+		}
+	}
+	if len(byID) > 0 {
+		return byID, nil
+	}
+	return bySlug, nil
+}
+
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
+
+// matchLinks returns the ids of the posts (of those where selects) whose
+// link or guid is the URL with key full, and of those whose link or guid
+// has its path only.
+func (a *Archive) matchLinks(ctx context.Context, where string, args []any, full, path string) (byFull, byPath []any, err error) {
 	rows, err := a.db.QueryContext(ctx, `SELECT p.id, coalesce(p.link, ''), coalesce(p.guid, '') FROM posts p WHERE `+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("find post by URL: %w", err)
+		return nil, nil, fmt.Errorf("find post by URL: %w", err)
 	}
-	var byFull, byPath []int64
+	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		var link, guid string
 		if err := rows.Scan(&id, &link, &guid); err != nil {
-			rows.Close()
-			return nil, err
+			return nil, nil, err
 		}
 		f, p := false, false
 		for _, u := range []string{link, guid} {
@@ -254,39 +346,7 @@ func (a *Archive) matchURL(ctx context.Context, siteIDs []int64, ref string) ([]
 			byPath = append(byPath, id)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	ids := byFull
-	if len(ids) == 0 {
-		ids = byPath
-	}
-	if len(ids) > 0 {
-		in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-		args := make([]any, len(ids))
-		for i, id := range ids {
-			args[i] = id
-		}
-		return a.matchPosts(ctx, nil, `p.id IN (`+in+`)`, args...)
-	}
-	// ?p=123 and friends, then the last path segment as a slug.
-	u, err := url.Parse(strings.TrimSpace(html.UnescapeString(ref)))
-	if err != nil {
-		return nil, nil
-	}
-	for _, k := range idParams {
-		if v := u.Query().Get(k); isDigits(v) {
-			return a.matchPosts(ctx, siteIDs, `p.wp_id = ?`, v)
-		}
-	}
-	seg := strings.TrimRight(u.EscapedPath(), "/")
-	seg = seg[strings.LastIndex(seg, "/")+1:]
-	if seg == "" {
-		return nil, nil
-	}
-	dec := decodeSlug(seg)
-	return a.matchPosts(ctx, siteIDs, `p.slug != '' AND (lower(p.slug) = lower(?) OR p.slug_decoded = ? OR p.slug = ?)`, seg, dec, dec)
+	return byFull, byPath, rows.Err()
 }
 
 // PostView is a post with what `wparchive show` prints of it.

@@ -56,7 +56,9 @@ func showFixture() (fixture, fixture) {
 	dup1.Slug = "first"
 	dup2 := simplePost("300", "post", "0")
 	dup2.Slug = "second"
-	a.posts = []*Post{thread, page, att, dup1, dup2}
+	upper := simplePost("400", "post", "0") // escapes in upper case, as some plugins write them
+	upper.Slug, upper.Derived.SlugDecoded = "%E5%94%90-tang", "唐-tang"
+	a.posts = []*Post{thread, page, att, dup1, dup2, upper}
 
 	b := fixture{site: Site{Key: "other.example", Title: "Other", Link: "https://other.example"}}
 	other := simplePost("100", "post", "0")
@@ -94,6 +96,8 @@ func TestFindPost(t *testing.T) {
 		{"slug of a page and an attachment: the page", "about", "", rowOf("example.org", "200", 0)},
 		{"attachment by its own URL", "https://example.org/about/about-2/", "", rowOf("example.org", "201", 0)},
 		{"repeated id told apart by slug", "second", "", rowOf("example.org", "300", 1)},
+		{"decoded slug of upper-case escapes", "唐-tang", "", rowOf("example.org", "400", 0)},
+		{"upper-case escapes as exported", "%E5%94%90-tang", "", rowOf("example.org", "400", 0)},
 	}
 	for _, c := range cases {
 		got, err := a.FindPost(ctx, c.ref, FindOptions{Site: c.site})
