@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"html"
 	"regexp"
 	"sort"
 	"strconv"
@@ -154,7 +155,10 @@ func (a *Archive) Search(ctx context.Context, o SearchOptions) ([]Hit, error) {
 		hits = []Hit{}
 	}
 	for i := range hits {
-		hits[i].Title = displayText(hits[i].Title)
+		// Titles and trackback senders' names are stored as exported,
+		// often with HTML entities (Q&amp;A, &#8211;).
+		hits[i].Title = displayText(html.UnescapeString(hits[i].Title))
+		hits[i].Author = html.UnescapeString(hits[i].Author)
 		hits[i].Snippet = displayText(hits[i].Snippet)
 	}
 	return hits, nil
@@ -315,7 +319,11 @@ func scanPost(r *sql.Rows) (Hit, error) {
 func commentsQuery(o SearchOptions, sel selection, match string) (string, []any) {
 	var w where
 	from := `comments c`
-	cols := `c.id, c.kind, c.status, p.id, coalesce(p.title, ''), c.date_at, p.link, c.wp_id, c.author, s.site_key`
+	// A commenter's name can hold their IP address or e-mail (typed as
+	// the name): the IP is masked here, the e-mail in scanComment.
+	cols := `c.id, c.kind, c.status, p.id, coalesce(p.title, ''), c.date_at, p.link, c.wp_id,
+	CASE WHEN coalesce(c.author_ip, '') != '' AND instr(c.author, c.author_ip) > 0
+		THEN replace(c.author, c.author_ip, '(IP hidden)') ELSE c.author END, s.site_key`
 	order := `c.date_at DESC`
 	if match != "" {
 		from = `comments_fts CROSS JOIN comments c ON c.id = comments_fts.rowid`
@@ -358,6 +366,9 @@ func scanComment(r *sql.Rows) (Hit, error) {
 	h.Kind, h.Status, h.Date, h.Author, h.Snippet = kind.String, status.String, date.String, auth.String, sn.String
 	if h.Kind == "" {
 		h.Kind = "comment"
+	}
+	if h.Kind != "trackback" && h.Kind != "pingback" && strings.Contains(h.Author, "@") {
+		h.Author = emailRe.ReplaceAllString(h.Author, hiddenEmail)
 	}
 	h.Link = link.String
 	if h.Link != "" && wpID.Valid {

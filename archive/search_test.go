@@ -52,6 +52,8 @@ func searchFixture() []searchSite {
 		searchComment("1", "Aigerim", "Kazakhstan will not help anyone dodge a sanction.", "comment", "approved"),
 		searchComment("2", "Cheap Flights", "cheap flights to Kazakhstan", "comment", "spam"),
 		searchComment("3", "Weekend Reading", "Weekend reading: sanctions and the steppe", "trackback", "approved"),
+		searchComment("4", "cheap@example.com", "Kazakhstan visa help", "comment", "approved"),
+		searchComment("5", "192.0.2.5", "Kazakhstan border news", "comment", "approved"),
 	}
 	steppe.Derived.Quotes = []Quote{
 		searchQuote(0, "zh-Hans", "哈官方承诺不会成为帮助俄罗斯规避西方制裁的工具"),
@@ -173,6 +175,7 @@ func TestSearchLanguages(t *testing.T) {
 		{"prefix", "sanc*", []string{"post:Sanctions on the steppe", "comment:Aigerim"}, nil},
 		{"OR", "almaty OR résumé", []string{"post:Sanctions on the steppe", "page:About"}, nil},
 		{"NOT", "kazakhstan NOT cafe", []string{"comment:Aigerim", "post:Mixed"}, []string{"post:Sanctions on the steppe"}},
+		{"commenter's name", "cheap", []string{"comment:(e-mail hidden)"}, []string{"comment:Cheap Flights"}},
 		{"punctuation in a word", "e-mail", []string{"post:Sanctions on the steppe"}, nil},
 		{"title column", "title:steppe", []string{"post:Sanctions on the steppe"}, []string{"comment:Weekend Reading"}},
 	} {
@@ -234,7 +237,7 @@ func TestSearchFilters(t *testing.T) {
 		o    SearchOptions
 		want []string // exactly these, in any order
 	}{
-		{"comments only", SearchOptions{Query: "kazakhstan", Types: []string{"comment"}}, []string{"comment:Aigerim"}},
+		{"comments only", SearchOptions{Query: "kazakhstan", Types: []string{"comment"}}, []string{"comment:Aigerim", "comment:(e-mail hidden)", "comment:(IP hidden)"}},
 		{"trackbacks only", SearchOptions{Query: "sanction", Types: []string{"trackback"}}, []string{"comment:Weekend Reading"}},
 		{"quotes only", SearchOptions{Query: "制裁", Types: []string{"quote"}}, []string{"quote:zh-Hans"}},
 		{"pages only", SearchOptions{Query: "blog", Types: []string{"page"}}, []string{"page:About"}},
@@ -249,8 +252,8 @@ func TestSearchFilters(t *testing.T) {
 		{"post author", SearchOptions{Query: "blog", Author: "malika karimova"}, []string{"page:About"}},
 		{"commenter", SearchOptions{Query: "kazakhstan", Author: "AIGERIM"}, []string{"comment:Aigerim"}},
 		{"spam and revisions with All", SearchOptions{Query: "kazakhstan", Types: []string{"comment", "revision"}, All: true},
-			[]string{"comment:Aigerim", "comment:Cheap Flights", "revision:Sanctions on the steppe (draft)"}},
-		{"no query lists newest first", SearchOptions{Types: []string{"comment"}}, []string{"comment:Aigerim", "comment:Weekend Reading"}},
+			[]string{"comment:Aigerim", "comment:Cheap Flights", "comment:(e-mail hidden)", "comment:(IP hidden)", "revision:Sanctions on the steppe (draft)"}},
+		{"no query lists newest first", SearchOptions{Types: []string{"comment"}}, []string{"comment:Aigerim", "comment:Weekend Reading", "comment:(e-mail hidden)", "comment:(IP hidden)"}},
 		{"no match", SearchOptions{Query: "xylophone"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
