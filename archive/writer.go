@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -137,16 +138,20 @@ type Writer struct {
 	sum ImportSummary
 	st  stmts
 
-	termmeta, postmeta, commentmeta, postTerms, quotes *multiInsert
+	termmeta, postmeta, comments, commentmeta, postTerms, quotes *multiInsert
+
+	// lastComment is the largest comments.id so far; see addComments.
+	lastComment int64
 
 	// fresh sites had no posts before this import: AddPost need not look
 	// for an existing row.
 	fresh map[int64]bool
 
 	// scratch reused by AddPost
-	plan []commentPlan
-	ids  []int64
-	args []any
+	plan  []commentPlan
+	ids   []int64
+	order []int
+	args  []any
 }
 
 type termSeen struct {
@@ -169,7 +174,7 @@ type stmts struct {
 	termGet, termItem, authorGet    *sql.Stmt
 	postGet, postIns, postUpd       *sql.Stmt
 	ptDel, pmDel, cDel, qDel        *sql.Stmt
-	cIns, cParent, cUpse            *sql.Stmt
+	cUpse                           *sql.Stmt
 }
 
 const postCols = `site_id, wp_key, dup_ordinal, wp_id, post_type, status, title, link, pub_date_raw,
@@ -184,7 +189,7 @@ var sqlText = struct {
 	termGet, termItem, authorGet    string
 	postGet, postIns, postUpd       string
 	ptDel, pmDel, cDel, qDel        string
-	cIns, cParent, cUpse            string
+	cUpse                           string
 }{
 	// Upserts keep a stored value when a later part or import leaves the
 	// field out (NULL), and take the new value otherwise.
@@ -240,12 +245,6 @@ var sqlText = struct {
 	// commentmeta rows go with their comments (ON DELETE CASCADE).
 	cDel: `DELETE FROM comments WHERE post_id = ?`,
 	qDel: `DELETE FROM quotes WHERE post_id = ?`,
-	cIns: `INSERT INTO comments (post_id, wp_key, dup_ordinal, wp_id, author, author_email, author_url, author_ip,
-		date_raw, date_gmt_raw, date_at, content, approved_raw, status, type_raw, kind, parent_raw, parent_wp_id,
-		parent_id, depth, orphan, user_id, commenter_id, provider, text, ping_url, ping_domain, ping_title,
-		ping_excerpt, extra_json)
-		VALUES (?` + strings.Repeat(",?", 29) + `)`,
-	cParent: `UPDATE comments SET parent_id = ? WHERE id = ?`,
 	cUpse: `INSERT INTO commenters (site_id, identity_key, provider, name, email, url, avatar, foreign_user_id, wpcom_signed, user_id)
 		VALUES (?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT (site_id, identity_key) DO UPDATE SET
@@ -277,7 +276,11 @@ var (
 	postmetaCols    = "post_id, ord, meta_key, meta_value, value_json"
 	commentmetaCols = "comment_id, ord, meta_key, meta_value, value_json"
 	postTermCols    = "post_id, ord, term_id, domain, nicename, name"
-	quoteCols       = `post_id, ord, kind, tag, lang, script, raw, normalized, search_text,
+	commentCols     = `id, post_id, wp_key, dup_ordinal, wp_id, author, author_email, author_url, author_ip,
+		date_raw, date_gmt_raw, date_at, content, approved_raw, status, type_raw, kind, parent_raw, parent_wp_id,
+		parent_id, depth, orphan, user_id, commenter_id, provider, text, ping_url, ping_domain, ping_title,
+		ping_excerpt, extra_json`
+	quoteCols = `post_id, ord, kind, tag, lang, script, raw, normalized, search_text,
 		translation_ord, translation, repeat_of_ord, fixes_json`
 )
 
@@ -346,6 +349,7 @@ func (a *Archive) BeginImport(ctx context.Context, opts ImportOptions) (*Writer,
 
 		termmeta:    newMulti("termmeta", termmetaCols),
 		postmeta:    newMulti("postmeta", postmetaCols),
+		comments:    newMulti("comments", commentCols),
 		commentmeta: newMulti("commentmeta", commentmetaCols),
 		postTerms:   newMulti("post_terms", postTermCols),
 		quotes:      newMulti("quotes", quoteCols),
@@ -367,6 +371,9 @@ func (a *Archive) BeginImport(ctx context.Context, opts ImportOptions) (*Writer,
 		return fail(err)
 	}
 	if w.importID, err = res.LastInsertId(); err != nil {
+		return fail(err)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM comments`).Scan(&w.lastComment); err != nil {
 		return fail(err)
 	}
 	if err := w.prepare(ctx); err != nil {
@@ -440,8 +447,6 @@ func (w *Writer) prepare(ctx context.Context) error {
 	p(&s.pmDel, q.pmDel)
 	p(&s.cDel, q.cDel)
 	p(&s.qDel, q.qDel)
-	p(&s.cIns, q.cIns)
-	p(&s.cParent, q.cParent)
 	p(&s.cUpse, q.cUpse)
 	return err
 }
@@ -905,10 +910,32 @@ func (w *Writer) addPost(ctx context.Context, p *Post, wpKey string, dup int, pl
 	return result, nil
 }
 
+// addComments writes a post's comments with multi-row INSERTs. Their ids
+// are given, not left to SQLite: the import holds the write lock, so ids
+// after the largest one at BeginImport are free, and a reply can name its
+// parent's id even when the parent comes later in the file. Rows go in
+// parents-first order (by depth, then file order), so that every parent_id
+// already exists when its foreign key is checked; the ids follow file
+// order.
 func (w *Writer) addComments(ctx context.Context, postID int64, cs []Comment, plan []commentPlan) error {
+	if len(cs) == 0 {
+		return nil
+	}
 	ids := w.ids[:0]
-	late := false
 	for i := range cs {
+		ids = append(ids, w.lastComment+1+int64(i))
+	}
+	w.lastComment += int64(len(cs))
+	w.ids = ids
+	order := w.order[:0]
+	for i := range cs {
+		order = append(order, i)
+	}
+	sort.SliceStable(order, func(a, b int) bool { return plan[order[a]].depth < plan[order[b]].depth })
+	w.order = order
+
+	args := w.args[:0]
+	for _, i := range order {
 		c, pl := &cs[i], &plan[i]
 		d := &c.Derived
 		commenter, err := w.commenter(ctx, c)
@@ -917,27 +944,18 @@ func (w *Writer) addComments(ctx context.Context, postID int64, cs []Comment, pl
 		}
 		var parentID any
 		if pl.parent >= 0 {
-			if pl.parent < i {
-				parentID = ids[pl.parent]
-			} else {
-				late = true // the reply comes before its parent
-			}
+			parentID = ids[pl.parent]
 		}
-		r, err := w.st.cIns.ExecContext(ctx, postID, pl.wpKey, pl.dup, pl.wpID, c.Author, c.AuthorEmail, c.AuthorURL, c.AuthorIP,
+		args = append(args, ids[i], postID, pl.wpKey, pl.dup, pl.wpID, c.Author, c.AuthorEmail, c.AuthorURL, c.AuthorIP,
 			c.DateRaw, c.DateGMTRaw, null(d.DateAt), c.Content, c.ApprovedRaw, null(d.Status), c.TypeRaw, null(d.Kind),
 			c.ParentRaw, pl.parentWP, parentID, pl.depth, pl.orphan, parseInt(c.UserIDRaw), commenter, null(d.Provider),
 			null(d.Text), null(d.PingURL), null(d.PingDomain), null(d.PingTitle), null(d.PingExcerpt), extraJSON(c.Extra))
-		if err != nil {
-			return fmt.Errorf("comment %q: %w", c.WPID, err)
-		}
-		cid, err := r.LastInsertId()
-		if err != nil {
-			return err
-		}
-		ids = append(ids, cid)
+	}
+	if err := w.insertRows(ctx, w.comments, args); err != nil {
+		return fmt.Errorf("comments: %w", err)
 	}
 	// The meta of all the post's comments in one go.
-	args := w.args[:0]
+	args = args[:0]
 	for i := range cs {
 		for j, m := range cs[i].Meta {
 			args = append(args, ids[i], j, m.Key, m.Value, null(m.JSON))
@@ -947,16 +965,6 @@ func (w *Writer) addComments(ctx context.Context, postID int64, cs []Comment, pl
 	if err := w.insertRows(ctx, w.commentmeta, args); err != nil {
 		return fmt.Errorf("commentmeta: %w", err)
 	}
-	if late {
-		for i, pl := range plan {
-			if pl.parent > i {
-				if _, err := w.st.cParent.ExecContext(ctx, ids[pl.parent], ids[i]); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	w.ids = ids
 	return nil
 }
 

@@ -791,3 +791,37 @@ func TestSummaryCountsDefinitionsOnce(t *testing.T) {
 		t.Errorf("authors: %d", n)
 	}
 }
+
+// TestLongThreadInReverse: more comments than one INSERT statement takes,
+// every reply before its parent in the file.
+func TestLongThreadInReverse(t *testing.T) {
+	a := openTemp(t)
+	db := a.DB()
+	const n = 100
+	p := simplePost("1", "post", "0")
+	for i := n; i >= 1; i-- {
+		p.Comments = append(p.Comments, comment(fmt.Sprint(i), fmt.Sprint(i-1)))
+	}
+	withHash(p)
+	importFixture(t, a, fixture{site: Site{Key: "s"}, posts: []*Post{p}})
+	if got := one[int](t, db, "SELECT count(*) FROM comments"); got != n {
+		t.Fatalf("comments: %d", got)
+	}
+	// Every comment i is the reply to i-1, at depth i-1.
+	if bad := one[int](t, db, `SELECT count(*) FROM comments c LEFT JOIN comments p ON p.id = c.parent_id
+		WHERE c.depth != c.wp_id - 1 OR (c.wp_id > 1 AND (p.wp_id IS NULL OR p.wp_id != c.wp_id - 1)) OR (c.wp_id = 1 AND c.parent_id IS NOT NULL)`); bad != 0 {
+		t.Errorf("%d comments with a wrong parent or depth", bad)
+	}
+	// Ids follow file order.
+	if got := one[string](t, db, "SELECT group_concat(wp_id) FROM (SELECT wp_id FROM comments ORDER BY id LIMIT 3)"); got != "100,99,98" {
+		t.Errorf("first ids hold %s", got)
+	}
+	// The next import's comments get new ids.
+	q := simplePost("2", "post", "0")
+	q.Comments = []Comment{comment("1", "0")}
+	withHash(q)
+	importFixture(t, a, fixture{site: Site{Key: "s"}, posts: []*Post{q}})
+	if got := one[int](t, db, "SELECT max(id) FROM comments"); got != n+1 {
+		t.Errorf("max comment id %d, want %d", got, n+1)
+	}
+}
