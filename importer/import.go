@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"strings"
 
 	"github.com/wparchive/wparchive/archive"
 	"github.com/wparchive/wparchive/importer/clean"
@@ -55,8 +56,19 @@ type PartRepairs struct {
 
 // batch is what the parsing goroutine hands the writing one.
 type batch struct {
-	ents []Entity
+	ents []queued
 	err  error
+}
+
+// queued is a record on its way to the Writer. A known post is one the
+// archive probably holds unchanged: only what the import's summary counts
+// was derived for it (see normalizer.known), and the Writer confirms it
+// with AddUnchanged; site is the site its normalizer had, for deriving the
+// rest if it does not.
+type queued struct {
+	Entity
+	known bool
+	site  *archive.Site
 }
 
 // Import reads every source as one export and stores it in a with one
@@ -87,8 +99,9 @@ func Import(ctx context.Context, a *archive.Archive, srcs []Source, opt Options)
 	go func() {
 		defer close(ch)
 		n := &normalizer{redact: opt.Redact, salt: opt.Salt, stats: &sum.Quotes}
+		kn := &knownItems{a: a, sites: map[string]*archive.KnownItems{}}
 		for _, s := range srcs {
-			src, rep, salvaged, err := readSource(ctx, s, n, total, opt, ch)
+			src, rep, salvaged, err := readSource(ctx, s, n, kn, total, opt, ch)
 			sum.Sources = append(sum.Sources, src)
 			if rep.Total() > 0 {
 				sum.Repairs = append(sum.Repairs, PartRepairs{Part: s.Name, Report: rep})
@@ -105,6 +118,10 @@ func Import(ctx context.Context, a *archive.Archive, srcs []Source, opt Options)
 	}()
 
 	items := 0
+	// Derives the known posts the Writer does not confirm (none, unless
+	// the archive changed under the import), with its own counts merged
+	// into the summary's at the end.
+	late := &normalizer{redact: opt.Redact, salt: opt.Salt, stats: &QuoteStats{ByLang: map[string]int{}}}
 	for b := range ch {
 		if b.err != nil {
 			return nil, b.err
@@ -119,7 +136,23 @@ func Import(ctx context.Context, a *archive.Archive, srcs []Source, opt Options)
 			case e.Term != nil:
 				err = w.AddTerm(ctx, e.Term)
 			case e.Post != nil:
-				_, err = w.AddPost(ctx, e.Post)
+				same := false
+				if e.known {
+					same, err = w.AddUnchanged(ctx, e.Post)
+					if same {
+						countQuotes(e.Post.Derived.Quotes, late.stats)
+					}
+					if err == nil && !same {
+						for i := range e.Post.Comments {
+							e.Post.Comments[i].Derived = archive.CommentDerived{}
+						}
+						late.forSite(e.site)
+						late.post(e.Post)
+					}
+				}
+				if err == nil && !same {
+					_, err = w.AddPost(ctx, e.Post)
+				}
 				items++
 				if opt.OnItem != nil {
 					opt.OnItem(items)
@@ -133,6 +166,7 @@ func Import(ctx context.Context, a *archive.Archive, srcs []Source, opt Options)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	sum.Quotes.add(late.stats)
 	if sum.Salvaged != "" {
 		sum.Warnings = append(sum.Warnings, sum.Salvaged)
 	}
@@ -163,7 +197,7 @@ func send(ctx context.Context, ch chan<- batch, b batch) bool {
 }
 
 // readSource parses one part and sends its records in batches.
-func readSource(ctx context.Context, s Source, n *normalizer, total hash.Hash, opt Options, ch chan<- batch) (src archive.Source, rep clean.Report, salvaged string, err error) {
+func readSource(ctx context.Context, s Source, n *normalizer, kn *knownItems, total hash.Hash, opt Options, ch chan<- batch) (src archive.Source, rep clean.Report, salvaged string, err error) {
 	src = archive.Source{Name: s.Name}
 	rc, err := s.Open()
 	if err != nil {
@@ -199,15 +233,24 @@ func readSource(ctx context.Context, s Source, n *normalizer, total hash.Hash, o
 			}
 			return src, cr.Report(), "", err
 		}
+		q := queued{Entity: e}
 		switch {
 		case e.Site != nil:
 			n.setSite(e.Site, s.Name)
+			if err := kn.setSite(ctx, e.Site.Key); err != nil {
+				return src, cr.Report(), "", err
+			}
 		case e.Term != nil:
 			n.term(e.Term)
 		case e.Post != nil:
-			n.post(e.Post)
+			if kn.cur != nil && kn.cur.Next(e.Post) {
+				n.known(e.Post)
+				q.known, q.site = true, n.site
+			} else {
+				n.post(e.Post)
+			}
 		}
-		cur.ents = append(cur.ents, e)
+		cur.ents = append(cur.ents, q)
 		if len(cur.ents) >= 64 {
 			if !flush() {
 				return src, cr.Report(), "", ctx.Err()
@@ -222,6 +265,27 @@ func readSource(ctx context.Context, s Source, n *normalizer, total hash.Hash, o
 	return src, cr.Report(), salvaged, nil
 }
 
+// knownItems holds the archive's items of each site the import has met,
+// to skip deriving what a re-import leaves unchanged.
+type knownItems struct {
+	a     *archive.Archive
+	sites map[string]*archive.KnownItems
+	cur   *archive.KnownItems // of the current site
+}
+
+func (k *knownItems) setSite(ctx context.Context, key string) error {
+	if s, ok := k.sites[key]; ok {
+		k.cur = s
+		return nil
+	}
+	s, err := k.a.KnownItems(ctx, key)
+	if err != nil {
+		return err
+	}
+	k.sites[key], k.cur = s, s
+	return nil
+}
+
 type countingReader struct {
 	r io.Reader
 	n int64
@@ -231,4 +295,64 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// known derives of a post the archive probably holds unchanged only what
+// the import's summary counts: each comment's kind, status and commenter
+// identity (after --redact's hashing, which the identity uses). The rest —
+// dates, slugs, plain text, quotes, meta as JSON — is what a re-import
+// skips.
+func (n *normalizer) known(p *archive.Post) {
+	for i := range p.Comments {
+		c := &p.Comments[i]
+		d := &c.Derived
+		d.Kind = commentKind(c.TypeRaw)
+		d.Status = commentStatus(c.ApprovedRaw)
+		if d.Kind == "trackback" || d.Kind == "pingback" {
+			continue
+		}
+		if n.redact {
+			// The identity is keyed by the hashed e-mail; the comment
+			// itself keeps its raw values, in case it must be derived
+			// in full after all.
+			cc := *c
+			cc.AuthorEmail = n.hash("email", normEmail(c.AuthorEmail))
+			n.identify(&cc)
+			c.Derived = cc.Derived
+			continue
+		}
+		n.identify(c)
+	}
+}
+
+// forSite makes s the site of the posts n derives next, as setSite did in
+// the parsing goroutine (s.Key is already set).
+func (n *normalizer) forSite(s *archive.Site) {
+	if s == nil || s == n.site {
+		return
+	}
+	n.site = s
+	n.wpcom = urlKey(s.BaseSiteURL) == "wordpress.com" || strings.HasPrefix(s.Generator, "WordPress.com")
+}
+
+// countQuotes counts passages as analyzePost does.
+func countQuotes(qs []archive.Quote, st *QuoteStats) {
+	for _, q := range qs {
+		st.ByLang[q.Lang]++
+		if q.TranslationOf >= 0 {
+			st.Pairs++
+		}
+		if q.RepeatOf >= 0 {
+			st.Repeats++
+		}
+	}
+}
+
+// add adds o's counts to q's.
+func (q *QuoteStats) add(o *QuoteStats) {
+	for l, n := range o.ByLang {
+		q.ByLang[l] += n
+	}
+	q.Pairs += o.Pairs
+	q.Repeats += o.Repeats
 }

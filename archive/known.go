@@ -1,0 +1,146 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"hash/maphash"
+	"strings"
+)
+
+// AddUnchanged is AddPost for an item the caller believes unchanged (see
+// KnownItems): if the archive holds a row at the key AddPost would give p
+// with the same non-empty raw hash, it writes nothing, counts p in the
+// summary as Unchanged (p's comments need only their Kind, Status,
+// IdentityKey and Provider derived), sets p.Derived.Quotes to the stored
+// quotes (Ord, Kind, Lang, TranslationOf and RepeatOf only) so the caller
+// can count them, and returns true. Otherwise it changes
+// nothing and returns false, and the caller derives p in full and hands it
+// to AddPost.
+func (w *Writer) AddUnchanged(ctx context.Context, p *Post) (bool, error) {
+	if w.done {
+		return false, ErrClosed
+	}
+	if w.siteID == 0 {
+		return false, errNoSite
+	}
+	ctx, err := stmtContext(ctx)
+	if err != nil {
+		return false, err
+	}
+	if w.fresh[w.siteID] || len(p.RawHash) == 0 {
+		return false, nil
+	}
+	wpKey := strings.TrimSpace(p.WPID)
+	dup := w.dups[w.siteID][wpKey]
+	// The row's hash and its stored quotes, for the importer's counts, in
+	// one query.
+	rows, err := w.tx.QueryContext(ctx, `SELECT p.raw_hash, q.ord, q.kind, coalesce(q.lang, ''),
+			coalesce(q.translation_ord, -1), coalesce(q.repeat_of_ord, -1)
+		FROM posts p LEFT JOIN quotes q ON q.post_id = p.id
+		WHERE p.site_id = ? AND p.wp_key = ? AND p.dup_ordinal = ? ORDER BY q.ord`, w.siteID, wpKey, dup)
+	if err != nil {
+		return false, fmt.Errorf("store item %q (%s line %d): %w", wpKey, p.File, p.Line, err)
+	}
+	defer rows.Close()
+	found := false
+	var quotes []Quote
+	for rows.Next() {
+		var (
+			hash               []byte
+			ord, trans, repeat sql.NullInt64
+			kind, lang         sql.NullString
+		)
+		if err := rows.Scan(&hash, &ord, &kind, &lang, &trans, &repeat); err != nil {
+			return false, fmt.Errorf("store item %q (%s line %d): %w", wpKey, p.File, p.Line, err)
+		}
+		if !bytes.Equal(hash, p.RawHash) {
+			return false, nil
+		}
+		found = true
+		if ord.Valid {
+			quotes = append(quotes, Quote{Ord: int(ord.Int64), Kind: kind.String, Lang: lang.String,
+				TranslationOf: int(trans.Int64), RepeatOf: int(repeat.Int64)})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("store item %q (%s line %d): %w", wpKey, p.File, p.Line, err)
+	}
+	if !found {
+		return false, nil
+	}
+	p.Derived.Quotes = quotes
+	w.dups[w.siteID][wpKey]++
+	w.count(p, w.planComments(p.Comments))
+	w.sum.Unchanged++
+	return true, nil
+}
+
+// KnownItems is a compact set of the items an archive holds for one site,
+// by item key (wp_key, dup_ordinal) and raw hash, for an importer that
+// wants to skip deriving the items a re-import will leave unchanged. A
+// member is a 64-bit digest, so Next may rarely say yes wrongly (about one
+// in 2^64) but never no wrongly: Writer.AddUnchanged confirms. It counts
+// dup ordinals as the Writer does, so one KnownItems must see every item of
+// its site in the import, in order. It is not safe for concurrent use.
+type KnownItems struct {
+	seed maphash.Seed
+	set  map[uint64]struct{}
+	dups map[string]int
+}
+
+// KnownItems reads the items the archive holds for the site with key
+// siteKey, as last committed: called while this process's Writer holds the
+// archive, that is the state the import started from. A site the archive
+// does not hold gives an empty set.
+func (a *Archive) KnownItems(ctx context.Context, siteKey string) (*KnownItems, error) {
+	k := &KnownItems{seed: maphash.MakeSeed(), set: map[uint64]struct{}{}, dups: map[string]int{}}
+	rows, err := a.db.QueryContext(ctx, `SELECT p.wp_key, p.dup_ordinal, p.raw_hash FROM posts p
+		JOIN sites s ON s.id = p.site_id WHERE s.site_key = ? AND p.raw_hash IS NOT NULL`, siteKey)
+	if err != nil {
+		return nil, fmt.Errorf("read known items of %s: %w", siteKey, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			key  string
+			dup  int
+			hash sql.RawBytes
+		)
+		if err := rows.Scan(&key, &dup, &hash); err != nil {
+			return nil, fmt.Errorf("read known items of %s: %w", siteKey, err)
+		}
+		k.set[k.digest(key, dup, hash)] = struct{}{}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read known items of %s: %w", siteKey, err)
+	}
+	return k, nil
+}
+
+func (k *KnownItems) digest(key string, dup int, hash []byte) uint64 {
+	var h maphash.Hash
+	h.SetSeed(k.seed)
+	h.WriteString(key)
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(dup))
+	h.Write(b[:])
+	h.Write(hash)
+	return h.Sum64()
+}
+
+// Next counts p as the next item of the site and reports whether the
+// archive (probably) holds it unchanged: a row at the key AddPost will give
+// it, with the same raw hash.
+func (k *KnownItems) Next(p *Post) bool {
+	key := strings.TrimSpace(p.WPID)
+	dup := k.dups[key]
+	k.dups[key]++
+	if len(k.set) == 0 || len(p.RawHash) == 0 {
+		return false
+	}
+	_, ok := k.set[k.digest(key, dup, p.RawHash)]
+	return ok
+}
