@@ -13,7 +13,9 @@
 //     text (a lone 0xE9 between letters is é) or replaced with U+FFFD;
 //   - outside CDATA and comments, HTML named entities XML does not define
 //     become numeric references and a bare & becomes &amp;;
-//   - a ]]> inside CDATA that old WordPress left unescaped is kept as data.
+//   - a ]]> inside CDATA that old WordPress left unescaped is kept as data
+//     (rewritten ]]]]><![CDATA[> unless white space and then </ or
+//     <![CDATA[ follow it); a ]]> in text becomes ]]&gt;.
 //
 // Every repair is counted by kind with the input lines of the first five;
 // well-formed UTF-8 input passes through byte for byte.
