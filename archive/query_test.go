@@ -109,6 +109,17 @@ func TestQueryCannotChangeArchive(t *testing.T) {
 		`SAVEPOINT s`,
 		`SELECT load_extension('x')`,
 		`REPLACE INTO _settings VALUES ('a', 'b')`,
+		`DELETE FROM sqlite_master`,
+		`UPDATE sqlite_schema SET sql = '' WHERE name = 'posts'`,
+		`PRAGMA writable_schema = ON`,
+		`CREATE VIEW v AS SELECT 1`,
+		`CREATE TRIGGER tr AFTER INSERT ON posts BEGIN SELECT 1; END`,
+		`DROP INDEX posts_slug`,
+		`DROP TRIGGER posts_ai`,
+		`DROP VIEW pings`,
+		`CREATE VIRTUAL TABLE x USING fts5(a)`,
+		`DROP TABLE posts_fts`,
+		`ALTER TABLE posts RENAME TO p2`,
 	}
 	for _, open := range []string{"read-only", "read-write"} {
 		t.Run(open, func(t *testing.T) {

@@ -8,6 +8,9 @@
 //	wparchive stats  [--db FILE] [--json]    what the archive holds
 //	wparchive show   [--db FILE] [--json] [--include-private] POST
 //	                                         one post (id, slug or URL), its comment threads and pings
+//	wparchive search [--db FILE] [--type T] [--lang L] [--json] … QUERY   full-text search, best first
+//	wparchive sql    [--db FILE] [--format table|csv|json|markdown] "SELECT …"   a read-only query
+//	wparchive schema [--db FILE] [--json] [TABLE...]   the tables, with what each column holds
 //	wparchive help   [COMMAND]               help for a command
 //
 // Every command takes --db (default ./archive.sqlite). Exit codes: 0 ok,
