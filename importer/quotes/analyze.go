@@ -98,6 +98,11 @@ type run struct {
 
 func (a *analysis) text() string {
 	var b strings.Builder
+	n := 0
+	for i := range a.blocks {
+		n += len(a.blocks[i].text) + 1
+	}
+	b.Grow(n)
 	for i := range a.blocks {
 		if i > 0 {
 			b.WriteByte('\n')
@@ -158,14 +163,16 @@ func langGroup(lang string) group {
 
 // detect finds the main language and the language of every block.
 func (a *analysis) detect() {
+	evs := make([]evidence, len(a.blocks))
 	for i := range a.blocks {
 		b := &a.blocks[i]
+		b.ev = &evs[i]
 		if b.code {
 			continue
 		}
 		b.ev.scan(b.langText)
 		b.units = b.ev.total()
-		a.post.add(&b.ev)
+		a.post.add(b.ev)
 	}
 	a.mainGroup = a.post.dominant()
 	if hg := langGroup(a.hint); hg != gNone && hg != a.mainGroup && a.mainGroup != gNone {
@@ -178,7 +185,13 @@ func (a *analysis) detect() {
 		a.main = a.hint
 		return
 	}
-	a.main = a.groupLang(a.mainGroup, &a.post, a.allText(a.mainGroup), a.hint)
+	if a.mainGroup == gLatin && a.hintReads() {
+		// The common case: the hint's function words confirm most of the
+		// Latin text, block by block, and no detector runs.
+		a.main = a.hint
+	} else {
+		a.main = a.groupLang(a.mainGroup, &a.post, a.allText(a.mainGroup), a.hint)
+	}
 	for i := range a.blocks {
 		b := &a.blocks[i]
 		if b.code {
@@ -198,6 +211,30 @@ func (a *analysis) detect() {
 			}
 		}
 	}
+}
+
+// hintReads reports whether the hint is a Latin-script language whose
+// function words confirm at least half of the post's Latin-script text.
+// It notes the answer per block for blockLang.
+func (a *analysis) hintReads() bool {
+	if langGroup(a.hint) != gLatin || stopBit(a.hint) == 0 {
+		return false
+	}
+	var ok, all float64
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if b.code || b.ev.dominant() != gLatin {
+			continue
+		}
+		b.hintChecked = true
+		b.hintOK = looksLike(b.langText, a.hint)
+		u := b.ev.units(gLatin)
+		all += u
+		if b.hintOK {
+			ok += u
+		}
+	}
+	return all > 0 && ok >= all/2
 }
 
 // allText returns the text of the blocks whose leading group is g, at most
@@ -280,13 +317,13 @@ func (a *analysis) blockLang(b *block) (string, string) {
 		if mu >= mixedShare*b.units {
 			return a.main, scriptCode(a.mainGroup, a.main)
 		}
-		l := a.foreignLang(g, &b.ev, b.langText)
+		l := a.foreignLang(g, b.ev, b.langText)
 		return l, scriptCode(g, l)
 	}
 	lang := a.main
 	switch g {
 	case gLatin:
-		if b.ev.n[gLatin] >= foreignLatin {
+		if b.ev.n[gLatin] >= foreignLatin && !(b.hintChecked && b.hintOK && a.main == a.hint) {
 			if l, reliable := latinLang(b.langText, a.main); reliable {
 				lang = l
 			}
@@ -305,7 +342,7 @@ func (a *analysis) blockLang(b *block) (string, string) {
 			lang = l
 		}
 	case gCyrillic:
-		if l := b.ev.cyrLang(b.langText, a.main); l != a.main && a.strongCyr(&b.ev, l) {
+		if l := b.ev.cyrLang(b.langText, a.main); l != a.main && a.strongCyr(b.ev, l) {
 			lang = l
 		}
 	case gArabic:
@@ -636,9 +673,19 @@ func (a *analysis) quotes() []archive.Quote {
 // that a repeat is found whatever quotes, spaces or punctuation surround it.
 func repeatKey(s string) string {
 	var b strings.Builder
+	b.Grow(len(s))
 	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		switch {
+		case r < utf8.RuneSelf:
+			if c := byte(r); c >= '0' && c <= '9' || c >= 'a' && c <= 'z' {
+				b.WriteByte(c)
+			} else if c >= 'A' && c <= 'Z' {
+				b.WriteByte(c + 'a' - 'A')
+			}
+		case groupOf(r) != gNone:
 			b.WriteRune(unicode.ToLower(r))
+		case unicode.IsDigit(r):
+			b.WriteRune(r)
 		}
 	}
 	return b.String()

@@ -93,7 +93,7 @@ func TestParseHint(t *testing.T) {
 }
 
 func TestStopScore(t *testing.T) {
-	words, hits := stopScore("The bulk of Central Asian countries were Russia's allies, and the trade is growing.")
+	words, hits := stopScore("The bulk of Central Asian countries were Russia's allies, and the trade is growing.", "en")
 	if words != 15 {
 		t.Errorf("words = %d, want 15", words)
 	}
@@ -102,6 +102,9 @@ func TestStopScore(t *testing.T) {
 	}
 	if !looksLike("In another bid to prove his president's claim to the global public that you can't isolate Russia", "en") {
 		t.Error("an English sentence does not look English")
+	}
+	if !looksLike("Keep a log: date, time in UTC, frequency, station, language, and a short note on the content.", "en") {
+		t.Error("an English list item does not look English")
 	}
 	if looksLike("Wir schrieben unsere Berichte von Hand und warteten zwei oder drei Monate auf eine Antwort.", "en") {
 		t.Error("a German sentence looks English")

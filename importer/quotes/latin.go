@@ -91,6 +91,9 @@ func latinLang(text, expect string) (string, bool) {
 	if expect != "" && looksLike(text, expect) {
 		return expect, true
 	}
+	if expect == "en" && plainEnglish(text) {
+		return "en", true
+	}
 	if expect != "en" && looksLike(text, "en") {
 		return "en", true
 	}
@@ -112,18 +115,76 @@ var stopwords = map[string]string{
 }
 
 // stopIndex maps a function word to a bit per language of stopLangs.
+// stopLen is the longest function word in bytes, and stopStart marks the
+// first bytes function words start with: most words are ruled out before
+// the map is asked.
 var (
 	stopLangs = []string{"en", "de", "fr", "es", "pt", "it", "nl", "pl"}
-	stopIndex = func() map[string]uint16 {
-		m := make(map[string]uint16)
-		for i, l := range stopLangs {
-			for _, w := range strings.Fields(stopwords[l]) {
-				m[w] |= 1 << i
+	stopIndex = map[string]uint16{}
+	stopLen   int
+	stopStart [256]bool
+	// stopTable is stopIndex for words of up to 8 bytes, packed into a
+	// uint64 and hashed into an open-addressing table: the look-up the
+	// fast path makes for every word of every post.
+	stopTable [1 << 12]struct {
+		key  uint64
+		bits uint16
+	}
+)
+
+func init() {
+	for i, l := range stopLangs {
+		for _, w := range strings.Fields(stopwords[l]) {
+			stopIndex[w] |= 1 << i
+			stopLen = max(stopLen, len(w))
+			stopStart[w[0]] = true
+		}
+	}
+	for w, bits := range stopIndex {
+		if len(w) > 8 {
+			continue
+		}
+		k := pack([]byte(w))
+		for h := stopHash(k); ; h = (h + 1) & (len(stopTable) - 1) {
+			if stopTable[h].key == 0 {
+				stopTable[h].key, stopTable[h].bits = k, bits
+				break
 			}
 		}
-		return m
-	}()
-)
+	}
+}
+
+func pack(w []byte) uint64 {
+	var k uint64
+	for _, c := range w {
+		k = k<<8 | uint64(c)
+	}
+	return k
+}
+
+func stopHash(k uint64) int {
+	return int((k * 0x9E3779B97F4A7C15) >> (64 - 12))
+}
+
+// stopBits returns the languages w is a function word of.
+func stopBits(w []byte) uint16 {
+	if len(w) > 8 {
+		return stopIndex[string(w)]
+	}
+	k := pack(w)
+	for h := stopHash(k); ; h = (h + 1) & (len(stopTable) - 1) {
+		switch stopTable[h].key {
+		case k:
+			return stopTable[h].bits
+		case 0:
+			return 0
+		}
+	}
+}
+
+// stopSample is how much of a text looksLike reads: a paragraph's first
+// few hundred bytes tell its language as well as all of it.
+const stopSample = 600
 
 func stopBit(lang string) uint16 {
 	for i, l := range stopLangs {
@@ -135,9 +196,12 @@ func stopBit(lang string) uint16 {
 }
 
 // stopScore counts the words of text and, per language of stopLangs, how
-// many of them are its function words. Only ASCII-lowercased words up to
-// 15 bytes are looked up; nothing is allocated.
-func stopScore(text string) (words int, hits [8]int) {
+// many of them are its function words; a word that is also a function
+// word of lang (one of stopLangs, or "") counts for lang only. Words are
+// ASCII-lowercased and looked up without allocating; longer than 15 bytes,
+// they are no function word.
+func stopScore(text, lang string) (words int, hits [8]int) {
+	mineBit := stopBit(lang)
 	var buf [16]byte
 	n := 0
 	long := false
@@ -145,8 +209,11 @@ func stopScore(text string) (words int, hits [8]int) {
 		if n > 0 || long {
 			words++
 		}
-		if n > 0 && !long {
-			if bits := stopIndex[string(buf[:n])]; bits != 0 {
+		if n > 0 && n <= stopLen && !long && stopStart[buf[0]] {
+			if bits := stopBits(buf[:n]); bits != 0 {
+				if bits&mineBit != 0 {
+					bits = mineBit
+				}
 				for i := range stopLangs {
 					if bits&(1<<i) != 0 {
 						hits[i]++
@@ -164,9 +231,6 @@ func stopScore(text string) (words int, hits [8]int) {
 			c += 'a' - 'A'
 		case c >= 0x80:
 			// Multi-byte letters (é, ü, ł …) belong to the word.
-		case c == '\'':
-			flush()
-			continue
 		default:
 			flush()
 			continue
@@ -183,14 +247,17 @@ func stopScore(text string) (words int, hits [8]int) {
 }
 
 // looksLike reports whether Latin-script text reads as lang by its function
-// words: at least a sixth of the words are lang's, and clearly more than any
-// other language's. It returns false for languages it has no list for.
+// words: at least a sixth of the words are lang's, and at least twice as
+// many as those of any other language that are not lang's too. It returns
+// false for languages it has no list for.
 func looksLike(text, lang string) bool {
-	bit := stopBit(lang)
-	if bit == 0 {
+	if stopBit(lang) == 0 {
 		return false
 	}
-	words, hits := stopScore(text)
+	if len(text) > stopSample {
+		text = text[:stopSample]
+	}
+	words, hits := stopScore(text, lang)
 	if words == 0 {
 		return false
 	}
@@ -202,5 +269,31 @@ func looksLike(text, lang string) bool {
 			other = hits[i]
 		}
 	}
-	return mine*6 >= words && mine >= 2*other && mine > 0
+	return mine > 0 && mine*6 >= words && mine >= 2*other
+}
+
+// plainEnglish reports whether Latin-script text that failed looksLike is
+// still not worth a detector in an English post: no other language's
+// function words stand out and hardly any letter is accented (English
+// writes almost none; German, French, Polish, Turkish, Czech, Vietnamese …
+// write many).
+func plainEnglish(text string) bool {
+	words, hits := stopScore(text, "en")
+	for i, l := range stopLangs {
+		if l != "en" && hits[i]*8 >= words && hits[i] >= 2 {
+			return false
+		}
+	}
+	ascii, other := 0, 0
+	for _, r := range text {
+		switch {
+		case r < 0x80:
+			if (r|0x20) >= 'a' && (r|0x20) <= 'z' {
+				ascii++
+			}
+		case groupOf(r) == gLatin:
+			other++
+		}
+	}
+	return other*50 <= ascii+other
 }

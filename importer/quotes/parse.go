@@ -1,6 +1,7 @@
 package quotes
 
 import (
+	"bytes"
 	"sort"
 	"strings"
 
@@ -34,11 +35,13 @@ type block struct {
 	mask     [][2]int // text ranges of inline code
 
 	// Filled by the analysis.
-	ev     evidence
+	ev     *evidence
 	lang   string
 	script string
 	units  float64
 	ord    int
+
+	hintChecked, hintOK bool // the hint's function words were counted; they confirm it
 }
 
 // element is a block-level element of the content, or a shortcode that
@@ -115,14 +118,18 @@ type parser struct {
 	code   int   // inside pre or a code shortcode
 	icode  int   // inside inline code
 
-	cur     *block
-	buf     strings.Builder
-	pending [2]int // raw range of white space not yet written, {-1,-1} when none
+	cur      *block // the open block (&blk), nil when none
+	blk      block
+	buf      []byte // text of the open block
+	segs     []seg  // segments of all blocks; the open block's from segStart
+	segStart int
+	pending  [2]int // raw range of white space not yet written, {-1,-1} when none
 }
 
 // parse returns the blocks and block-level elements of content.
 func parse(content string) ([]block, []element) {
-	p := &parser{src: content, pending: [2]int{-1, -1}}
+	p := &parser{src: content, pending: [2]int{-1, -1}, buf: make([]byte, 0, 1024), segs: make([]seg, 0, 64),
+		blocks: make([]block, 0, 16+len(content)/400)}
 	z := html.NewTokenizerFragment(strings.NewReader(content), "div")
 	off := 0
 	for {
@@ -280,7 +287,12 @@ func (p *parser) text(raw string, off int) {
 	for i := 0; i < len(raw); {
 		c := raw[i]
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
+		case c == ' ' && !pre && p.cur != nil && p.pending[0] < 0 && i+1 < len(raw) && !isWhite(raw[i+1]):
+			// One space between words is text as it stands: copy the run.
+			j := textRun(raw, i+1)
+			p.emit(raw[i:j], off+i, off+j, true)
+			i = j
+		case isWhite(c):
 			j, nl := i, 0
 			for j < len(raw) && (raw[j] == ' ' || raw[j] == '\t' || raw[j] == '\n' || raw[j] == '\r' || raw[j] == '\f') {
 				if raw[j] == '\n' {
@@ -326,18 +338,32 @@ func (p *parser) text(raw string, off int) {
 			p.emit("[", off+i, off+i+1, true)
 			i++
 		default:
-			j := i + 1
-			for j < len(raw) {
-				d := raw[j]
-				if d == ' ' || d == '\t' || d == '\n' || d == '\r' || d == '\f' || d == '&' || d == '[' {
-					break
-				}
-				j++
-			}
+			j := textRun(raw, i+1)
 			p.emit(raw[i:j], off+i, off+j, true)
 			i = j
 		}
 	}
+}
+
+func isWhite(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+}
+
+// textRun returns where the text that needs no decoding, starting at
+// raw[i], ends: at an entity, a possible shortcode, or white space other
+// than one space between words.
+func textRun(raw string, i int) int {
+	for ; i < len(raw); i++ {
+		switch d := raw[i]; d {
+		case '&', '[', '\t', '\n', '\r', '\f':
+			return i
+		case ' ':
+			if i+1 == len(raw) || isWhite(raw[i+1]) {
+				return i
+			}
+		}
+	}
+	return i
 }
 
 func (p *parser) inPre() bool {
@@ -406,24 +432,26 @@ func (p *parser) emit(text string, from, to int, exact bool) {
 	if p.cur == nil {
 		p.begin()
 	}
-	b := p.cur
 	if p.pending[0] >= 0 {
-		if p.buf.Len() > 0 {
-			w := p.src[p.pending[0]:p.pending[1]]
-			b.segs = append(b.segs, seg{text: p.buf.Len(), raw: p.pending[0], rawEnd: p.pending[1], exact: w == " ", depth: p.depth, low: p.low})
-			p.low = p.depth
-			p.buf.WriteByte(' ')
+		if len(p.buf) > 0 {
+			p.add(" ", p.pending[0], p.pending[1], p.pending[1]-p.pending[0] == 1 && p.src[p.pending[0]] == ' ')
 		}
 		p.pending = [2]int{-1, -1}
 	}
-	if n := len(b.segs); exact && n > 0 {
-		if last := &b.segs[n-1]; last.exact && last.rawEnd == from && last.depth == p.depth && p.low == p.depth {
+	p.add(text, from, to, exact)
+}
+
+// add appends text and its segment, extending the last segment when both
+// are exact and nothing (no tag) lies between them.
+func (p *parser) add(text string, from, to int, exact bool) {
+	if n := len(p.segs); exact && n > p.segStart {
+		if last := &p.segs[n-1]; last.exact && last.rawEnd == from && last.depth == p.depth && p.low == p.depth {
 			last.rawEnd = to
 			p.write(text)
 			return
 		}
 	}
-	b.segs = append(b.segs, seg{text: p.buf.Len(), raw: from, rawEnd: to, exact: exact, depth: p.depth, low: p.low})
+	p.segs = append(p.segs, seg{text: len(p.buf), raw: from, rawEnd: to, exact: exact, depth: p.depth, low: p.low})
 	p.low = p.depth
 	p.write(text)
 }
@@ -431,18 +459,19 @@ func (p *parser) emit(text string, from, to int, exact bool) {
 // write appends text to the block, noting it as code inside inline code.
 func (p *parser) write(text string) {
 	if p.icode > 0 {
-		b, at := p.cur, p.buf.Len()
+		b, at := p.cur, len(p.buf)
 		if n := len(b.mask); n > 0 && b.mask[n-1][1] == at {
 			b.mask[n-1][1] = at + len(text)
 		} else {
 			b.mask = append(b.mask, [2]int{at, at + len(text)})
 		}
 	}
-	p.buf.WriteString(text)
+	p.buf = append(p.buf, text...)
 }
 
 func (p *parser) begin() {
-	b := &block{holder: -1, tag: "p", code: p.code > 0}
+	p.blk = block{holder: -1, tag: "p", code: p.code > 0}
+	b := &p.blk
 	if len(p.stack) > 0 {
 		b.holder = p.stack[len(p.stack)-1]
 		b.tag = p.elems[b.holder].tag
@@ -462,7 +491,8 @@ func (p *parser) begin() {
 		b.tag = "blockquote"
 	}
 	p.cur = b
-	p.buf.Reset()
+	p.buf = p.buf[:0]
+	p.segStart = len(p.segs)
 }
 
 // flush ends the current block, keeping it when it has visible text.
@@ -473,27 +503,27 @@ func (p *parser) flush() {
 		return
 	}
 	p.cur = nil
-	b.text = p.buf.String()
-	if strings.TrimRight(b.text, " \n\u00a0\u3000\t") != b.text {
-		// Trailing <br> or &nbsp;: keep the text, trim the segments.
-		t := strings.TrimRight(b.text, " \n\u00a0\u3000\t")
-		b.text = t
-		for len(b.segs) > 0 && b.segs[len(b.segs)-1].text >= len(t) {
-			b.segs = b.segs[:len(b.segs)-1]
-		}
-	}
-	if strings.Trim(b.text, " \n\u00a0\u3000\t") == "" {
+	t := bytes.TrimRight(p.buf, " \n\u00a0\u3000\t")
+	if len(bytes.Trim(t, " \n\u00a0\u3000\t")) == 0 {
+		p.segs = p.segs[:p.segStart]
 		return
 	}
+	// A trailing <br> or &nbsp; is not part of the text.
+	end := len(p.segs)
+	for end > p.segStart && p.segs[end-1].text >= len(t) {
+		end--
+	}
+	b.segs = p.segs[p.segStart:end:end]
+	b.text = string(t)
 	b.langText = b.text
 	if len(b.mask) > 0 {
-		t := []byte(b.text)
+		lt := []byte(b.text)
 		for _, m := range b.mask {
-			for i := m[0]; i < m[1] && i < len(t); i++ {
-				t[i] = ' '
+			for i := m[0]; i < m[1] && i < len(lt); i++ {
+				lt[i] = ' '
 			}
 		}
-		b.langText = string(t)
+		b.langText = string(lt)
 	}
 	p.blocks = append(p.blocks, *b)
 }
