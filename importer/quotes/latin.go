@@ -4,7 +4,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/abadojack/whatlanggo"
 	"github.com/pemistahl/lingua-go"
 )
 
@@ -26,7 +25,16 @@ type latinDetector interface {
 var detector latinDetector = &linguaDetector{}
 
 // linguaDetector uses lingua-go in low-accuracy mode (trigram models only),
-// restricted to latinLangs. Its models load on first use.
+// restricted to latinLangs. Its models load on first use (about a second,
+// 26 MB of heap); lingua-go keeps them in package-level sync.Maps, so one
+// detector serves all goroutines.
+//
+// It was chosen over whatlanggo on the labelled set's 81 Latin-script
+// paragraphs: 0.988 against 0.963 detector accuracy, and 1.000 against
+// 0.925 language accuracy of the whole analysis (whatlanggo rarely calls
+// its answer reliable on one paragraph, so quotes went unnoticed); about
+// 2 ms against 0.7 ms per paragraph, which the function-word fast path
+// keeps off ordinary paragraphs. High-accuracy mode would hold 510 MB.
 type linguaDetector struct {
 	once sync.Once
 	d    lingua.LanguageDetector
@@ -55,33 +63,6 @@ func (l *linguaDetector) detect(text string) (string, bool) {
 		second = vals[1].Value()
 	}
 	return lang, vals[0].Value() >= 0.5 && vals[0].Value()-second >= 0.2
-}
-
-// whatlangDetector uses whatlanggo (trigram profiles), restricted to
-// latinLangs.
-type whatlangDetector struct {
-	once sync.Once
-	opts whatlanggo.Options
-}
-
-func (w *whatlangDetector) init() {
-	w.opts.Whitelist = make(map[whatlanggo.Lang]bool)
-	for _, c := range latinLangs {
-		for l := whatlanggo.Afr; l <= whatlanggo.Zul; l++ {
-			if l.Iso6391() == c {
-				w.opts.Whitelist[l] = true
-			}
-		}
-	}
-}
-
-func (w *whatlangDetector) detect(text string) (string, bool) {
-	w.once.Do(w.init)
-	info := whatlanggo.DetectWithOptions(text, w.opts)
-	if info.Lang < 0 {
-		return "", false
-	}
-	return info.Lang.Iso6391(), info.IsReliable()
 }
 
 // latinLang names the language of Latin-script text: expect (the language
