@@ -17,6 +17,7 @@ import (
 
 	"github.com/wparchive/wparchive/archive"
 	"github.com/wparchive/wparchive/importer/clean"
+	"github.com/wparchive/wparchive/importer/xmlscan"
 )
 
 // ErrNotWXR is the sentinel wrapped by every error that says the input is
@@ -169,7 +170,7 @@ type Reader struct {
 	name string
 	src  io.Reader
 	tap  *tap
-	d    *xml.Decoder
+	d    tokenizer
 	nest int   // element depth of the decoder
 	tok  int   // line where the last token started
 	off  int64 // offset where the last token started (after the one before)
@@ -197,14 +198,36 @@ type Reader struct {
 // used in errors and on records (the file or zip part name).
 func NewReader(r io.Reader, name string) *Reader {
 	t := &tap{r: r}
-	d := xml.NewDecoder(t)
+	return &Reader{
+		MaxDepth: DefaultMaxDepth, MaxFieldBytes: DefaultMaxFieldBytes, MaxItemBytes: DefaultMaxItemBytes,
+		name: name, src: r, tap: t, d: newTokenizer(t),
+	}
+}
+
+// tokenizer is what a Reader uses of an XML decoder in strict mode:
+// encoding/xml's Decoder and xmlscan's give the same tokens, offsets,
+// lines and errors (xmlscan's differential test).
+type tokenizer interface {
+	Token() (xml.Token, error)
+	InputOffset() int64
+	InputPos() (line, column int)
+}
+
+// newTokenizer is xmlscan, several times faster than encoding/xml;
+// tests and benchmarks may swap in stdTokenizer.
+var newTokenizer = func(r io.Reader) tokenizer {
+	d := xmlscan.NewDecoder(r)
+	d.Entity = xml.HTMLEntity
+	d.CharsetReader = charsetReader
+	return d
+}
+
+func stdTokenizer(r io.Reader) tokenizer {
+	d := xml.NewDecoder(r)
 	d.Strict = true
 	d.Entity = xml.HTMLEntity
 	d.CharsetReader = charsetReader
-	return &Reader{
-		MaxDepth: DefaultMaxDepth, MaxFieldBytes: DefaultMaxFieldBytes, MaxItemBytes: DefaultMaxItemBytes,
-		name: name, src: r, tap: t, d: d,
-	}
+	return d
 }
 
 // ErrTooLarge is wrapped by the *ParseError Next returns when the input

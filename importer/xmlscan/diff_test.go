@@ -1,0 +1,337 @@
+package xmlscan
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"golang.org/x/net/html/charset"
+
+	"github.com/wparchive/wparchive/internal/corpus"
+)
+
+func charsetReader(label string, in io.Reader) (io.Reader, error) {
+	return charset.NewReaderLabel(label, in)
+}
+
+// step is one Token call: the token (copied) or the error, and the
+// position after it.
+type step struct {
+	tok    xml.Token
+	err    string
+	offset int64
+	line   int
+}
+
+func (s step) String() string {
+	if s.err != "" {
+		return fmt.Sprintf("error %s (offset %d line %d)", s.err, s.offset, s.line)
+	}
+	return fmt.Sprintf("%T %#v (offset %d line %d)", s.tok, s.tok, s.offset, s.line)
+}
+
+type tokenizer interface {
+	Token() (xml.Token, error)
+	InputOffset() int64
+	InputPos() (int, int)
+}
+
+// describe gives an error's kind and message as the comparison sees it:
+// syntax errors by message and line, EOF as itself, others by text.
+func describe(err error) string {
+	var se *xml.SyntaxError
+	switch {
+	case err == io.EOF:
+		return "EOF"
+	case errors.As(err, &se):
+		return fmt.Sprintf("syntax line %d: %s", se.Line, se.Msg)
+	}
+	return "other: " + err.Error()
+}
+
+func run(t tokenizer, max int) []step {
+	var steps []step
+	for i := 0; i < max; i++ {
+		tok, err := t.Token()
+		line, _ := t.InputPos()
+		s := step{offset: t.InputOffset(), line: line}
+		if err != nil {
+			s.err = describe(err)
+			steps = append(steps, s)
+			break
+		}
+		s.tok = xml.CopyToken(tok)
+		steps = append(steps, s)
+	}
+	return steps
+}
+
+func stdDecoder(r io.Reader) *xml.Decoder {
+	d := xml.NewDecoder(r)
+	d.Strict = true
+	d.Entity = xml.HTMLEntity
+	d.CharsetReader = charsetReader
+	return d
+}
+
+func scanDecoder(r io.Reader) *Decoder {
+	d := NewDecoder(r)
+	d.Entity = xml.HTMLEntity
+	d.CharsetReader = charsetReader
+	return d
+}
+
+// compare runs both decoders over in and reports the first difference.
+// oneByte feeds this package's decoder one byte per Read, to cross every
+// buffer boundary.
+func compare(t *testing.T, name string, in []byte, oneByte bool) {
+	t.Helper()
+	const max = 1 << 22
+	want := run(stdDecoder(bytes.NewReader(in)), max)
+	var r io.Reader = bytes.NewReader(in)
+	if oneByte {
+		r = iotest.OneByteReader(r)
+	}
+	got := run(scanDecoder(r), max)
+	n := min(len(want), len(got))
+	for i := 0; i < n; i++ {
+		if !reflect.DeepEqual(want[i], got[i]) {
+			t.Fatalf("%s: token %d:\nencoding/xml %v\nxmlscan      %v", name, i, want[i], got[i])
+		}
+	}
+	if len(want) != len(got) {
+		t.Fatalf("%s: encoding/xml gave %d tokens, xmlscan %d", name, len(want), len(got))
+	}
+}
+
+func inputs(t *testing.T) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	add := func(glob string) {
+		paths, _ := filepath.Glob(glob)
+		for _, p := range paths {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[p] = b
+		}
+	}
+	add("../../testdata/seed/*.xml")
+	add("../../testdata/clean/*/*")
+	add("../../bench/10mb.xml")
+	dir := corpus.Need(t)
+	add(filepath.Join(dir, "public", "*.xml"))
+	add(filepath.Join(dir, "synthetic", "*.xml"))
+	return files
+}
+
+// TestSameAsEncodingXML holds the Decoder to encoding/xml over every
+// corpus file, the seed and generated exports: the same tokens, offsets,
+// lines and errors.
+func TestSameAsEncodingXML(t *testing.T) {
+	files := inputs(t)
+	if len(files) < 10 {
+		t.Fatalf("only %d inputs", len(files))
+	}
+	gen := filepath.Join(t.TempDir(), "gen.xml")
+	cmd := exec.Command("go", "run", "./cmd/wxrgen", "-q", "-posts", "300", "-seed", "7", "-o", gen)
+	cmd.Dir = "../.."
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("wxrgen: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["generated"] = b
+	for name, in := range files {
+		compare(t, name, in, false)
+		if len(in) < 2<<20 {
+			compare(t, name+" (one byte per read)", in, true)
+		}
+	}
+}
+
+// Cut short anywhere, an export gives the same tokens and the same error.
+func TestTruncatedSameAsEncodingXML(t *testing.T) {
+	in, err := os.ReadFile("../../testdata/seed/central-asia.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := max(1, len(in)/997)
+	for n := 0; n < len(in); n += step {
+		compare(t, fmt.Sprintf("seed[:%d]", n), in[:n], false)
+	}
+}
+
+// cases are small documents that exercise each rule; the fuzz target
+// starts from them.
+var cases = []string{
+	``,
+	`<a/>`,
+	`<a></a>`,
+	`<a>x</b>`,
+	`</a>`,
+	`<a><b></a>`,
+	`<a>`,
+	`<a>text`,
+	`text`,
+	`<a>]]></a>`,
+	`<a><![CDATA[x]]y]]]>]]></a>`,
+	`<a><![CDATA[unfinished`,
+	`<a><![CDATA[a]]><![CDATA[b]]>c</a>`,
+	`<a><!-- c -- d --></a>`,
+	`<a><!-- ok ---></a>`,
+	`<a><!----></a>`,
+	`<a><!- x --></a>`,
+	`<a><![CDAT[x]]></a>`,
+	`<?xml version="1.0" encoding="UTF-8"?><a/>`,
+	`<?xml version="1.1"?><a/>`,
+	`<?xml version="1.0" encoding="ISO-8859-1"?><a>caf` + "\xe9" + `</a>`,
+	`<?xml version="1.0" encoding="windows-1252"?><a t="` + "\x93" + `q` + "\x94" + `">` + "\x80" + `</a>`,
+	`<?xml version="1.0" encoding="no-such"?><a/>`,
+	`<?pi some data?><a/>`,
+	`<??><a/>`,
+	`<!DOCTYPE rss [<!ENTITY x "y"> <!-- c --> ]><a/>`,
+	`<!DOCTYPE a '>' "<"><a/>`,
+	`<a b="1" c='2' d = "3"/>`,
+	`<a b=1/>`,
+	`<a b/>`,
+	`<a b="<"/>`,
+	`<a b="]]>"/>`,
+	`<a b="x&amp;y&#65;&#x42;&lt;"/>`,
+	`<a b="x` + "\r\n" + `y"/>`,
+	`<a / >`,
+	`<a/ >`,
+	`<a>&amp;&lt;&gt;&apos;&quot;&nbsp;&eacute;&hellip;</a>`,
+	`<a>&unknown;</a>`,
+	`<a>&amp</a>`,
+	`<a>& b</a>`,
+	`<a>&;</a>`,
+	`<a>&#;</a>`,
+	`<a>&#x;</a>`,
+	`<a>&#65</a>`,
+	`<a>&#0;</a>`,
+	`<a>&#xD800;</a>`,
+	`<a>&#x110000;</a>`,
+	`<a>&#99999999999999999999;</a>`,
+	`<a>&#x1F600;</a>`,
+	"<a>\x01</a>",
+	"<a>\xff</a>",
+	"<a>\xef\xbf\xbe</a>",
+	"<a>\xed\xa0\x80</a>",
+	"<a><![CDATA[\x02]]></a>",
+	"<a>x\r\ny\rz\r\r\n</a>",
+	"<a><![CDATA[x\r\ny\r]]></a>",
+	"<a>\r</a>",
+	"<a>\n\n\n</b>",
+	"<a\n\nb='1'\n\n>\n</a\n\n>",
+	`<rss xmlns:wp="http://wordpress.org/export/1.2/"><wp:a wp:b="1" c="2">t</wp:a></rss>`,
+	`<rss><wp:a>undeclared prefix</wp:a></rss>`,
+	`<a xmlns="urn:x"><b xmlns=""><c/></b><d/></a>`,
+	`<p:a xmlns:p="urn:1"><p:b xmlns:p="urn:2"/><p:c/></p:a>`,
+	`<p:a xmlns:p="urn:1"></q:a>`,
+	`<p:a xmlns:p="urn:1"></a>`,
+	`<a:b:c/>`,
+	`<:a/>`,
+	`<a: />`,
+	`<xml:a xml:lang="en"/>`,
+	`<a xmlns:xmlns="urn:x"/>`,
+	`<1a/>`,
+	`<a 1b="x"/>`,
+	`<é/>`,
+	`<a·b/>`,
+	"<a\xffb/>",
+	`<a>x</a><b>second root</b>`,
+	`<a>x</a>trailing`,
+	`< a/>`,
+	`<a></ a>`,
+	`<a></a x>`,
+	`<a><!DOCTYPE x></a>`,
+	`<a><!x<y>z></a>`,
+	`<a><!x<!-- c -->y></a>`,
+}
+
+// TestCases runs the rule cases whole, one byte per read, and cut short
+// at every byte.
+func TestCases(t *testing.T) {
+	for _, c := range cases {
+		compare(t, fmt.Sprintf("%q", c), []byte(c), false)
+		compare(t, fmt.Sprintf("%q one byte per read", c), []byte(c), true)
+		for n := 0; n < len(c); n++ {
+			compare(t, fmt.Sprintf("%q[:%d]", c, n), []byte(c[:n]), false)
+		}
+	}
+}
+
+// A reader's error reaches the caller as itself, after the tokens read
+// before it, as from encoding/xml.
+func TestReaderError(t *testing.T) {
+	boom := errors.New("boom")
+	for _, n := range []int{0, 3, 10, 20, 31} {
+		in := `<a b="c">text<![CDATA[more]]></a>`[:n]
+		want := run(stdDecoder(io.MultiReader(strings.NewReader(in), iotest.ErrReader(boom))), 100)
+		got := run(scanDecoder(io.MultiReader(strings.NewReader(in), iotest.ErrReader(boom))), 100)
+		if !reflect.DeepEqual(want, got) {
+			t.Errorf("cut at %d:\nencoding/xml %v\nxmlscan      %v", n, want, got)
+		}
+	}
+}
+
+func FuzzSameAsEncodingXML(f *testing.F) {
+	for _, c := range cases {
+		f.Add([]byte(c))
+	}
+	f.Add([]byte(`<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><title>A &amp; B</title><wp:postmeta><wp:meta_key><![CDATA[k]]></wp:meta_key></wp:postmeta></item></channel></rss>`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		want := run(stdDecoder(bytes.NewReader(in)), 10000)
+		got := run(scanDecoder(bytes.NewReader(in)), 10000)
+		if !reflect.DeepEqual(want, got) {
+			n := min(len(want), len(got))
+			for i := 0; i < n; i++ {
+				if !reflect.DeepEqual(want[i], got[i]) {
+					t.Fatalf("token %d:\nencoding/xml %v\nxmlscan      %v", i, want[i], got[i])
+				}
+			}
+			t.Fatalf("encoding/xml gave %d tokens, xmlscan %d", len(want), len(got))
+		}
+	})
+}
+
+// BenchmarkTokens reads the generated 20 MB export (make bench writes it
+// into bench/) with xmlscan and with encoding/xml.
+func BenchmarkTokens(b *testing.B) {
+	in, err := os.ReadFile("../../bench/20mb.xml")
+	if err != nil {
+		b.Skip("no bench/20mb.xml: go run ./cmd/wxrgen -size 20MB -seed 1 -o bench/20mb.xml")
+	}
+	for _, impl := range []string{"xmlscan", "encoding-xml"} {
+		b.Run(impl, func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var t tokenizer = scanDecoder(bytes.NewReader(in))
+				if impl != "xmlscan" {
+					t = stdDecoder(bytes.NewReader(in))
+				}
+				for {
+					if _, err := t.Token(); err == io.EOF {
+						break
+					} else if err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}

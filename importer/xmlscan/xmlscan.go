@@ -1,0 +1,1075 @@
+// Package xmlscan is a streaming XML tokenizer that gives the tokens,
+// errors, offsets and lines of encoding/xml's Decoder.Token in strict mode,
+// several times faster: it scans a buffer in spans instead of reading
+// through an io.ByteReader one byte at a time, counts lines only when
+// asked, checks character ranges a word at a time, and interns element
+// and attribute names.
+//
+// What it gives is what importer.Reader uses of encoding/xml: start and
+// end elements with their names translated by the prefix bindings in scope
+// (xmlns and xmlns:p attributes; an undeclared prefix stays as the space),
+// attributes, character data with CDATA sections and entities decoded
+// (the five XML entities, numeric references and a caller's Entity map),
+// comments, processing instructions (an XML declaration naming another
+// encoding switches the input through CharsetReader), directives,
+// InputOffset and InputPos; and the same well-formedness errors, as
+// *xml.SyntaxError with the same message and line: mismatched and
+// unexpected end tags, unexpected EOF, "]]>" outside CDATA, "--" in
+// comments, invalid names, unquoted attribute values, unknown entities,
+// invalid UTF-8 and characters outside XML's range. A differential test
+// holds it to encoding/xml over the corpus, generated exports and a fuzz
+// target.
+//
+// Not provided: non-strict mode, AutoClose, DefaultSpace, RawToken,
+// Unmarshal.
+package xmlscan
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// readSize is how much the Decoder asks its reader for at a time, the
+// read-ahead of encoding/xml's bufio.Reader: callers that watch the reader
+// (importer's tap) rely on the Decoder holding no more than that unread.
+const readSize = 4096
+
+// Decoder reads XML tokens from a stream. Set Entity and CharsetReader
+// before the first Token.
+type Decoder struct {
+	// Entity maps entity names to their text, besides the five XML
+	// predefines (as xml.Decoder.Entity; xml.HTMLEntity for HTML's).
+	Entity map[string]string
+	// CharsetReader, if set, is called for an XML declaration that names
+	// an encoding other than UTF-8 and returns a reader of UTF-8.
+	CharsetReader func(charset string, input io.Reader) (io.Reader, error)
+
+	src   io.Reader
+	buf   []byte
+	r, w  int   // buf[r:w] is read but not yet consumed
+	base  int64 // stream offset of buf[0]
+	rerr  error // the reader's error, once buf is drained
+	err   error // sticky: returned by every Token from now on
+	line  int   // lines up to buf[lpos]
+	lpos  int
+	lnpos int64 // stream offset where the current line starts
+
+	needClose bool
+	toClose   xml.Name
+	stk       []frame
+	ns        map[string]string
+	undo      []nsUndo
+
+	out     []byte
+	names   map[string]string
+	nsnames map[string]xml.Name
+}
+
+type frame struct {
+	name xml.Name // as written (prefix in Space)
+	undo int      // len(undo) before this element's bindings
+}
+
+type nsUndo struct {
+	prefix, old string
+	ok          bool
+}
+
+// NewDecoder returns a Decoder reading from r.
+func NewDecoder(r io.Reader) *Decoder {
+	return &Decoder{
+		src:     r,
+		buf:     make([]byte, 0, 2*readSize),
+		line:    1,
+		ns:      map[string]string{},
+		names:   map[string]string{},
+		nsnames: map[string]xml.Name{},
+	}
+}
+
+// InputOffset returns the stream offset of the end of the token last
+// returned and the start of the next.
+func (d *Decoder) InputOffset() int64 { return d.base + int64(d.r) }
+
+// InputPos returns the line (1-based) and column of InputOffset.
+func (d *Decoder) InputPos() (line, column int) {
+	d.countLines()
+	return d.line, int(d.InputOffset()-d.lnpos) + 1
+}
+
+var nl = []byte{'\n'}
+
+// countLines brings line up to buf[r].
+func (d *Decoder) countLines() {
+	if d.lpos < d.r {
+		seg := d.buf[d.lpos:d.r]
+		if n := bytes.Count(seg, nl); n > 0 {
+			d.line += n
+			d.lnpos = d.base + int64(d.lpos+bytes.LastIndexByte(seg, '\n')+1)
+		}
+		d.lpos = d.r
+	}
+}
+
+func (d *Decoder) syntaxError(msg string) error {
+	d.countLines()
+	return &xml.SyntaxError{Msg: msg, Line: d.line}
+}
+
+// fill reads more input after buf[r:w], keeping it. It returns false with
+// d.err set (io.EOF or the reader's error) when there is no more.
+func (d *Decoder) fill() bool {
+	if d.err != nil {
+		return false
+	}
+	if d.rerr != nil {
+		d.err = d.rerr
+		return false
+	}
+	if d.r > 0 {
+		d.countLines()
+		n := copy(d.buf[:cap(d.buf)], d.buf[d.r:d.w])
+		d.base += int64(d.r)
+		d.lpos -= d.r
+		d.w = n
+		d.r = 0
+		d.buf = d.buf[:n]
+	}
+	if cap(d.buf)-d.w < readSize {
+		nb := make([]byte, d.w, 2*cap(d.buf)+readSize)
+		copy(nb, d.buf[:d.w])
+		d.buf = nb
+	}
+	for empty := 0; ; empty++ {
+		n, err := d.src.Read(d.buf[d.w : d.w+readSize])
+		if n < 0 || n > readSize {
+			n, err = 0, errors.New("xmlscan: reader returned an invalid count")
+		}
+		d.w += n
+		d.buf = d.buf[:d.w]
+		if err != nil {
+			d.rerr = err
+		}
+		if n > 0 {
+			return true
+		}
+		if err != nil {
+			d.err = err
+			return false
+		}
+		if empty > 100 {
+			d.err = io.ErrNoProgress
+			return false
+		}
+	}
+}
+
+func (d *Decoder) getc() (byte, bool) {
+	if d.r >= d.w && !d.fill() {
+		return 0, false
+	}
+	b := d.buf[d.r]
+	d.r++
+	return b, true
+}
+
+func (d *Decoder) mustgetc() (byte, bool) {
+	b, ok := d.getc()
+	if !ok && d.err == io.EOF {
+		d.err = d.syntaxError("unexpected EOF")
+	}
+	return b, ok
+}
+
+// ungetc puts back the byte getc just returned.
+func (d *Decoder) ungetc() {
+	d.r--
+	if d.lpos > d.r {
+		// Lines were counted past the byte put back.
+		if d.buf[d.r] == '\n' {
+			d.line--
+		}
+		d.lpos = d.r
+	}
+}
+
+func (d *Decoder) space() {
+	for {
+		if d.r >= d.w && !d.fill() {
+			return
+		}
+		switch d.buf[d.r] {
+		case ' ', '\r', '\n', '\t':
+			d.r++
+		default:
+			return
+		}
+	}
+}
+
+// Token returns the next token, as encoding/xml's Decoder.Token does in
+// strict mode: io.EOF at the end of input after the last element closed,
+// an *xml.SyntaxError for malformed input, or the reader's error.
+func (d *Decoder) Token() (xml.Token, error) {
+	if cap(d.out) > 4<<20 {
+		d.out = nil // do not keep a giant token's buffer
+	}
+	t, err := d.rawToken()
+	if t == nil && err != nil {
+		if err == io.EOF && len(d.stk) > 0 {
+			err = d.syntaxError("unexpected EOF")
+		}
+		return nil, err
+	}
+	switch t1 := t.(type) {
+	case xml.StartElement:
+		mark := len(d.undo)
+		for _, a := range t1.Attr {
+			if a.Name.Space == "xmlns" {
+				v, ok := d.ns[a.Name.Local]
+				d.undo = append(d.undo, nsUndo{a.Name.Local, v, ok})
+				d.ns[a.Name.Local] = a.Value
+			}
+			if a.Name.Space == "" && a.Name.Local == "xmlns" {
+				v, ok := d.ns[""]
+				d.undo = append(d.undo, nsUndo{"", v, ok})
+				d.ns[""] = a.Value
+			}
+		}
+		d.stk = append(d.stk, frame{name: t1.Name, undo: mark})
+		d.translate(&t1.Name, true)
+		for i := range t1.Attr {
+			d.translate(&t1.Attr[i].Name, false)
+		}
+		return t1, nil
+	case xml.EndElement:
+		if !d.popElement(&t1) {
+			return nil, d.err
+		}
+		return t1, nil
+	}
+	return t, nil
+}
+
+const xmlURL = "http://www.w3.org/XML/1998/namespace"
+
+func (d *Decoder) translate(n *xml.Name, isElementName bool) {
+	switch {
+	case n.Space == "xmlns":
+		return
+	case n.Space == "" && !isElementName:
+		return
+	case n.Space == "xml":
+		n.Space = xmlURL
+	case n.Space == "" && n.Local == "xmlns":
+		return
+	}
+	if v, ok := d.ns[n.Space]; ok {
+		n.Space = v
+	}
+}
+
+func (d *Decoder) popElement(t *xml.EndElement) bool {
+	name := t.Name
+	if len(d.stk) == 0 {
+		d.err = d.syntaxError("unexpected end element </" + name.Local + ">")
+		return false
+	}
+	s := d.stk[len(d.stk)-1]
+	d.stk = d.stk[:len(d.stk)-1]
+	switch {
+	case s.name.Local != name.Local:
+		d.err = d.syntaxError("element <" + s.name.Local + "> closed by </" + name.Local + ">")
+		return false
+	case s.name.Space != name.Space:
+		ns := name.Space
+		if name.Space == "" {
+			ns = `""`
+		}
+		d.err = d.syntaxError("element <" + s.name.Local + "> in space " + s.name.Space +
+			" closed by </" + name.Local + "> in space " + ns)
+		return false
+	}
+	d.translate(&t.Name, true)
+	for i := len(d.undo) - 1; i >= s.undo; i-- {
+		u := d.undo[i]
+		if u.ok {
+			d.ns[u.prefix] = u.old
+		} else {
+			delete(d.ns, u.prefix)
+		}
+	}
+	d.undo = d.undo[:s.undo]
+	return true
+}
+
+func (d *Decoder) rawToken() (xml.Token, error) {
+	if d.err != nil {
+		return nil, d.err
+	}
+	if d.needClose {
+		d.needClose = false
+		return xml.EndElement{Name: d.toClose}, nil
+	}
+	b, ok := d.getc()
+	if !ok {
+		return nil, d.err
+	}
+	if b != '<' {
+		d.ungetc()
+		data := d.text(-1, false)
+		if data == nil {
+			return nil, d.err
+		}
+		return xml.CharData(data), nil
+	}
+	if b, ok = d.mustgetc(); !ok {
+		return nil, d.err
+	}
+	switch b {
+	case '/':
+		name, ok := d.nsname()
+		if !ok {
+			if d.err == nil {
+				d.err = d.syntaxError("expected element name after </")
+			}
+			return nil, d.err
+		}
+		d.space()
+		if b, ok = d.mustgetc(); !ok {
+			return nil, d.err
+		}
+		if b != '>' {
+			d.err = d.syntaxError("invalid characters between </" + name.Local + " and >")
+			return nil, d.err
+		}
+		return xml.EndElement{Name: name}, nil
+	case '?':
+		return d.procInst()
+	case '!':
+		if b, ok = d.mustgetc(); !ok {
+			return nil, d.err
+		}
+		switch b {
+		case '-':
+			return d.comment()
+		case '[':
+			for i := 0; i < 6; i++ {
+				if b, ok = d.mustgetc(); !ok {
+					return nil, d.err
+				}
+				if b != "CDATA["[i] {
+					d.err = d.syntaxError("invalid <![ sequence")
+					return nil, d.err
+				}
+			}
+			data := d.text(-1, true)
+			if data == nil {
+				return nil, d.err
+			}
+			return xml.CharData(data), nil
+		}
+		return d.directive(b)
+	}
+	d.ungetc()
+	name, ok := d.nsname()
+	if !ok {
+		if d.err == nil {
+			d.err = d.syntaxError("expected element name after <")
+		}
+		return nil, d.err
+	}
+	attr := []xml.Attr{}
+	empty := false
+	for {
+		d.space()
+		if b, ok = d.mustgetc(); !ok {
+			return nil, d.err
+		}
+		if b == '/' {
+			empty = true
+			if b, ok = d.mustgetc(); !ok {
+				return nil, d.err
+			}
+			if b != '>' {
+				d.err = d.syntaxError("expected /> in element")
+				return nil, d.err
+			}
+			break
+		}
+		if b == '>' {
+			break
+		}
+		d.ungetc()
+		var a xml.Attr
+		if a.Name, ok = d.nsname(); !ok {
+			if d.err == nil {
+				d.err = d.syntaxError("expected attribute name in element")
+			}
+			return nil, d.err
+		}
+		d.space()
+		if b, ok = d.mustgetc(); !ok {
+			return nil, d.err
+		}
+		if b != '=' {
+			d.err = d.syntaxError("attribute name without = in element")
+			return nil, d.err
+		}
+		d.space()
+		if b, ok = d.mustgetc(); !ok {
+			return nil, d.err
+		}
+		if b != '"' && b != '\'' {
+			d.err = d.syntaxError("unquoted or missing attribute value in element")
+			return nil, d.err
+		}
+		data := d.text(int(b), false)
+		if data == nil {
+			return nil, d.err
+		}
+		a.Value = string(data)
+		attr = append(attr, a)
+	}
+	if empty {
+		d.needClose = true
+		d.toClose = name
+	}
+	return xml.StartElement{Name: name, Attr: attr}, nil
+}
+
+func (d *Decoder) procInst() (xml.Token, error) {
+	target, ok := d.name()
+	if !ok {
+		if d.err == nil {
+			d.err = d.syntaxError("expected target name after <?")
+		}
+		return nil, d.err
+	}
+	d.space()
+	out := d.out[:0]
+	var b0 byte
+	for {
+		b, ok := d.mustgetc()
+		if !ok {
+			return nil, d.err
+		}
+		out = append(out, b)
+		if b0 == '?' && b == '>' {
+			break
+		}
+		b0 = b
+	}
+	d.out = out
+	data := out[:len(out)-2]
+	if target == "xml" {
+		content := string(data)
+		ver := procInstParam("version", content)
+		if ver != "" && ver != "1.0" {
+			d.err = fmt.Errorf("xml: unsupported version %q; only version 1.0 is supported", ver)
+			return nil, d.err
+		}
+		enc := procInstParam("encoding", content)
+		if enc != "" && enc != "utf-8" && enc != "UTF-8" && !strings.EqualFold(enc, "utf-8") {
+			if d.CharsetReader == nil {
+				d.err = fmt.Errorf("xml: encoding %q declared but Decoder.CharsetReader is nil", enc)
+				return nil, d.err
+			}
+			d.countLines()
+			rest := io.MultiReader(bytes.NewReader(bytes.Clone(d.buf[d.r:d.w])), d.src)
+			if d.rerr != nil && d.rerr != io.EOF {
+				rest = io.MultiReader(bytes.NewReader(bytes.Clone(d.buf[d.r:d.w])), errReader{d.rerr})
+			}
+			newr, err := d.CharsetReader(enc, rest)
+			if err != nil {
+				d.err = fmt.Errorf("xml: opening charset %q: %w", enc, err)
+				return nil, d.err
+			}
+			if newr == nil {
+				panic("CharsetReader returned a nil Reader for charset " + enc)
+			}
+			data = bytes.Clone(data)
+			d.src, d.rerr = newr, nil
+			d.base += int64(d.r)
+			d.lpos, d.w, d.r = 0, 0, 0
+			d.buf = d.buf[:0]
+		}
+	}
+	return xml.ProcInst{Target: target, Inst: data}, nil
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+func (d *Decoder) comment() (xml.Token, error) {
+	b, ok := d.mustgetc()
+	if !ok {
+		return nil, d.err
+	}
+	if b != '-' {
+		d.err = d.syntaxError("invalid sequence <!- not part of <!--")
+		return nil, d.err
+	}
+	out := d.out[:0]
+	var b0, b1 byte
+	for {
+		// Copy up to the next '-' at once.
+		if d.r < d.w && b1 != '-' {
+			seg := d.buf[d.r:d.w]
+			i := bytes.IndexByte(seg, '-')
+			if i < 0 {
+				i = len(seg)
+			}
+			if i > 0 {
+				out = append(out, seg[:i]...)
+				d.r += i
+				b0, b1 = 0, seg[i-1]
+				if i >= 2 {
+					b0 = seg[i-2]
+				}
+				continue
+			}
+		}
+		if b, ok = d.mustgetc(); !ok {
+			d.out = out
+			return nil, d.err
+		}
+		out = append(out, b)
+		if b0 == '-' && b1 == '-' {
+			if b != '>' {
+				d.out = out
+				d.err = d.syntaxError(`invalid sequence "--" not allowed in comments`)
+				return nil, d.err
+			}
+			break
+		}
+		b0, b1 = b1, b
+	}
+	d.out = out
+	return xml.Comment(out[:len(out)-3]), nil
+}
+
+func (d *Decoder) directive(b byte) (xml.Token, error) {
+	out := append(d.out[:0], b)
+	defer func() { d.out = out }()
+	inquote := byte(0)
+	depth := 0
+	var ok bool
+	for {
+		if b, ok = d.mustgetc(); !ok {
+			return nil, d.err
+		}
+		if inquote == 0 && b == '>' && depth == 0 {
+			break
+		}
+	HandleB:
+		out = append(out, b)
+		switch {
+		case b == inquote:
+			inquote = 0
+		case inquote != 0:
+		case b == '\'' || b == '"':
+			inquote = b
+		case b == '>' && inquote == 0:
+			depth--
+		case b == '<' && inquote == 0:
+			s := "!--"
+			for i := 0; i < len(s); i++ {
+				if b, ok = d.mustgetc(); !ok {
+					return nil, d.err
+				}
+				if b != s[i] {
+					for j := 0; j < i; j++ {
+						out = append(out, s[j])
+					}
+					depth++
+					goto HandleB
+				}
+			}
+			out = out[:len(out)-1]
+			var b0, b1 byte
+			for {
+				if b, ok = d.mustgetc(); !ok {
+					return nil, d.err
+				}
+				if b0 == '-' && b1 == '-' && b == '>' {
+					break
+				}
+				b0, b1 = b1, b
+			}
+			out = append(out, ' ')
+		}
+	}
+	return xml.Directive(out), nil
+}
+
+// Byte classes that stop the span copy in text.
+const (
+	cText  = 1 << iota // '<' '&' '\r' '>' in text
+	cCDATA             // '\r' '>' in CDATA
+	cQuote             // '<' '&' '\r' in quoted values (and the quote)
+)
+
+var class = func() (t [256]uint8) {
+	for _, c := range "<&\r>" {
+		t[c] |= cText
+	}
+	t['\r'] |= cCDATA
+	t['>'] |= cCDATA
+	for _, c := range "<&\r" {
+		t[c] |= cQuote
+	}
+	return t
+}()
+
+// text reads character data up to '<' (quote < 0, not cdata), the closing
+// quote of an attribute value (quote >= 0), or "]]>" (cdata), as
+// encoding/xml does: entities decoded (not in CDATA), "\r\n" and "\r" made
+// "\n", the characters checked. It returns nil with d.err set on error.
+func (d *Decoder) text(quote int, cdata bool) []byte {
+	var mask uint8
+	switch {
+	case cdata:
+		mask = cCDATA
+	case quote >= 0:
+		mask = cQuote
+	default:
+		mask = cText
+	}
+	out := d.out[:0]
+	defer func() { d.out = out[:0] }()
+	var b0, b1 byte // the last two bytes of input
+	trunc := 0
+Input:
+	for {
+		if d.r >= d.w && !d.fill() {
+			if cdata {
+				if d.err == io.EOF {
+					d.err = d.syntaxError("unexpected EOF in CDATA section")
+				}
+				return nil
+			}
+			break Input
+		}
+		if b1 == '\r' && d.buf[d.r] == '\n' {
+			// "\r\n": the "\n" was written for the "\r".
+			d.r++
+			b0, b1 = b1, '\n'
+			continue
+		}
+		seg := d.buf[d.r:d.w]
+		i := 0
+		for i < len(seg) && class[seg[i]]&mask == 0 && (quote < 0 || seg[i] != byte(quote)) {
+			i++
+		}
+		if i > 0 {
+			out = append(out, seg[:i]...)
+			d.r += i
+			if i >= 2 {
+				b0, b1 = seg[i-2], seg[i-1]
+			} else {
+				b0, b1 = b1, seg[0]
+			}
+			continue
+		}
+		b := seg[0]
+		d.r++
+		if quote < 0 && b0 == ']' && b1 == ']' && b == '>' {
+			if cdata {
+				trunc = 2
+				break Input
+			}
+			d.err = d.syntaxError("unescaped ]]> not in CDATA section")
+			return nil
+		}
+		if b == '<' && !cdata {
+			if quote >= 0 {
+				d.err = d.syntaxError("unescaped < inside quoted string")
+				return nil
+			}
+			d.ungetc()
+			break Input
+		}
+		if quote >= 0 && b == byte(quote) {
+			break Input
+		}
+		if b == '&' && !cdata {
+			var ok bool
+			if out, ok = d.entity(out); !ok {
+				return nil
+			}
+			b0, b1 = 0, 0
+			continue Input
+		}
+		if b == '\r' {
+			out = append(out, '\n')
+		} else {
+			out = append(out, b)
+		}
+		b0, b1 = b1, b
+	}
+	data := out[:len(out)-trunc]
+	if msg := checkChars(data); msg != "" {
+		d.err = d.syntaxError(msg)
+		return nil
+	}
+	if data == nil {
+		data = []byte{}
+	}
+	return data
+}
+
+// entity decodes the reference after a '&' into out. It returns false with
+// d.err set for an invalid one.
+func (d *Decoder) entity(out []byte) ([]byte, bool) {
+	before := len(out)
+	out = append(out, '&')
+	var (
+		text     string
+		haveText bool
+	)
+	b, ok := d.mustgetc()
+	if !ok {
+		return out, false
+	}
+	if b == '#' {
+		out = append(out, b)
+		if b, ok = d.mustgetc(); !ok {
+			return out, false
+		}
+		base := 10
+		if b == 'x' {
+			base = 16
+			out = append(out, b)
+			if b, ok = d.mustgetc(); !ok {
+				return out, false
+			}
+		}
+		start := len(out)
+		for '0' <= b && b <= '9' ||
+			base == 16 && 'a' <= b && b <= 'f' ||
+			base == 16 && 'A' <= b && b <= 'F' {
+			out = append(out, b)
+			if b, ok = d.mustgetc(); !ok {
+				return out, false
+			}
+		}
+		if b != ';' {
+			d.ungetc()
+		} else {
+			s := string(out[start:])
+			out = append(out, ';')
+			n, err := strconv.ParseUint(s, base, 64)
+			if err == nil && n <= utf8.MaxRune {
+				text = string(rune(n))
+				haveText = true
+			}
+		}
+	} else {
+		d.ungetc()
+		var nameOK bool
+		out, nameOK = d.readName(out)
+		if !nameOK && d.err != nil {
+			return out, false
+		}
+		if b, ok = d.mustgetc(); !ok {
+			return out, false
+		}
+		if b != ';' {
+			d.ungetc()
+		} else {
+			name := out[before+1:]
+			out = append(out, ';')
+			if isName(name) {
+				switch string(name) {
+				case "lt":
+					text, haveText = "<", true
+				case "gt":
+					text, haveText = ">", true
+				case "amp":
+					text, haveText = "&", true
+				case "apos":
+					text, haveText = "'", true
+				case "quot":
+					text, haveText = `"`, true
+				default:
+					if d.Entity != nil {
+						text, haveText = d.Entity[string(name)]
+					}
+				}
+			}
+		}
+	}
+	if haveText {
+		return append(out[:before], text...), true
+	}
+	ent := string(out[before:])
+	if ent[len(ent)-1] != ';' {
+		ent += " (no semicolon)"
+	}
+	d.err = d.syntaxError("invalid character entity " + ent)
+	return out, false
+}
+
+// checkChars returns encoding/xml's message for the first invalid UTF-8
+// sequence or character outside XML's range in s, or "".
+func checkChars(s []byte) string {
+	for i := 0; i < len(s); {
+		// Fast path: eight ASCII bytes of 0x20 or more at a time. The
+		// test for a byte under 0x20 may also stop at others; the slow
+		// path then checks them one by one.
+		if i+8 <= len(s) {
+			x := binary.LittleEndian.Uint64(s[i:])
+			if x&0x8080808080808080 == 0 && (x-0x2020202020202020)&^x&0x8080808080808080 == 0 {
+				i += 8
+				continue
+			}
+		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return fmt.Sprintf("illegal character code %U", rune(c))
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return "invalid UTF-8"
+		}
+		if !isInCharacterRange(r) {
+			return fmt.Sprintf("illegal character code %U", r)
+		}
+		i += size
+	}
+	return ""
+}
+
+func isInCharacterRange(r rune) bool {
+	return r == 0x09 ||
+		r == 0x0A ||
+		r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// nsname reads a name and splits it at its colon, as encoding/xml does.
+// Names seen before come from a map, checked and split already.
+func (d *Decoder) nsname() (xml.Name, bool) {
+	if d.r < d.w {
+		seg := d.buf[d.r:d.w]
+		i := 0
+		for i < len(seg) && nameByte[seg[i]] {
+			i++
+		}
+		if i > 0 && i < len(seg) {
+			if n, ok := d.nsnames[string(seg[:i])]; ok {
+				d.r += i
+				return n, true
+			}
+		}
+	}
+	s, ok := d.name()
+	if !ok {
+		return xml.Name{}, false
+	}
+	var name xml.Name
+	if strings.Count(s, ":") > 1 {
+		return name, false
+	} else if space, local, ok := strings.Cut(s, ":"); !ok || space == "" || local == "" {
+		name.Local = s
+	} else {
+		name.Space = space
+		name.Local = local
+	}
+	if len(d.nsnames) < 4096 {
+		d.nsnames[s] = name
+	}
+	return name, true
+}
+
+// name reads a name; it sets d.err only for an invalid one or at EOF.
+func (d *Decoder) name() (string, bool) {
+	// Fast path: the whole name in the buffer.
+	if d.r < d.w {
+		seg := d.buf[d.r:d.w]
+		i := 0
+		for i < len(seg) && nameByte[seg[i]] {
+			i++
+		}
+		if i < len(seg) && i > 0 && seg[i] < utf8.RuneSelf {
+			b := seg[:i]
+			if !isName(b) {
+				d.r += i
+				d.err = d.syntaxError("invalid XML name: " + string(b))
+				return "", false
+			}
+			d.r += i
+			return d.internBytes(b), true
+		}
+	}
+	out, ok := d.readName(d.out[:0])
+	d.out = out[:0]
+	if !ok {
+		return "", false
+	}
+	if !isName(out) {
+		d.err = d.syntaxError("invalid XML name: " + string(out))
+		return "", false
+	}
+	return d.intern(string(out)), true
+}
+
+// internBytes is intern(string(b)) without allocating for a name seen
+// before.
+func (d *Decoder) internBytes(b []byte) string {
+	if v, ok := d.names[string(b)]; ok {
+		return v
+	}
+	return d.intern(string(b))
+}
+
+// intern returns s, sharing the string of an equal name seen before.
+func (d *Decoder) intern(s string) string {
+	if v, ok := d.names[s]; ok {
+		return v
+	}
+	if len(d.names) < 4096 {
+		s = strings.Clone(s)
+		d.names[s] = s
+	}
+	return s
+}
+
+// readName appends a name's bytes to out: name bytes and every byte of a
+// multi-byte character, up to any other single-byte character.
+func (d *Decoder) readName(out []byte) ([]byte, bool) {
+	b, ok := d.mustgetc()
+	if !ok {
+		return out, false
+	}
+	if b < utf8.RuneSelf && !isNameByte(b) {
+		d.ungetc()
+		return out, false
+	}
+	out = append(out, b)
+	for {
+		if b, ok = d.mustgetc(); !ok {
+			return out, false
+		}
+		if b < utf8.RuneSelf && !isNameByte(b) {
+			d.ungetc()
+			break
+		}
+		out = append(out, b)
+	}
+	return out, true
+}
+
+// nameByte: bytes a name may hold (ASCII name bytes and every byte of a
+// multi-byte character).
+var nameByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= utf8.RuneSelf || isNameByte(byte(c))
+	}
+	return t
+}()
+
+func isNameByte(c byte) bool {
+	return 'A' <= c && c <= 'Z' ||
+		'a' <= c && c <= 'z' ||
+		'0' <= c && c <= '9' ||
+		c == '_' || c == ':' || c == '.' || c == '-'
+}
+
+// isName reports whether s is an XML name by encoding/xml's rules. ASCII
+// names are checked here; a name with other characters is asked of
+// encoding/xml itself (its character tables are unexported), once.
+func isName(s []byte) bool {
+	if len(s) == 0 {
+		return false
+	}
+	ascii := true
+	for _, c := range s {
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		c := s[0]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':') {
+			return false
+		}
+		for _, c := range s[1:] {
+			if !isNameByte(c) {
+				return false
+			}
+		}
+		return true
+	}
+	return stdIsName(string(s))
+}
+
+var stdNames struct {
+	sync.Mutex
+	m map[string]bool
+}
+
+// stdIsName asks encoding/xml whether a non-ASCII s is a name: "<s>"
+// parses unless s is not.
+func stdIsName(s string) bool {
+	stdNames.Lock()
+	defer stdNames.Unlock()
+	if v, ok := stdNames.m[s]; ok {
+		return v
+	}
+	dec := xml.NewDecoder(strings.NewReader("<" + s + ">"))
+	_, err := dec.RawToken()
+	var se *xml.SyntaxError
+	v := !(errors.As(err, &se) && strings.HasPrefix(se.Msg, "invalid XML name"))
+	if stdNames.m == nil {
+		stdNames.m = map[string]bool{}
+	}
+	if len(stdNames.m) < 1024 {
+		stdNames.m[s] = v
+	}
+	return v
+}
+
+func procInstParam(param, s string) string {
+	param = param + "="
+	lenp := len(param)
+	i := 0
+	var sep byte
+	for i < len(s) {
+		sub := s[i:]
+		k := strings.Index(sub, param)
+		if k < 0 || lenp+k >= len(sub) {
+			return ""
+		}
+		i += lenp + k + 1
+		if c := sub[lenp+k]; c == '\'' || c == '"' {
+			sep = c
+			break
+		}
+	}
+	if sep == 0 {
+		return ""
+	}
+	j := strings.IndexByte(s[i:], sep)
+	if j < 0 {
+		return ""
+	}
+	return s[i : i+j]
+}
