@@ -682,6 +682,8 @@ func repeatKey(s string) string {
 			} else if c >= 'A' && c <= 'Z' {
 				b.WriteByte(c + 'a' - 'A')
 			}
+		case r >= 0x2E80 && groupOf(r) != gNone:
+			b.WriteRune(r) // CJK and Hangul have no case
 		case groupOf(r) != gNone:
 			b.WriteRune(unicode.ToLower(r))
 		case unicode.IsDigit(r):

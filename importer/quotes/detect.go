@@ -63,8 +63,8 @@ func (e *evidence) scan(s string) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c == 'h' || c == 'w' {
-				if n := urlLen(s[i:]); n > 0 && (i == 0 || !isASCIILetter(s[i-1])) {
+			if (c == 'h' || c == 'w') && (i == 0 || !isASCIILetter(s[i-1])) {
+				if n := urlLen(s[i:]); n > 0 {
 					i += n
 					continue
 				}

@@ -52,7 +52,7 @@ func Normalize(s string) (string, map[string]int) {
 		}
 		fixes[rule] += n
 	}
-	if !norm.NFC.IsNormalString(s) {
+	if !nfcStable(s) && !norm.NFC.IsNormalString(s) {
 		n := 0
 		for i := 0; i < len(s); {
 			j := i + norm.NFC.NextBoundaryInString(s[i:], true)
@@ -87,6 +87,20 @@ func Normalize(s string) (string, map[string]int) {
 		return s, fixes
 	}
 	return string(rs), fixes
+}
+
+// nfcStable reports whether every rune of s is one NFC never changes nor
+// combines with what precedes it: below U+0300 (no combining marks), or
+// CJK radicals, symbols, kana and unified ideographs (U+2E80–U+9FFF)
+// except the combining voicing marks U+3099 and U+309A. Most passages pass
+// without norm's table look-ups.
+func nfcStable(s string) bool {
+	for _, r := range s {
+		if r >= 0x300 && (r < 0x2E80 || r >= 0xA000 || r == 0x3099 || r == 0x309A) {
+			return false
+		}
+	}
+	return true
 }
 
 // needsRunePass reports whether s holds anything a rule after NFC could
@@ -249,11 +263,28 @@ func nextSolid(rs []rune, i int) int {
 	return i
 }
 
-var fullPunct = map[rune]rune{',': '，', ';': '；', ':': '：', '?': '？', '!': '！', '(': '（', ')': '）'}
+func fullPunct(r rune) rune {
+	switch r {
+	case ',':
+		return '，'
+	case ';':
+		return '；'
+	case ':':
+		return '：'
+	case '?':
+		return '？'
+	case '!':
+		return '！'
+	case '(':
+		return '（'
+	}
+	return '）'
+}
 
 // cjkPunct makes ASCII punctuation in CJK text full-width, in place.
 func cjkPunct(rs []rune) int {
 	n := 0
+	parens := false
 	for i, r := range rs {
 		switch r {
 		case ',', ';', ':', '?', '!':
@@ -261,13 +292,21 @@ func cjkPunct(rs []rune) int {
 			if !cjkAt(rs, p) || (q < len(rs) && !cjkAt(rs, q)) {
 				continue
 			}
-			rs[i] = fullPunct[r]
+			rs[i] = fullPunct(r)
 			n++
+		case '(', ')':
+			parens = true
 		}
+	}
+	if !parens {
+		return n
 	}
 	// Parentheses: match pairs first so that both halves change together.
 	var stack []int
-	pair := make(map[int]int)
+	partner := make([]int, len(rs))
+	for i := range partner {
+		partner[i] = -1
+	}
 	for i, r := range rs {
 		switch r {
 		case '(':
@@ -276,13 +315,15 @@ func cjkPunct(rs []rune) int {
 			if len(stack) > 0 {
 				o := stack[len(stack)-1]
 				stack = stack[:len(stack)-1]
-				pair[o] = i
+				partner[o], partner[i] = i, o
 			}
 		}
 	}
-	matched := make(map[int]bool, 2*len(pair))
-	for o, c := range pair {
-		matched[o], matched[c] = true, true
+	for o, r := range rs {
+		c := partner[o]
+		if r != '(' || c < 0 {
+			continue
+		}
 		inner := false
 		for _, r := range rs[o+1 : c] {
 			if isHanKana(r) {
@@ -300,7 +341,7 @@ func cjkPunct(rs []rune) int {
 		}
 	}
 	for i, r := range rs {
-		if matched[i] {
+		if partner[i] >= 0 {
 			continue
 		}
 		switch r {

@@ -46,6 +46,8 @@ func TestNormalize(t *testing.T) {
 		{"fullwidth letters and digits", "ＷＴＯ成立于１９９５年", "WTO成立于1995年", map[string]int{FixFullwidth: 7}},
 		{"nfc", "Cafe\u0301 und Bru\u0308cke", "Café und Brücke", map[string]int{FixNFC: 2}},
 		{"nfc and invisible", "e\u0301\u200b", "é", map[string]int{FixNFC: 1, FixInvisible: 1}},
+		{"nfc kana voicing mark", "か\u3099", "が", map[string]int{FixNFC: 1}},
+		{"nfc compatibility ideograph", "\uf900", "\u8c48", map[string]int{FixNFC: 1}},
 		{"cyrillic untouched", "«Мы писали рапорты от руки, и ждали»", "«Мы писали рапорты от руки, и ждали»", nil},
 	}
 	for _, tc := range tests {
