@@ -144,3 +144,19 @@ func (k *KnownItems) Next(p *Post) bool {
 	_, ok := k.set[k.digest(key, dup, p.RawHash)]
 	return ok
 }
+
+// SetCacheSize sets the page cache of the import's connection to kib KiB
+// (SQLite's cache_size; the archive opens connections with 64 MiB). A big
+// import fills whatever cache it has, so the cache is most of the
+// difference between the peak memory of a small import and a large one;
+// pages that do not fit are spilled to the WAL, which the transaction
+// does anyway.
+func (w *Writer) SetCacheSize(ctx context.Context, kib int) error {
+	if w.done {
+		return ErrClosed
+	}
+	if _, err := w.tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", kib)); err != nil {
+		return fmt.Errorf("set cache size: %w", err)
+	}
+	return nil
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/wparchive/wparchive/archive"
@@ -20,12 +21,13 @@ func benchInput(b *testing.B, size string) []byte {
 	b.Helper()
 	path := os.Getenv("WXR_BENCH_FILE")
 	if path == "" {
-		path = filepath.Join("..", "bench", "bench-"+size+".xml")
+		name := strings.ToLower(size) + ".xml" // the file make bench writes
+		path = filepath.Join("..", "bench", name)
 		if _, err := os.Stat(path); err != nil {
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 				b.Fatal(err)
 			}
-			cmd := exec.Command("go", "run", "./cmd/wxrgen", "-q", "-size", size, "-seed", "1", "-o", filepath.Join("bench", "bench-"+size+".xml"))
+			cmd := exec.Command("go", "run", "./cmd/wxrgen", "-q", "-size", size, "-seed", "1", "-o", filepath.Join("bench", name))
 			cmd.Dir = ".."
 			cmd.Stderr = os.Stderr
 			if err := cmd.Run(); err != nil {

@@ -54,6 +54,11 @@ type PartRepairs struct {
 	Report clean.Report `json:"report"`
 }
 
+// cacheKiB is the SQLite page cache of an import: enough for the indexes
+// working set, small enough that a big export's import peaks near a small
+// one's (BENCHMARKS.md).
+var cacheKiB = 16 << 10
+
 // batch is what the parsing goroutine hands the writing one.
 type batch struct {
 	ents []queued
@@ -90,6 +95,9 @@ func Import(ctx context.Context, a *archive.Archive, srcs []Source, opt Options)
 			w.Rollback()
 		}
 	}()
+	if err := w.SetCacheSize(ctx, cacheKiB); err != nil {
+		return nil, err
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
