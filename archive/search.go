@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -70,6 +71,8 @@ type Hit struct {
 	Site    string  `json:"site"`
 	Snippet string  `json:"snippet"`
 	Rank    float64 `json:"rank"` // bm25: lower is better; 0 without a query
+
+	src *source // the table, while the snippet is still to be made
 }
 
 // QueryError is a full-text query SQLite cannot read. Error returns one
@@ -108,35 +111,46 @@ func (a *Archive) Search(ctx context.Context, o SearchOptions) ([]Hit, error) {
 	if strings.TrimSpace(o.Query) != "" {
 		match = MatchQuery(o.Query)
 	}
+	// The tables are searched at the same time, each on its own
+	// connection.
+	type result struct {
+		hits []Hit
+		err  error
+	}
+	var (
+		srcs    []*source
+		results []result
+		wg      sync.WaitGroup
+	)
+	for _, src := range sources {
+		if src.on(sel) {
+			srcs = append(srcs, src)
+		}
+	}
+	results = make([]result, len(srcs))
+	for i, src := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i].hits, results[i].err = a.searchSource(ctx, src, o, sel, match)
+		}()
+	}
+	wg.Wait()
 	var (
 		hits   []Hit
 		failed []error
-		tried  int
 	)
-	for _, src := range []struct {
-		on bool
-		q  func(SearchOptions, selection, string) (string, []any)
-		fn func(*sql.Rows) (Hit, error)
-	}{
-		{sel.posts, postsQuery, scanPost},
-		{sel.comments, commentsQuery, scanComment},
-		{sel.quotes, quotesQuery, scanQuote},
-	} {
-		if !src.on {
-			continue
-		}
-		tried++
-		q, args := src.q(o, sel, match)
-		hs, err := collect(ctx, a.db, q, args, src.fn)
-		if err != nil {
-			if match != "" && isQueryError(err) {
-				failed = append(failed, err)
+	for _, r := range results {
+		if r.err != nil {
+			if match != "" && isQueryError(r.err) {
+				failed = append(failed, r.err)
 				continue
 			}
-			return nil, fmt.Errorf("search %s: %w", a.path, err)
+			return nil, fmt.Errorf("search %s: %w", a.path, r.err)
 		}
-		hits = append(hits, hs...)
+		hits = append(hits, r.hits...)
 	}
+	tried := len(srcs)
 	// A column filter names a column of one table and not the others
 	// (title: exists only for posts): the tables without it are skipped.
 	// A syntax error fails everywhere.
@@ -155,6 +169,11 @@ func (a *Archive) Search(ctx context.Context, o SearchOptions) ([]Hit, error) {
 		hits = []Hit{}
 	}
 	for i := range hits {
+		if hits[i].src != nil {
+			if err := a.snippet(ctx, &hits[i], o, match); err != nil {
+				return nil, fmt.Errorf("search %s: %w", a.path, err)
+			}
+		}
 		// Titles and trackback senders' names are stored as exported,
 		// often with HTML entities (Q&amp;A, &#8211;).
 		hits[i].Title = displayText(html.UnescapeString(hits[i].Title))
@@ -162,6 +181,99 @@ func (a *Archive) Search(ctx context.Context, o SearchOptions) ([]Hit, error) {
 		hits[i].Snippet = displayText(hits[i].Snippet)
 	}
 	return hits, nil
+}
+
+// source is one indexed table and how to search it.
+type source struct {
+	table   string // posts, comments, quotes
+	weights string // bm25 weights of the index's columns, as its rank option
+	snipCol int    // column of the snippet, -1: the best
+	on      func(selection) bool
+	query   func(o SearchOptions, sel selection, match string, ids []int64) (string, []any)
+	scan    func(*sql.Rows) (Hit, error)
+}
+
+var sources = []*source{
+	{"posts", "10.0, 1.0, 2.0", -1, func(s selection) bool { return s.posts }, postsQuery, scanPost},
+	{"comments", "1.0, 0.5", 0, func(s selection) bool { return s.comments }, commentsQuery, scanComment},
+	{"quotes", "1.0", 0, func(s selection) bool { return s.quotes }, quotesQuery, scanQuote},
+}
+
+// searchSource returns the best hits of one table, at most o.Limit.
+//
+// Ranking is the cost of a search: FTS5 scores every row that matches,
+// and a common word matches most of them. The cheapest way SQLite has is
+// to score the index alone and let its sorter keep the best few, so that
+// is the first step, without the filters (which would read the content
+// row of every match): the best candidates, a few times more than asked
+// for. Their rows are then read and filtered, and snippets made only for
+// the hits that are finally shown (see Search). When filters leave too few
+// of the candidates, the search runs again with the filters applied to
+// every match, in rank order.
+func (a *Archive) searchSource(ctx context.Context, src *source, o SearchOptions, sel selection, match string) ([]Hit, error) {
+	if match == "" {
+		q, args := src.query(o, sel, "", nil)
+		return collect(ctx, a.db, q, args, src.scan)
+	}
+	k := 3*o.Limit + 50
+	rows, err := a.db.QueryContext(ctx, `SELECT rowid, bm25(`+src.table+`_fts, `+src.weights+`) AS r
+		FROM `+src.table+`_fts WHERE `+src.table+`_fts MATCH ? ORDER BY r LIMIT ?`, match, k)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		ids   []int64
+		ranks = map[int64]float64{}
+	)
+	for rows.Next() {
+		var id int64
+		var r float64
+		if err := rows.Scan(&id, &r); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+		ranks[id] = r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q, args := src.query(o, sel, "", ids)
+	found, err := collect(ctx, a.db, q, args, src.scan)
+	if err != nil {
+		return nil, err
+	}
+	if len(found) < o.Limit && len(ids) == k {
+		q, args := src.query(o, sel, match, nil)
+		return collect(ctx, a.db, q, args, src.scan)
+	}
+	for i := range found {
+		found[i].Rank = ranks[found[i].ID]
+		found[i].src = src
+	}
+	sort.SliceStable(found, func(i, j int) bool { return found[i].Rank < found[j].Rank })
+	if len(found) > o.Limit {
+		found = found[:o.Limit]
+	}
+	return found, nil
+}
+
+// snippet fills in h.Snippet from the index.
+func (a *Archive) snippet(ctx context.Context, h *Hit, o SearchOptions, match string) error {
+	src := h.src
+	var sn sql.NullString
+	err := a.db.QueryRowContext(ctx, `SELECT snippet(`+src.table+`_fts, ?, ?, ?, '…', ?)
+		FROM `+src.table+`_fts WHERE `+src.table+`_fts MATCH ? AND rowid = ?`,
+		src.snipCol, o.Mark[0], o.Mark[1], snippetTokens, match, h.ID).Scan(&sn)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	h.Snippet = sn.String
+	return nil
 }
 
 // selection is which tables a search reads, and which rows of them.
@@ -273,36 +385,47 @@ func dateFilter(w *where, col string, o SearchOptions) {
 	}
 }
 
-// The queries put the index first with CROSS JOIN, so that SQLite reads it
-// in rank order and stops at the limit: snippets are made for the rows
-// returned only. Without a query the content table is read newest first.
-
-func postsQuery(o SearchOptions, sel selection, match string) (string, []any) {
-	var w where
-	from := `posts p`
-	cols := `p.id, p.post_type, p.status, coalesce(p.title, ''), p.date_at, p.link,
-	coalesce(p.lang, s.language), coalesce(au.display_name, p.creator), s.site_key`
-	order := `p.date_at DESC`
-	if match != "" {
-		from = `posts_fts CROSS JOIN posts p ON p.id = posts_fts.rowid`
-		cols += `, snippet(posts_fts, -1, ?, ?, '…', ` + strconv.Itoa(snippetTokens) + `), posts_fts.rank`
+// Each table's query has three shapes. With a query (match) it reads the
+// index first, CROSS JOIN forcing that order, so that SQLite reads it in
+// rank order and stops at the limit: snippets are made for the rows
+// returned only. With ids it reads those rows of the content table,
+// without the index and without snippets. Without either it lists the
+// content table newest first.
+func shape(w *where, o SearchOptions, match string, ids []int64, table, alias string, snipCol int, listSnippet, listOrder string) (from, cols, order string, limit int) {
+	switch {
+	case ids != nil:
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
+		}
+		w.add(alias+".id IN ("+placeholders(len(ids))+")", args...)
+		return table + " " + alias, `, '', 0.0`, alias + ".id", len(ids)
+	case match != "":
+		fts := table + "_fts"
 		w.args = append(w.args, o.Mark[0], o.Mark[1])
-		w.add("posts_fts MATCH ?", match)
-		order = "posts_fts.rank"
-	} else {
-		cols += `, substr(coalesce(p.text, p.excerpt, ''), 1, 300), 0.0`
+		w.add(fts+" MATCH ?", match)
+		return fts + " CROSS JOIN " + table + " " + alias + " ON " + alias + ".id = " + fts + ".rowid",
+			fmt.Sprintf(", snippet(%s, %d, ?, ?, '…', %d), %s.rank", fts, snipCol, snippetTokens, fts),
+			fts + ".rank", o.Limit
 	}
+	return table + " " + alias, ", substr(" + listSnippet + ", 1, 300), 0.0", listOrder, o.Limit
+}
+
+func postsQuery(o SearchOptions, sel selection, match string, ids []int64) (string, []any) {
+	var w where
+	from, extra, order, limit := shape(&w, o, match, ids, "posts", "p", -1, "coalesce(p.text, p.excerpt, '')", "p.date_at DESC")
 	if len(sel.postTypes) > 0 {
 		w.add("p.post_type IN ("+placeholders(len(sel.postTypes))+")", anys(sel.postTypes)...)
 	}
 	postFilters(&w, o, sel, true)
-	q := `SELECT ` + cols + `
+	q := `SELECT p.id, p.post_type, p.status, coalesce(p.title, ''), p.date_at, p.link,
+	coalesce(p.lang, s.language), coalesce(au.display_name, p.creator), s.site_key` + extra + `
 FROM ` + from + `
 CROSS JOIN sites s ON s.id = p.site_id
 LEFT JOIN authors au ON au.id = p.author_id
 ` + w.sql() + `
 ORDER BY ` + order + ` LIMIT ?`
-	return q, append(w.args, o.Limit)
+	return q, append(w.args, limit)
 }
 
 func scanPost(r *sql.Rows) (Hit, error) {
@@ -316,24 +439,9 @@ func scanPost(r *sql.Rows) (Hit, error) {
 	return h, err
 }
 
-func commentsQuery(o SearchOptions, sel selection, match string) (string, []any) {
+func commentsQuery(o SearchOptions, sel selection, match string, ids []int64) (string, []any) {
 	var w where
-	from := `comments c`
-	// A commenter's name can hold their IP address or e-mail (typed as
-	// the name): the IP is masked here, the e-mail in scanComment.
-	cols := `c.id, c.kind, c.status, p.id, coalesce(p.title, ''), c.date_at, p.link, c.wp_id,
-	CASE WHEN coalesce(c.author_ip, '') != '' AND instr(c.author, c.author_ip) > 0
-		THEN replace(c.author, c.author_ip, '(IP hidden)') ELSE c.author END, s.site_key`
-	order := `c.date_at DESC`
-	if match != "" {
-		from = `comments_fts CROSS JOIN comments c ON c.id = comments_fts.rowid`
-		cols += `, snippet(comments_fts, 0, ?, ?, '…', ` + strconv.Itoa(snippetTokens) + `), comments_fts.rank`
-		w.args = append(w.args, o.Mark[0], o.Mark[1])
-		w.add("comments_fts MATCH ?", match)
-		order = "comments_fts.rank"
-	} else {
-		cols += `, substr(coalesce(c.text, ''), 1, 300), 0.0`
-	}
+	from, extra, order, limit := shape(&w, o, match, ids, "comments", "c", 0, "coalesce(c.text, '')", "c.date_at DESC")
 	if len(sel.commentKinds) > 0 {
 		w.add("c.kind IN ("+placeholders(len(sel.commentKinds))+")", anys(sel.commentKinds)...)
 	}
@@ -346,13 +454,17 @@ func commentsQuery(o SearchOptions, sel selection, match string) (string, []any)
 	if o.Author != "" {
 		w.add("c.author = ? COLLATE NOCASE", o.Author)
 	}
-	q := `SELECT ` + cols + `
+	// A commenter's name can hold their IP address or e-mail (typed as
+	// the name): the IP is masked here, the e-mail in scanComment.
+	q := `SELECT c.id, c.kind, c.status, p.id, coalesce(p.title, ''), c.date_at, p.link, c.wp_id,
+	CASE WHEN coalesce(c.author_ip, '') != '' AND instr(c.author, c.author_ip) > 0
+		THEN replace(c.author, c.author_ip, '(IP hidden)') ELSE c.author END, s.site_key` + extra + `
 FROM ` + from + `
 CROSS JOIN posts p ON p.id = c.post_id
 CROSS JOIN sites s ON s.id = p.site_id
 ` + w.sql() + `
 ORDER BY ` + order + ` LIMIT ?`
-	return q, append(w.args, o.Limit)
+	return q, append(w.args, limit)
 }
 
 func scanComment(r *sql.Rows) (Hit, error) {
@@ -377,33 +489,22 @@ func scanComment(r *sql.Rows) (Hit, error) {
 	return h, err
 }
 
-func quotesQuery(o SearchOptions, sel selection, match string) (string, []any) {
+func quotesQuery(o SearchOptions, sel selection, match string, ids []int64) (string, []any) {
 	var w where
-	from := `quotes q`
-	cols := `q.id, q.kind, q.lang, p.id, coalesce(p.title, ''), p.date_at, p.link, p.status,
-	coalesce(au.display_name, p.creator), s.site_key`
-	order := `p.date_at DESC, q.post_id, q.ord`
-	if match != "" {
-		from = `quotes_fts CROSS JOIN quotes q ON q.id = quotes_fts.rowid`
-		cols += `, snippet(quotes_fts, 0, ?, ?, '…', ` + strconv.Itoa(snippetTokens) + `), quotes_fts.rank`
-		w.args = append(w.args, o.Mark[0], o.Mark[1])
-		w.add("quotes_fts MATCH ?", match)
-		order = "quotes_fts.rank"
-	} else {
-		cols += `, substr(coalesce(q.search_text, q.normalized), 1, 300), 0.0`
-	}
+	from, extra, order, limit := shape(&w, o, match, ids, "quotes", "q", 0, "coalesce(q.search_text, q.normalized)", "p.date_at DESC, q.post_id, q.ord")
 	if o.Lang != "" {
 		langFilter(&w, "q.lang", o.Lang)
 	}
 	postFilters(&w, o, sel, false)
-	q := `SELECT ` + cols + `
+	q := `SELECT q.id, q.kind, q.lang, p.id, coalesce(p.title, ''), p.date_at, p.link, p.status,
+	coalesce(au.display_name, p.creator), s.site_key` + extra + `
 FROM ` + from + `
 CROSS JOIN posts p ON p.id = q.post_id
 CROSS JOIN sites s ON s.id = p.site_id
 LEFT JOIN authors au ON au.id = p.author_id
 ` + w.sql() + `
 ORDER BY ` + order + ` LIMIT ?`
-	return q, append(w.args, o.Limit)
+	return q, append(w.args, limit)
 }
 
 func scanQuote(r *sql.Rows) (Hit, error) {

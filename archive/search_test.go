@@ -491,3 +491,37 @@ func TestSearchIndexBuiltForOlderArchive(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestSearchRanksAllMatches: with more matches than the first step reads,
+// the best hits are the same as when every match is read, and a filter
+// that leaves none of the first candidates still finds what it selects.
+func TestSearchRanksAllMatches(t *testing.T) {
+	a := searchArchive(t)
+	site := searchFixture()[0]
+	site.posts = nil
+	for i := 0; i < 300; i++ {
+		text := strings.Repeat("zebra ", 1+i%7) + strings.Repeat("filler words here ", 1+i%13)
+		site.posts = append(site.posts, searchPost(fmt.Sprint(1000+i), "post", fmt.Sprintf("Post %d", i), text, "en", "2020-01-01T00:00:00Z"))
+	}
+	page := searchPost("2000", "page", "A page", "zebra "+strings.Repeat("long page text ", 200), "en", "2020-01-01T00:00:00Z")
+	site.posts = append(site.posts, page)
+	importSites(t, a, []searchSite{site})
+
+	all := search(t, a, SearchOptions{Query: "zebra", Limit: 400})
+	if len(all) != 301 {
+		t.Fatalf("%d hits, want 301", len(all))
+	}
+	if label(all[len(all)-1]) != "page:A page" {
+		t.Fatalf("the page is not last: %q", label(all[len(all)-1]))
+	}
+	top := search(t, a, SearchOptions{Query: "zebra", Limit: 5})
+	for i, h := range top {
+		if h.ID != all[i].ID || h.Rank != all[i].Rank || h.Snippet == "" {
+			t.Errorf("hit %d: %+v, reading every match gives %+v", i, h, all[i])
+		}
+	}
+	pages := search(t, a, SearchOptions{Query: "zebra", Types: []string{"page"}, Limit: 1})
+	if len(pages) != 1 || label(pages[0]) != "page:A page" || !strings.Contains(pages[0].Snippet, "**zebra**") {
+		t.Errorf("page: %+v", pages)
+	}
+}
