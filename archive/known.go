@@ -160,3 +160,24 @@ func (w *Writer) SetCacheSize(ctx context.Context, kib int) error {
 	}
 	return nil
 }
+
+// DeferSearchIndex leaves the full-text indexing of the rows this import
+// adds to FlushSearchIndex, which indexes them in one statement per table
+// instead of one trigger run per row (schema/0003_search.sql). Call it
+// before adding rows; rows the import updates or deletes are still
+// indexed by the triggers.
+func (w *Writer) DeferSearchIndex(ctx context.Context) error {
+	if w.done {
+		return ErrClosed
+	}
+	return deferSearchIndex(ctx, w.tx)
+}
+
+// FlushSearchIndex indexes the rows added since DeferSearchIndex. Call it
+// after the last row and before Commit.
+func (w *Writer) FlushSearchIndex(ctx context.Context) error {
+	if w.done {
+		return ErrClosed
+	}
+	return flushSearchIndex(ctx, w.tx)
+}

@@ -98,6 +98,9 @@ func Import(ctx context.Context, a *archive.Archive, srcs []Source, opt Options)
 	if err := w.SetCacheSize(ctx, cacheKiB); err != nil {
 		return nil, err
 	}
+	if err := w.DeferSearchIndex(ctx); err != nil {
+		return nil, err
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -185,6 +188,9 @@ func Import(ctx context.Context, a *archive.Archive, srcs []Source, opt Options)
 		Repairs:  sum.Repairs,
 		Warnings: sum.Warnings,
 		Options:  map[string]any{"redact": opt.Redact, "salvage": opt.Salvage},
+	}
+	if err := w.FlushSearchIndex(ctx); err != nil {
+		return nil, err
 	}
 	is, err := w.Commit(ctx, rec)
 	if err != nil {

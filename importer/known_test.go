@@ -106,6 +106,9 @@ func TestReimportSkipsKnownItems(t *testing.T) {
 			if after := dumpTables(t, path); after != before {
 				t.Errorf("re-import changed the archive's rows")
 			}
+			if err := a.CheckSearchIndex(ctx); err != nil {
+				t.Error(err)
+			}
 			a1, a2 := first.ImportSummary, again.ImportSummary
 			a2.ImportID, a2.StartedAt, a2.Finished = a1.ImportID, a1.StartedAt, a1.Finished
 			a2.Inserted, a2.Unchanged = a1.Inserted, a1.Unchanged
@@ -235,5 +238,54 @@ func TestKnownPostDerivedLater(t *testing.T) {
 	}
 	if ok, err := w.AddUnchanged(ctx, posts[0]); err != nil || ok {
 		t.Errorf("AddUnchanged of a repeat = %v, %v; want false", ok, err)
+	}
+}
+
+// The full-text index, filled in one go at the end of each import, matches
+// the tables after a first import, after an import of a changed export
+// (rows updated, comments deleted and added) and after a re-import.
+func TestSearchIndexAfterImports(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a, err := archive.Open(ctx, filepath.Join(dir, "a.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	seed, err := os.ReadFile("../testdata/seed/central-asia.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.ReplaceAll(string(seed), "<wp:comment>", "<wp:comment><wp:comment_id>9999</wp:comment_id>")
+	changed = strings.Replace(changed, "<content:encoded><![CDATA[", "<content:encoded><![CDATA[zyxwvut ", -1)
+	if changed == string(seed) {
+		t.Fatal("the change changed nothing")
+	}
+	other := filepath.Join(dir, "changed.xml")
+	if err := os.WriteFile(other, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range []string{"../testdata/seed/central-asia.xml", other, other, "../testdata/seed/central-asia.xml"} {
+		sum, err := Import(ctx, a, fileSources(p), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 1 && sum.Updated == 0 {
+			t.Fatalf("import of the changed export updated nothing: %+v", sum.ImportSummary)
+		}
+		if err := a.CheckSearchIndex(ctx); err != nil {
+			t.Fatalf("after import %d: %v", i+1, err)
+		}
+	}
+	hits, err := a.DB().QueryContext(ctx, `SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'zyxwvut'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hits.Close()
+	hits.Next()
+	var n int
+	hits.Scan(&n)
+	if n != 0 {
+		t.Errorf("the word of the changed export is still indexed in %d posts after importing the original again", n)
 	}
 }
