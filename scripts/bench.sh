@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# make bench: whole-process import measurements on generated exports, then
-# the Go benchmarks. Inputs are generated into bench/ (git-ignored) by
-# cmd/wxrgen, deterministically by seed. Prints a Markdown table of medians
-# of RUNS runs (default 3); BENCHMARKS.md keeps the latest one.
+# make bench: whole-process import measurements on generated exports, search
+# latency on the 200 MB one's archive, then the Go benchmarks. Inputs are
+# generated into bench/ (git-ignored) by cmd/wxrgen, deterministically by
+# seed. Prints Markdown: medians of RUNS runs (default 3), then whether the
+# performance targets of BENCHMARKS.md are met. BENCHMARKS.md keeps the
+# latest output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-3}
 SIZES=${SIZES:-"10MB 200MB"}
+COUNT=${COUNT:-3}
 TAGS="-tags sqlite_fts5"
 mkdir -p bench bin
 
@@ -24,36 +27,93 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+
 echo "# wparchive benchmarks"
 echo
 echo "- date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
-echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB"
+echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB; load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- $(go version)"
-echo "- method: median of $RUNS runs; each import starts from an empty archive; re-import = the same file again into the archive just built"
+echo "- method: median of $RUNS runs of the whole process (GNU time: wall time, user+system CPU, peak RSS); each import starts from an empty archive; re-import = the same file again into the archive just built"
 echo
-echo "| input | MB | items | comments | import s | MB/s | items/s | peak RSS MB | re-import s | re-import peak RSS MB |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| input | MB | items | comments | import s | CPU s | MB/s | items/s | peak RSS MB | re-import s | re-import CPU s | re-import peak RSS MB |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 
+: >bench/summary
 for size in $SIZES; do
   name=$(echo "$size" | tr 'A-Z' 'a-z')
   in=bench/$name.xml
-  [[ -s $in ]] || bin/wxrgen -size "$size" -seed 1 -o "$in"
+  [[ -s $in ]] || bin/wxrgen -q -size "$size" -seed 1 -o "$in"
   bytes=$(stat -c %s "$in")
-  : >bench/t1; : >bench/m1; : >bench/t2; : >bench/m2
+  for f in t1 c1 m1 t2 c2 m2; do : >bench/$f; done
   for ((i = 0; i < RUNS; i++)); do
     rm -f bench/$name.sqlite bench/$name.sqlite-wal bench/$name.sqlite-shm
-    /usr/bin/time -f "%e %M" -o bench/time bin/wparchive import -q --json --db bench/$name.sqlite "$in" >bench/$name.json
-    read -r s kb <bench/time; echo "$s" >>bench/t1; echo "$kb" >>bench/m1
-    /usr/bin/time -f "%e %M" -o bench/time bin/wparchive import -q --json --db bench/$name.sqlite "$in" >/dev/null
-    read -r s kb <bench/time; echo "$s" >>bench/t2; echo "$kb" >>bench/m2
+    /usr/bin/time -f "%e %U %S %M" -o bench/time bin/wparchive import -q --json --db bench/$name.sqlite "$in" >bench/$name.json
+    read -r s u sy kb <bench/time; echo "$s" >>bench/t1; echo "$u $sy" | awk '{print $1+$2}' >>bench/c1; echo "$kb" >>bench/m1
+    /usr/bin/time -f "%e %U %S %M" -o bench/time bin/wparchive import -q --json --db bench/$name.sqlite "$in" >bench/$name.again.json
+    read -r s u sy kb <bench/time; echo "$s" >>bench/t2; echo "$u $sy" | awk '{print $1+$2}' >>bench/c2; echo "$kb" >>bench/m2
   done
   items=$(grep -o '"posts": [0-9]*' bench/$name.json | head -1 | grep -o '[0-9]*$')
   comments=$(grep -o '"comments": [0-9]*' bench/$name.json | head -1 | grep -o '[0-9]*$')
-  t1=$(median <bench/t1); m1=$(median <bench/m1); t2=$(median <bench/t2); m2=$(median <bench/m2)
-  awk -v n="$size" -v b="$bytes" -v it="$items" -v c="$comments" -v t1="$t1" -v m1="$m1" -v t2="$t2" -v m2="$m2" 'BEGIN {
-    printf "| %s | %.1f | %d | %d | %.2f | %.1f | %.0f | %.0f | %.2f | %.0f |\n", n, b/1e6, it, c, t1, b/1e6/t1, it/t1, m1/1024, t2, m2/1024 }'
+  unchanged=$(grep -o '"unchanged": [0-9]*' bench/$name.again.json | head -1 | grep -o '[0-9]*$')
+  if [[ $unchanged != "$items" ]]; then
+    echo "bench: re-import of $in left $unchanged of $items items unchanged" >&2
+    exit 1
+  fi
+  t1=$(median <bench/t1); c1=$(median <bench/c1); m1=$(median <bench/m1)
+  t2=$(median <bench/t2); c2=$(median <bench/c2); m2=$(median <bench/m2)
+  echo "$name $bytes $t1 $m1 $t2 $m2" >>bench/summary
+  awk -v n="$size" -v b="$bytes" -v it="$items" -v c="$comments" -v t1="$t1" -v c1="$c1" -v m1="$m1" -v t2="$t2" -v c2="$c2" -v m2="$m2" 'BEGIN {
+    printf "| %s | %.1f | %d | %d | %.2f | %.2f | %.1f | %.0f | %.0f | %.2f | %.2f | %.0f |\n", n, b/1e6, it, c, t1, c1, b/1e6/t1, it/t1, m1/1024, t2, c2, m2/1024 }'
 done
 
 echo
-echo "Go benchmarks (go test -bench, -count 5; ns/op medians by benchstat where installed):"
+echo "Targets (BENCHMARKS.md):"
+echo
+awk '
+  { name[NR]=$1; mb[NR]=$2/1e6; t1[NR]=$3; m1[NR]=$4/1024; t2[NR]=$5; m2[NR]=$6/1024 }
+  function verdict(ok) { return ok ? "met" : "NOT met" }
+  END {
+    peak = 0
+    for (i = 1; i <= NR; i++) { if (m1[i] > peak) peak = m1[i]; if (m2[i] > peak) peak = m2[i] }
+    printf "- peak RSS of every import under 150 MB: %.0f MB, %s\n", peak, verdict(peak < 150)
+    if (NR >= 2) {
+      r = m1[NR] / m1[1]
+      printf "- peak RSS of the %s import at most 1.25x the %s one'"'"'s: %.2fx, %s\n", name[NR], name[1], r, verdict(r <= 1.25)
+      s = mb[NR] / t1[NR]
+      printf "- %s import at 40 MB/s or more: %.1f MB/s, %s\n", name[NR], s, verdict(s >= 40)
+      r = t1[NR] / t1[1]
+      printf "- %s import at most 22x the time of the %s one (%.0fx the bytes): %.1fx, %s\n", name[NR], name[1], mb[NR] / mb[1], r, verdict(r <= 22)
+    }
+    for (i = 1; i <= NR; i++) {
+      r = t1[i] / t2[i]
+      printf "- %s re-import at least 2x faster than the import: %.2fx, %s\n", name[i], r, verdict(r >= 2)
+    }
+  }' bench/summary
+
+last=$(echo "$SIZES" | awk '{print tolower($NF)}')
+db=bench/$last.sqlite
+if [[ -s $db ]]; then
+  posts=$(grep -o '"posts": [0-9]*' bench/$last.json | head -1 | grep -o '[0-9]*$')
+  echo
+  echo "Search latency, whole process (\`wparchive search --limit 20\`, median of $RUNS after one warm-up) on the $last archive ($posts items):"
+  echo
+  echo "| query | s |"
+  echo "|---|---:|"
+  for q in "railway" "游客" '"local government"'; do
+    bin/wparchive search --db "$db" --limit 20 "$q" >/dev/null
+    : >bench/ts
+    for ((i = 0; i < RUNS; i++)); do
+      /usr/bin/time -f "%e" -o bench/time bin/wparchive search --db "$db" --limit 20 "$q" >/dev/null
+      cat bench/time >>bench/ts
+    done
+    printf '| `%s` | %s |\n' "$q" "$(median <bench/ts)"
+  done
+fi
+
+echo
+echo "Go benchmarks (go test -bench, -count $COUNT; the import ones on bench/10mb.xml, search on a 20,000-post archive, Markdown per post):"
 echo
 echo '```'
-go test $TAGS -run '^$' -bench . -benchmem -count "${COUNT:-5}" ./importer/... ./archive/... 2>&1 | grep -E '^(Benchmark|ok|FAIL|PASS)' || true
+{
+  go test $TAGS -run '^$' -bench '^Benchmark(Import|Reimport|Parse|ParseNormalize)$' -benchmem -count "$COUNT" ./importer/
+  go test $TAGS -run '^$' -bench '^BenchmarkTokens$' -benchmem -count "$COUNT" ./importer/xmlscan/
+  go test $TAGS -run '^$' -bench '^BenchmarkSearch' -benchmem -count "$COUNT" ./archive/
+  go test $TAGS -run '^$' -bench '^Benchmark(Render|Convert)$' -benchmem -count "$COUNT" ./archive/markdown/
+} 2>&1 | grep -E '^(Benchmark|ok|FAIL|PASS|---)' || true
 echo '```'

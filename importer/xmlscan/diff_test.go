@@ -308,12 +308,12 @@ func FuzzSameAsEncodingXML(f *testing.F) {
 	})
 }
 
-// BenchmarkTokens reads the generated 20 MB export (make bench writes it
+// BenchmarkTokens reads the generated 10 MB export (make bench writes it
 // into bench/) with xmlscan and with encoding/xml.
 func BenchmarkTokens(b *testing.B) {
-	in, err := os.ReadFile("../../bench/20mb.xml")
+	in, err := os.ReadFile("../../bench/10mb.xml")
 	if err != nil {
-		b.Skip("no bench/20mb.xml: go run ./cmd/wxrgen -size 20MB -seed 1 -o bench/20mb.xml")
+		b.Skip("no bench/10mb.xml: go run ./cmd/wxrgen -size 10MB -seed 1 -o bench/10mb.xml")
 	}
 	for _, impl := range []string{"xmlscan", "encoding-xml"} {
 		b.Run(impl, func(b *testing.B) {
