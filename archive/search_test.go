@@ -525,3 +525,32 @@ func TestSearchRanksAllMatches(t *testing.T) {
 		t.Errorf("page: %+v", pages)
 	}
 }
+
+// TestDatasetteFindsIndexes: Datasette decides that a table has full-text
+// search when sqlite_master holds a virtual table whose SQL matches
+// '%VIRTUAL TABLE%USING FTS%content="<table>"%' (datasette/utils
+// detect_fts_sql), and then searches with rowid IN (SELECT rowid FROM
+// <fts> WHERE <fts> MATCH ?). Both are run here as it runs them.
+func TestDatasetteFindsIndexes(t *testing.T) {
+	a := searchArchive(t)
+	db := a.DB()
+	for table, word := range map[string]string{"posts": "almaty", "comments": "dodge", "quotes": `"侵 略"`} {
+		var fts string
+		err := db.QueryRow(`SELECT name FROM sqlite_master WHERE rootpage = 0
+			AND sql LIKE '%VIRTUAL TABLE%USING FTS%content="` + table + `"%'`).Scan(&fts)
+		if err != nil || fts != table+"_fts" {
+			t.Errorf("%s: Datasette would find %q (%v)", table, fts, err)
+			continue
+		}
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM `+table+` WHERE rowid IN (SELECT rowid FROM `+fts+` WHERE `+fts+` MATCH ?)`, word).Scan(&n); err != nil || n == 0 {
+			t.Errorf("%s: Datasette's search for %s: %d rows, %v", table, word, n, err)
+		}
+		for _, trig := range []string{"_ai", "_ad", "_au"} {
+			var name string
+			if err := db.QueryRow(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = ?`, table+trig, table).Scan(&name); err != nil {
+				t.Errorf("trigger %s%s on %s: %v", table, trig, table, err)
+			}
+		}
+	}
+}
