@@ -502,7 +502,7 @@ func (r *Reader) sendSite() error {
 		if r.site.WXRVersion == "" {
 			return &ParseError{File: r.name, Line: r.line(), Err: fmt.Errorf("%w: <wp:wxr_version> is missing, so this looks like an RSS feed or a hand-made file rather than a WordPress export (Tools → Export in WordPress writes it)", ErrNotWXR)}
 		}
-		return &ParseError{File: r.name, Line: r.line(), Err: fmt.Errorf("%w: invalid WXR version %q (expected a number such as 1.2)", ErrNotWXR, r.site.WXRVersion)}
+		return &ParseError{File: r.name, Line: r.line(), Err: fmt.Errorf("%w: invalid WXR version %q (expected a number such as 1.2); export your site from WordPress with Tools → Export", ErrNotWXR, r.site.WXRVersion)}
 	}
 	s := r.site
 	r.queue = append(r.queue, Entity{Site: &s})

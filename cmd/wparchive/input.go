@@ -56,7 +56,7 @@ func inputs(args []string, stdin io.Reader, read *atomic.Int64) (srcs []importer
 				return nil, 0, err
 			}
 			if len(parts) == 0 {
-				return nil, 0, fmt.Errorf("%s: the folder holds no .xml, .xml.gz or .zip export parts", a)
+				return nil, 0, fmt.Errorf("%s: the folder holds no .xml, .xml.gz or .zip export parts; name the export file itself, or the folder its parts were unpacked into", a)
 			}
 			srcs = append(srcs, parts...)
 			if total >= 0 {
