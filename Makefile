@@ -4,6 +4,7 @@ TAGS     := sqlite_fts5
 GOTAGS   := -tags $(TAGS)
 BIN      := bin/wparchive
 FUZZTIME ?= 1m
+FUZZFLAGS ?=
 
 export CGO_ENABLED := 1
 
@@ -26,11 +27,13 @@ bench: build
 # _test.go file) for FUZZTIME each (default 1m; FUZZTIME=10m). Inputs that
 # fail are written to the package's testdata/fuzz/FuzzXxx/ and replayed by
 # make test. Targets are found by name, so a new one needs no edit here.
+# FUZZFLAGS passes more go test flags, e.g. FUZZFLAGS=-parallel=1 for one
+# worker so the machine stays usable.
 fuzz:
 	@failed=""; for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
 		for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go | cut -c6- | sort -u); do \
 			echo "== $$dir $$t for $(FUZZTIME) (started $$(date -u +%H:%M:%S))"; \
-			$(GO) test $(GOTAGS) -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$dir || failed="$$failed $$dir:$$t"; \
+			$(GO) test $(GOTAGS) -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$dir || failed="$$failed $$dir:$$t"; \
 		done; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi
