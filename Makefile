@@ -43,6 +43,7 @@ demo: build
 	rm -f demo.sqlite demo.sqlite-wal demo.sqlite-shm
 	$(BIN) import --db demo.sqlite testdata/seed/central-asia.xml
 	$(BIN) stats --db demo.sqlite
+	$(BIN) sql --db demo.sqlite "SELECT p.title, count(*) AS comments, sum(c.kind <> 'comment') AS pings FROM posts p JOIN comments c ON c.post_id = p.id GROUP BY p.id ORDER BY comments DESC LIMIT 5"
 
 clean:
 	rm -rf bin bench demo.sqlite demo.sqlite-wal demo.sqlite-shm demo-out
