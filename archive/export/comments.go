@@ -1,0 +1,793 @@
+package export
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"html"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/wparchive/wparchive/archive/markdown"
+)
+
+// Comment is one comment, trackback or pingback as the export writes it:
+// an entry of a comments data file, or of the inline "## Comments"
+// section. It never holds an e-mail or IP address (see LoadComments).
+type Comment struct {
+	ID int64 `yaml:"id"` // WordPress comment id
+	// Parent is the WordPress id of the comment this one is shown under
+	// (the Comment before it with Depth-1), 0 at top level.
+	Parent int64 `yaml:"parent,omitempty"`
+	// ReplyTo is the WordPress parent id as exported when it is not
+	// Parent: the parent is missing from the export (Orphan), is left out
+	// by CommentOptions.Statuses, or is a trackback or pingback.
+	ReplyTo int64  `yaml:"reply_to,omitempty"`
+	Depth   int    `yaml:"depth"`            // 0 for top level
+	Type    string `yaml:"type"`             // comment, trackback, pingback, or the plugin's type
+	Status  string `yaml:"status,omitempty"` // only when not approved
+	// Author is the name WordPress shows (HTML entities decoded); for a
+	// trackback the sending blog's name, for a pingback the linking
+	// page's title.
+	Author string `yaml:"author"`
+	// URL is the commenter's site; for a ping, the linking page.
+	URL string `yaml:"url,omitempty"`
+	// Title is a ping's linking post or page title; BlogName a
+	// trackback's sending blog; Domain the linking page's host (the
+	// pings view's ping_title, blog_name and ping_domain).
+	Title    string `yaml:"title,omitempty"`
+	BlogName string `yaml:"blog_name,omitempty"`
+	Domain   string `yaml:"domain,omitempty"`
+	// Provider is the sign-in service (wordpress, jetpack, twitter,
+	// facebook, googleplus, disqus, …) from commenters; empty for a guest.
+	Provider string `yaml:"provider,omitempty"`
+	Avatar   string `yaml:"avatar,omitempty"`
+	Date     string `yaml:"date"` // RFC 3339 with the site's offset, from the GMT date
+	// Content is the comment as Markdown (see LoadComments), without the
+	// flavor's escapes: data files are rendered with markdownify, which
+	// runs neither Hugo shortcodes nor Liquid.
+	Content string `yaml:"content"`
+	// Orphan is set on a reply whose parent is missing from the export;
+	// it is kept at top level.
+	Orphan bool `yaml:"orphan,omitempty"`
+}
+
+// Thread is the comments of one post.
+type Thread struct {
+	Comments []Comment `yaml:"comments"`        // threaded order, parents before replies
+	Pings    []Comment `yaml:"pings,omitempty"` // trackbacks and pingbacks, by date
+}
+
+// CommentOptions control LoadComments.
+type CommentOptions struct {
+	// Statuses are the normalised approval values to include (approved,
+	// pending, spam, trash, post-trashed, or a raw value the archive kept);
+	// nil means approved only.
+	Statuses []string
+	// Private is the export's --include-private. It reveals nothing in
+	// comments: e-mail and IP addresses are never written (issue 3).
+	Private bool
+}
+
+// CommentStatuses are the normalised approval values of the archive, in
+// the order --comments-status lists them.
+var CommentStatuses = []string{"approved", "pending", "spam", "trash", "post-trashed"}
+
+// Len returns the number of comments and pings of t; 0 for a nil Thread.
+func (t *Thread) Len() int {
+	if t == nil {
+		return 0
+	}
+	return len(t.Comments) + len(t.Pings)
+}
+
+// cmtRow is one comments row of the site, included or not.
+type cmtRow struct {
+	post, id     int64
+	wpID         int64 // -1 when the export had none
+	parent       int64 // parent row id, 0 for none
+	parentWP     int64
+	orphan       bool
+	ping         bool
+	included     bool
+	dateAt, date string // UTC and local dates, the sort keys
+	c            Comment
+}
+
+// LoadComments returns the threads of every post of the site that has
+// comments matching opt, keyed by posts.id (the archive row id), in one
+// pass over the comments table. A post with none has no entry.
+//
+// Comments are in thread order: top-level comments by date, each followed
+// by its replies, depth first, siblings by date (UTC, then local), then
+// WordPress id, then file order, as `wparchive show` prints them. A reply
+// whose parent the export lacks is kept at top level with Orphan set. A
+// reply whose parent is left out by opt.Statuses (an approved reply to a
+// pending comment) is kept and shown under its nearest included ancestor,
+// or at top level, with ReplyTo naming the parent it was written to: the
+// reply was public on the site, so it stays, and no text of the excluded
+// parent leaks into it. A reply to a trackback or pingback is at top level
+// the same way. Pings are apart, by date.
+//
+// Content is the comment's text as WordPress shows it (wpautop, bare URLs
+// made links as make_clickable does, no shortcodes or embeds: comment_text
+// runs neither) converted to Markdown by archive/markdown.
+//
+// No e-mail or IP address is ever in the result, whatever opt says: every
+// e-mail address in any field is replaced by "(e-mail hidden)", and every
+// IP address the archive holds for a comment of the site by "(IP hidden)",
+// also where a commenter typed one as their name or URL or in the text.
+//
+// Errors are the database's.
+func LoadComments(ctx context.Context, db *sql.DB, siteID int64, opt CommentOptions) (map[int64]*Thread, error) {
+	want := map[string]bool{}
+	for _, s := range opt.Statuses {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			want[s] = true
+		}
+	}
+	if len(want) == 0 {
+		want["approved"] = true
+	}
+	// One query over the site's comments, excluded ones too: their parent
+	// links carry an included reply to its nearest included ancestor, and
+	// their e-mail and IP addresses are masked wherever they appear. Their
+	// text is not read. Posts are found through the posts primary key
+	// (post_id is the first column of the comments unique index).
+	rows, err := db.QueryContext(ctx, `SELECT c.post_id, c.id, coalesce(c.wp_id, -1), coalesce(c.parent_id, 0),
+			coalesce(c.parent_wp_id, 0), c.orphan, coalesce(c.kind, ''), coalesce(c.status, ''),
+			coalesce(c.author, ''), coalesce(c.author_url, ''), coalesce(c.author_email, ''), coalesce(c.author_ip, ''),
+			coalesce(c.date_raw, ''), coalesce(c.date_gmt_raw, ''), coalesce(c.date_at, ''),
+			coalesce(c.content, ''),
+			coalesce(c.ping_url, ''), coalesce(c.ping_domain, ''), coalesce(c.ping_title, ''),
+			coalesce(cm.provider, c.provider, ''), coalesce(cm.avatar, ''), coalesce(cm.email, '')
+		FROM posts p
+		JOIN comments c ON c.post_id = p.id
+		LEFT JOIN commenters cm ON cm.id = c.commenter_id
+		WHERE p.site_id = ?`, siteID)
+	if err != nil {
+		return nil, fmt.Errorf("load comments of site %d: %w", siteID, err)
+	}
+	defer rows.Close()
+	var all []cmtRow
+	priv := newPrivacy()
+	for rows.Next() {
+		var (
+			r                                                  cmtRow
+			kind, status, author, url, email, ip               string
+			dateGMT, content, pingURL, domain, title, provider string
+			avatar, cmEmail                                    string
+		)
+		if err := rows.Scan(&r.post, &r.id, &r.wpID, &r.parent, &r.parentWP, &r.orphan, &kind, &status,
+			&author, &url, &email, &ip, &r.date, &dateGMT, &r.dateAt, &content,
+			&pingURL, &domain, &title, &provider, &avatar, &cmEmail); err != nil {
+			return nil, fmt.Errorf("load comments of site %d: %w", siteID, err)
+		}
+		priv.addEmail(email)
+		priv.addEmail(cmEmail)
+		priv.addIP(ip)
+		if kind == "" {
+			kind = "comment"
+		}
+		r.ping = kind == "trackback" || kind == "pingback"
+		r.included = want[status]
+		if r.included {
+			c := &r.c
+			c.ID = max(r.wpID, 0)
+			c.Type = kind
+			if status != "approved" {
+				c.Status = status
+			}
+			c.Author = html.UnescapeString(author)
+			c.URL = html.UnescapeString(url)
+			if r.ping {
+				if pingURL != "" {
+					c.URL = pingURL
+				}
+				c.Title = html.UnescapeString(title)
+				if kind == "trackback" {
+					c.BlogName = c.Author
+				}
+				c.Domain = domain
+			} else if provider != "guest" {
+				c.Provider = provider
+			}
+			c.Avatar = avatar
+			c.Date = commentDate(r.date, dateGMT, r.dateAt)
+			c.Orphan = r.orphan
+			c.Content = content // converted below, once every address is known
+		}
+		all = append(all, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load comments of site %d: %w", siteID, err)
+	}
+	for i := range all {
+		if all[i].included {
+			c := &all[i].c
+			c.Content = priv.scrub(commentMarkdown(priv.scrub(c.Content)))
+			c.Author, c.URL, c.Avatar = priv.scrub(c.Author), priv.scrub(c.URL), priv.scrub(c.Avatar)
+			c.Title, c.BlogName, c.Domain = priv.scrub(c.Title), priv.scrub(c.BlogName), priv.scrub(c.Domain)
+		}
+	}
+	return threads(all), nil
+}
+
+// commentDate returns the RFC 3339 date of a comment in the site's offset
+// (from the local and GMT dates), or the UTC date when the local one is
+// unreadable, or "".
+func commentDate(local, gmt, at string) string {
+	if t, ok := markdown.WPTime(local, gmt, nil); ok {
+		return t.Format(time.RFC3339)
+	}
+	if t, err := time.Parse(time.RFC3339, at); err == nil {
+		return t.UTC().Format(time.RFC3339)
+	}
+	return ""
+}
+
+// rowLess orders siblings: by date (UTC, then local), then WordPress id,
+// then file order (row id), like archive's commentLess.
+func rowLess(a, b *cmtRow) bool {
+	if a.dateAt != b.dateAt {
+		return a.dateAt < b.dateAt
+	}
+	if a.date != b.date {
+		return a.date < b.date
+	}
+	if a.wpID != b.wpID {
+		return a.wpID < b.wpID
+	}
+	return a.id < b.id
+}
+
+// threads groups the included rows by post and orders each post's
+// comments as threads and its pings by date.
+func threads(all []cmtRow) map[int64]*Thread {
+	index := make(map[int64]int, len(all)) // row id → index in all
+	for i := range all {
+		index[all[i].id] = i
+	}
+	// shownUnder returns the index of the row r is shown under, or -1
+	// for top level: the nearest included, non-ping ancestor in the same
+	// post, passing over excluded ones. steps bounds a loop of parents.
+	shownUnder := func(r *cmtRow) int {
+		p := r.parent
+		for steps := 0; p != 0 && p != r.id && steps <= len(all); steps++ {
+			j, ok := index[p]
+			if !ok || all[j].post != r.post || all[j].ping {
+				return -1
+			}
+			if all[j].included {
+				return j
+			}
+			p = all[j].parent
+		}
+		return -1
+	}
+	type post struct {
+		roots, pings []int
+	}
+	posts := map[int64]*post{}
+	children := map[int][]int{}
+	for i := range all {
+		r := &all[i]
+		if !r.included {
+			continue
+		}
+		ps := posts[r.post]
+		if ps == nil {
+			ps = &post{}
+			posts[r.post] = ps
+		}
+		if r.ping {
+			ps.pings = append(ps.pings, i)
+			continue
+		}
+		if j := shownUnder(r); j >= 0 {
+			children[j] = append(children[j], i)
+		} else {
+			ps.roots = append(ps.roots, i)
+		}
+	}
+	byDate := func(ix []int) {
+		sort.Slice(ix, func(a, b int) bool { return rowLess(&all[ix[a]], &all[ix[b]]) })
+	}
+	out := make(map[int64]*Thread, len(posts))
+	done := make([]bool, len(all))
+	for postID, ps := range posts {
+		t := &Thread{Comments: []Comment{}}
+		var walk func(i, depth int, parent int64)
+		walk = func(i, depth int, parent int64) {
+			if done[i] {
+				return
+			}
+			done[i] = true
+			c := all[i].c
+			c.Depth, c.Parent = depth, parent
+			if all[i].parentWP > 0 && all[i].parentWP != parent {
+				c.ReplyTo = all[i].parentWP
+			}
+			t.Comments = append(t.Comments, c)
+			kids := children[i]
+			byDate(kids)
+			for _, k := range kids {
+				walk(k, depth+1, c.ID)
+			}
+		}
+		byDate(ps.roots)
+		for _, i := range ps.roots {
+			walk(i, 0, 0)
+		}
+		// A loop of parents has no root: show its members at top level
+		// rather than lose them.
+		var rest []int
+		for i := range all {
+			if all[i].post == postID && all[i].included && !all[i].ping && !done[i] {
+				rest = append(rest, i)
+			}
+		}
+		byDate(rest)
+		for _, i := range rest {
+			if !done[i] {
+				delete(children, i) // its replies are in rest too
+				walk(i, 0, 0)
+			}
+		}
+		byDate(ps.pings)
+		for _, i := range ps.pings {
+			c := all[i].c
+			if all[i].parentWP > 0 {
+				c.ReplyTo = all[i].parentWP
+			}
+			t.Pings = append(t.Pings, c)
+		}
+		out[postID] = t
+	}
+	return out
+}
+
+// Data returns the YAML data file of t for flavor (hugo or jekyll): the
+// same document for both, a map with "comments" (always, [] when empty)
+// and "pings", keys in the order of Comment's fields. Hugo reads it as
+// data/comments/<key>.yaml, Jekyll as _data/comments/<key>.yml. The error
+// is an unknown flavor or the encoder's.
+func (t *Thread) Data(flavor string) ([]byte, error) {
+	if err := checkFlavor(flavor); err != nil {
+		return nil, err
+	}
+	if t == nil {
+		t = &Thread{}
+	}
+	doc := *t
+	if doc.Comments == nil {
+		doc.Comments = []Comment{}
+	}
+	var b strings.Builder
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return nil, fmt.Errorf("encode comments: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("encode comments: %w", err)
+	}
+	return []byte(b.String()), nil
+}
+
+func checkFlavor(flavor string) error {
+	switch flavor {
+	case markdown.Hugo, markdown.Jekyll:
+		return nil
+	}
+	return fmt.Errorf("export: unknown flavor %q (hugo or jekyll)", flavor)
+}
+
+// Inline returns t as Markdown sections for the end of a post: "## Comments"
+// with each comment's author (linked to their site), sign-in provider and
+// date in bold, then its text; a reply is inside one more blockquote level
+// than its parent (">" per depth), which goldmark (Hugo) and kramdown
+// (Jekyll) both render nested. Trackbacks and pingbacks follow under
+// "## Trackbacks and pingbacks". The text is escaped for flavor: Hugo
+// shortcode delimiters are broken with a zero-width space, and for Jekyll
+// a section holding "{{" or "{%" is wrapped in {% raw %}. It returns ""
+// for a thread with nothing in it or an unknown flavor.
+func (t *Thread) Inline(flavor string) string {
+	if t.Len() == 0 || checkFlavor(flavor) != nil {
+		return ""
+	}
+	var b strings.Builder
+	if len(t.Comments) > 0 {
+		b.WriteString("## Comments\n\n")
+		for i := range t.Comments {
+			writeInline(&b, &t.Comments[i])
+		}
+	}
+	if len(t.Pings) > 0 {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString("## Trackbacks and pingbacks\n\n")
+		for i := range t.Pings {
+			writeInline(&b, &t.Pings[i])
+		}
+	}
+	s := strings.TrimRight(b.String(), "\n") + "\n"
+	switch flavor {
+	case markdown.Hugo:
+		if strings.Contains(s, "{{<") || strings.Contains(s, "{{%") {
+			s = strings.NewReplacer("{{<", "{{\u200b<", "{{%", "{{\u200b%").Replace(s)
+		}
+	case markdown.Jekyll:
+		if strings.Contains(s, "{{") || strings.Contains(s, "{%") {
+			s = "{% raw %}\n" + strings.ReplaceAll(s, "{% endraw", "{\u200b% endraw") + "{% endraw %}\n"
+		}
+	}
+	return s
+}
+
+// providerNames are the sign-in services as people name them.
+var providerNames = map[string]string{
+	"wordpress": "WordPress.com", "jetpack": "WordPress.com", "twitter": "Twitter",
+	"facebook": "Facebook", "googleplus": "Google+", "disqus": "Disqus",
+}
+
+// writeInline writes one comment or ping: a byline paragraph, then the
+// text, every line prefixed with "> " per depth level, and a blank line.
+func writeInline(b *strings.Builder, c *Comment) {
+	prefix := strings.Repeat("> ", c.Depth)
+	line := func(s string) {
+		if s == "" {
+			b.WriteString(strings.TrimRight(prefix, " "))
+		} else {
+			b.WriteString(prefix)
+			b.WriteString(s)
+		}
+		b.WriteByte('\n')
+	}
+	var by strings.Builder
+	name := c.Author
+	if name == "" {
+		name = "Anonymous"
+	}
+	switch c.Type {
+	case "trackback", "pingback":
+		// The linking page's title, linked, and the blog it is on.
+		label := "Trackback"
+		if c.Type == "pingback" {
+			label = "Pingback"
+		}
+		title := c.Title
+		if title == "" {
+			title = name
+		}
+		by.WriteString(label + ": " + mdLink("**"+mdEscape(title)+"**", c.URL))
+		if c.BlogName != "" && c.BlogName != title {
+			by.WriteString(" (" + mdEscape(c.BlogName) + ")")
+		} else if c.Domain != "" {
+			by.WriteString(" (" + mdEscape(c.Domain) + ")")
+		}
+	default:
+		by.WriteString(mdLink("**"+mdEscape(name)+"**", c.URL))
+		if p := c.Provider; p != "" {
+			if n, ok := providerNames[p]; ok {
+				p = n
+			}
+			by.WriteString(" via " + mdEscape(p))
+		}
+		if c.Type != "comment" {
+			by.WriteString(" (" + mdEscape(c.Type) + ")")
+		}
+	}
+	if d := inlineDate(c.Date); d != "" {
+		by.WriteString(" · " + d)
+	}
+	if c.Status != "" {
+		by.WriteString(" · " + mdEscape(c.Status))
+	}
+	if c.Orphan {
+		by.WriteString(" · in reply to a comment missing from the archive")
+	}
+	line(by.String())
+	if c.Content != "" {
+		line("")
+		for _, l := range strings.Split(strings.TrimRight(c.Content, "\n"), "\n") {
+			line(l)
+		}
+	}
+	b.WriteByte('\n')
+}
+
+// inlineDate is the date shown in the byline: the site's local time.
+func inlineDate(d string) string {
+	t, err := time.Parse(time.RFC3339, d)
+	if err != nil {
+		return ""
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+// mdLink links text to u when u is an http(s) URL, with the characters
+// that would end a Markdown link destination percent-encoded.
+func mdLink(text, u string) string {
+	l := strings.ToLower(u)
+	if !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
+		return text
+	}
+	u = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E", "\n", "", "\r", "").Replace(u)
+	return "[" + text + "](" + u + ")"
+}
+
+// mdEscape escapes s as inline Markdown text: the punctuation that both
+// CommonMark and kramdown accept with a backslash, and "&" as an entity.
+func mdEscape(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\', '`', '*', '_', '[', ']', '<', '>', '#', '!', '|', '{', '}', '$':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '&':
+			b.WriteString("&amp;")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// commentMarkdown converts a comment's stored text to Markdown as
+// WordPress's comment_text shows it: HTML comments dropped (no summary
+// divider), bare URLs made links (make_clickable), "[" kept from being read
+// as a shortcode, then wpautop and HTML to Markdown by markdown.Convert.
+// The Jekyll conversion is used for every flavor (raw HTML where Markdown
+// has none, no Hugo shortcodes, which markdownify would not run) and its
+// {% raw %} wrapper is left for Inline to add.
+func commentMarkdown(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	s = prepareComment(s)
+	md, _ := markdown.Convert(s, markdown.Options{Flavor: markdown.Jekyll, Classic: true})
+	if strings.HasPrefix(md, "{% raw %}\n") && strings.HasSuffix(md, "{% endraw %}\n") {
+		md = md[len("{% raw %}\n") : len(md)-len("{% endraw %}\n")]
+	}
+	return strings.TrimRight(md, "\n")
+}
+
+var reBareURL = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"']+`)
+
+// prepareComment drops HTML comments, links bare URLs outside <a>, <pre>
+// and <code>, and writes "[" of the text as &#91;.
+func prepareComment(s string) string {
+	if !strings.ContainsAny(s, "<[") && !strings.Contains(s, "://") && !strings.Contains(s, "www.") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 32)
+	skip := 0 // open <a>, <pre>, <code> elements
+	text := func(t string) {
+		if t == "" {
+			return
+		}
+		t = strings.ReplaceAll(t, "[", "&#91;")
+		if skip == 0 && (strings.Contains(t, "://") || strings.Contains(t, "www.")) {
+			t = linkURLs(t)
+		}
+		b.WriteString(t)
+	}
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			text(s)
+			break
+		}
+		text(s[:i])
+		s = s[i:]
+		if strings.HasPrefix(s, "<!--") {
+			end := strings.Index(s[4:], "-->")
+			if end < 0 {
+				break // an unclosed comment hides the rest, as in a browser
+			}
+			s = s[4+end+3:]
+			continue
+		}
+		if len(s) < 2 || !(isASCIILetter(s[1]) || s[1] == '/' || s[1] == '!') {
+			b.WriteString("&lt;")
+			s = s[1:]
+			continue
+		}
+		end := strings.IndexByte(s, '>')
+		if end < 0 {
+			text(s)
+			break
+		}
+		tag := s[:end+1]
+		name := strings.ToLower(strings.TrimLeft(tag[1:], "/"))
+		if k := strings.IndexAny(name, " \t\n\r/>"); k >= 0 {
+			name = name[:k]
+		}
+		if name == "a" || name == "pre" || name == "code" {
+			if tag[1] == '/' {
+				skip = max(skip-1, 0)
+			} else {
+				skip++
+			}
+		}
+		b.WriteString(tag)
+		s = s[end+1:]
+	}
+	return b.String()
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// linkURLs makes each bare URL of a text run a link, leaving trailing
+// punctuation (and a closing parenthesis that does not belong to the URL)
+// outside it, as make_clickable does.
+func linkURLs(t string) string {
+	return reBareURL.ReplaceAllStringFunc(t, func(u string) string {
+		trail := ""
+		for len(u) > 0 {
+			c := u[len(u)-1]
+			if strings.IndexByte(".,;:!?", c) >= 0 || (c == ')' && strings.Count(u, "(") < strings.Count(u, ")")) {
+				trail = string(c) + trail
+				u = u[:len(u)-1]
+				continue
+			}
+			break
+		}
+		href := u
+		if strings.HasPrefix(strings.ToLower(u), "www.") {
+			href = "http://" + u
+		}
+		if len(u) < 8 {
+			return u + trail
+		}
+		return `<a href="` + strings.ReplaceAll(href, `"`, "&quot;") + `">` + u + `</a>` + trail
+	})
+}
+
+// Masks that stand in for an address, as `wparchive show` writes them.
+const (
+	hiddenEmail = "(e-mail hidden)"
+	hiddenIP    = "(IP hidden)"
+)
+
+// privacy masks e-mail and IP addresses in text written for a site.
+type privacy struct {
+	emails map[string]bool // stored e-mail addresses, lower-cased
+	ips    map[string]bool // stored IP addresses, lower-cased
+}
+
+func newPrivacy() *privacy {
+	return &privacy{emails: map[string]bool{}, ips: map[string]bool{}}
+}
+
+func (p *privacy) addEmail(e string) {
+	if e = strings.TrimSpace(e); strings.Contains(e, "@") {
+		p.emails[strings.ToLower(e)] = true
+	}
+}
+
+func (p *privacy) addIP(ip string) {
+	if ip = strings.TrimSpace(ip); len(ip) >= 2 && strings.ContainsAny(ip, ".:") {
+		p.ips[strings.ToLower(ip)] = true
+	}
+}
+
+// scrub returns s with every e-mail address and every stored IP address
+// masked.
+func (p *privacy) scrub(s string) string {
+	if strings.IndexByte(s, '@') >= 0 {
+		s = p.maskEmails(s)
+	}
+	if len(p.ips) > 0 && strings.ContainsAny(s, ".:") {
+		s = p.maskIPs(s)
+	}
+	return s
+}
+
+// emailStop are the bytes that end an e-mail address in text (UTF-8
+// letters do not: addresses may hold them).
+func emailStop(c byte) bool {
+	return c <= ' ' || strings.IndexByte(`<>()[]{}"',;:/|@`, c) >= 0
+}
+
+// maskEmails replaces each address around an "@": a local part and a
+// domain with a dot inside it, or a stored address (which may lack the
+// dot). A backslash inside an address (Markdown's escape of "_") does not
+// end it.
+func (p *privacy) maskEmails(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '@' {
+			continue
+		}
+		l := i
+		for l > last && !emailStop(s[l-1]) {
+			l--
+		}
+		r := i + 1
+		for r < len(s) && !emailStop(s[r]) {
+			r++
+		}
+		for r > i+1 && strings.IndexByte(".-\\", s[r-1]) >= 0 {
+			r-- // a full stop after the address, or an escape
+		}
+		local, domain := s[l:i], s[i+1:r]
+		if local == "" || domain == "" {
+			continue
+		}
+		dot := strings.IndexByte(domain, '.')
+		stored := p.emails[strings.ToLower(strings.ReplaceAll(s[l:r], `\`, ""))]
+		if !stored && (dot <= 0 || dot == len(domain)-1) {
+			continue
+		}
+		b.WriteString(s[last:l])
+		b.WriteString(hiddenEmail)
+		last = r
+		i = r - 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func ipByte(c byte) bool {
+	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f' || c == '.' || c == ':'
+}
+
+// maskIPs replaces each run of hexadecimal digits, dots and colons that is
+// a stored IP address (as it is, without the dots and colons around it,
+// or its last IPv4 part after a colon, as in ::ffff:192.0.2.1).
+func (p *privacy) maskIPs(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		if !ipByte(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && ipByte(s[j]) {
+			j++
+		}
+		run := s[i:j]
+		if len(run) >= 2 && strings.ContainsAny(run, ".:") {
+			lo, hi := i, j
+			found := p.ips[strings.ToLower(run)]
+			if !found {
+				t := strings.Trim(run, ".:")
+				if p.ips[strings.ToLower(t)] {
+					lo = i + strings.Index(run, t)
+					hi = lo + len(t)
+					found = true
+				} else if k := strings.LastIndexByte(t, ':'); k >= 0 && p.ips[t[k+1:]] {
+					lo = i + strings.Index(run, t) + k + 1
+					hi = lo + len(t) - k - 1
+					found = true
+				}
+			}
+			if found {
+				b.WriteString(s[last:lo])
+				b.WriteString(hiddenIP)
+				last = hi
+			}
+		}
+		i = j
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
