@@ -1,0 +1,100 @@
+package export
+
+// Summary is what one export did. Everything in it follows from the
+// archive and the options (no times, no map order), so two exports of
+// one archive give equal summaries, apart from media downloads.
+type Summary struct {
+	Out    string `json:"out"`
+	Site   string `json:"site"` // the site's key
+	Flavor string `json:"flavor"`
+	Layout string `json:"layout"`
+
+	// Files counts the files the export holds: Markdown, comment data
+	// and media (not the manifest or the skeleton).
+	Files int `json:"files"`
+	// Written counts those that were new or changed (the rest were
+	// already there with the same bytes).
+	Written int `json:"written"`
+	// Removed lists the files the previous export into the folder wrote
+	// that this one does not; Kept those of them left in place because
+	// they changed since.
+	Removed []string `json:"removed,omitempty"`
+	Kept    []string `json:"kept,omitempty"`
+	// Skeleton lists the site files WriteSkeleton wrote (only those that
+	// did not exist).
+	Skeleton []string `json:"skeleton,omitempty"`
+
+	// Posts counts the exported posts by type; Drafts how many of them
+	// are drafts (--drafts).
+	Posts  map[string]int `json:"posts"`
+	Drafts int            `json:"drafts"`
+	// Skipped counts the posts of the requested types that were not
+	// exported, by reason (the Reason… constants, or "status X").
+	Skipped map[string]int `json:"skipped"`
+	// Renamed lists the posts whose slug took a suffix to stay unique
+	// (two posts with one slug, or a name reserved in its folder).
+	Renamed []PostRef `json:"renamed,omitempty"`
+
+	// Shortcodes counts the unknown shortcodes kept verbatim, by name;
+	// Blocks the blocks kept as their inner HTML, by name.
+	Shortcodes map[string]int `json:"unknown_shortcodes"`
+	Blocks     map[string]int `json:"unknown_blocks"`
+	// Problems lists what the converter could not convert, by post.
+	Problems []PostIssue `json:"problems,omitempty"`
+	// Checked counts the posts checked for fidelity (Options.Check);
+	// Fidelity lists those whose Markdown, rendered back, differs from
+	// what WordPress shows.
+	Checked  int         `json:"checked"`
+	Fidelity []PostIssue `json:"fidelity_failures,omitempty"`
+
+	// Comments counts the comments, trackbacks and pingbacks written;
+	// CommentPosts the posts they belong to.
+	Comments     int `json:"comments"`
+	CommentPosts int `json:"comment_posts"`
+
+	Media MediaSummary `json:"media"`
+}
+
+// PostRef names one exported post.
+type PostRef struct {
+	WPID  int64  `json:"wp_id"`
+	Type  string `json:"type"`
+	Title string `json:"title"`
+	File  string `json:"file"` // relative to the output folder
+}
+
+// PostIssue is a problem with one post.
+type PostIssue struct {
+	PostRef
+	Problem string `json:"problem"`
+}
+
+// MediaSummary says what --media download did.
+type MediaSummary struct {
+	Mode    string      `json:"mode"`             // keep or download
+	URLs    int         `json:"urls"`             // distinct media URLs the posts use
+	Fetched int         `json:"fetched"`          // downloaded (or taken from the cache) and copied
+	Cached  int         `json:"cached"`           // of which served from the cache
+	Failed  []MediaFail `json:"failed,omitempty"` // left remote, by URL
+}
+
+// MediaFail is one media file that could not be fetched.
+type MediaFail struct {
+	URL   string `json:"url"`
+	Error string `json:"error"`
+}
+
+func newSummary(opt *Options) *Summary {
+	return &Summary{Out: opt.Out, Flavor: opt.Flavor, Layout: opt.Layout,
+		Posts: map[string]int{}, Skipped: map[string]int{}, Shortcodes: map[string]int{}, Blocks: map[string]int{},
+		Media: MediaSummary{Mode: opt.Media}}
+}
+
+// Exported returns the number of posts exported, all types together.
+func (s *Summary) Exported() int {
+	n := 0
+	for _, v := range s.Posts {
+		n += v
+	}
+	return n
+}

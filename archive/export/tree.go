@@ -1,0 +1,318 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// ManifestName is the file in the output folder that lists the files the
+// last export wrote, so the next one into the same folder removes those
+// it no longer writes, and only those.
+const ManifestName = ".wparchive-export.json"
+
+// ErrUnsafePath is returned (wrapped, with the path) when a symbolic
+// link, or a file where a folder belongs, is in the way of a file the
+// export writes: the export never follows links, so nothing lands outside
+// the output folder.
+var ErrUnsafePath = errors.New("export: refusing to write through a symbolic link or over a non-file")
+
+// tree writes files under one folder and nowhere else: every path is
+// checked to be local, every folder on the way to be a real folder (not a
+// link), and files are written to a temporary name and renamed into
+// place, so a reader never sees half a file.
+type tree struct {
+	dir  string
+	root *os.Root
+
+	mu      sync.Mutex
+	dirs    map[string]bool  // folders known to be real, created or checked
+	written map[string]entry // files this export wrote (or found identical)
+	changed int              // of which had to be written
+}
+
+// entry is one file of the manifest.
+type entry struct {
+	Path   string `json:"path"`
+	Size   int64  `json:"size"`
+	CRC32C string `json:"crc32c"`
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func sum(b []byte) string { return fmt.Sprintf("%08x", crc32.Checksum(b, castagnoli)) }
+
+// openTree creates dir if needed and opens it as the root of the writes.
+func openTree(dir string) (*tree, error) {
+	if dir == "" {
+		return nil, errors.New("export: no output folder given")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create output folder: %w", err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open output folder: %w", err)
+	}
+	return &tree{dir: dir, root: root, dirs: map[string]bool{".": true}, written: map[string]entry{}}, nil
+}
+
+func (t *tree) close() error { return t.root.Close() }
+
+// localPath reports whether rel is a clean relative slash path that stays
+// inside the folder.
+func localPath(rel string) bool {
+	if rel == "" || rel == "." || strings.ContainsRune(rel, '\\') || strings.ContainsRune(rel, 0) || path.IsAbs(rel) || path.Clean(rel) != rel {
+		return false
+	}
+	for _, seg := range strings.Split(rel, "/") {
+		if seg == ".." || seg == "." || seg == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// mkdirs makes sure every folder of rel's parent exists as a real folder,
+// creating what is missing; a link or a file in the way is an error.
+func (t *tree) mkdirs(dir string) error {
+	if dir == "." || dir == "" {
+		return nil
+	}
+	t.mu.Lock()
+	ok := t.dirs[dir]
+	t.mu.Unlock()
+	if ok {
+		return nil
+	}
+	if err := t.mkdirs(path.Dir(dir)); err != nil {
+		return err
+	}
+	fi, err := t.root.Lstat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := t.root.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("create %s: %w", t.show(dir), err)
+		}
+		// Another worker may have made it (or something else) meanwhile.
+		if fi, err = t.root.Lstat(dir); err != nil {
+			return fmt.Errorf("create %s: %w", t.show(dir), err)
+		}
+	case err != nil:
+		return fmt.Errorf("check %s: %w", t.show(dir), err)
+	}
+	if !fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("%w: %s is %s, not a folder", ErrUnsafePath, t.show(dir), kind(fi))
+	}
+	t.mu.Lock()
+	t.dirs[dir] = true
+	t.mu.Unlock()
+	return nil
+}
+
+func kind(fi fs.FileInfo) string {
+	switch {
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case fi.IsDir():
+		return "a folder"
+	case fi.Mode().IsRegular():
+		return "a file"
+	}
+	return "a special file"
+}
+
+func (t *tree) show(rel string) string { return path.Join(strings.TrimRight(t.dir, "/"), rel) }
+
+// write puts data at rel (a slash path inside the folder), atomically. A
+// file already there with the same bytes is left untouched. A link, a
+// folder or a special file at rel is an error (ErrUnsafePath).
+func (t *tree) write(rel string, data []byte) error {
+	if !localPath(rel) {
+		return fmt.Errorf("%w: %q is not a path inside the output folder", ErrUnsafePath, rel)
+	}
+	if err := t.mkdirs(path.Dir(rel)); err != nil {
+		return err
+	}
+	e := entry{Path: rel, Size: int64(len(data)), CRC32C: sum(data)}
+	fi, err := t.root.Lstat(rel)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return fmt.Errorf("check %s: %w", t.show(rel), err)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%w: %s is %s", ErrUnsafePath, t.show(rel), kind(fi))
+	case fi.Size() == int64(len(data)):
+		if old, err := t.root.ReadFile(rel); err == nil && bytes.Equal(old, data) {
+			t.record(e, false)
+			return nil
+		}
+	}
+	tmp := rel + ".wparchive-tmp"
+	f, err := t.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		// Left by an export that was cut off; O_EXCL did not follow it
+		// if it is a link, and Remove removes the link itself.
+		if err := t.root.Remove(tmp); err != nil {
+			return fmt.Errorf("remove %s: %w", t.show(tmp), err)
+		}
+		f, err = t.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", t.show(rel), err)
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = t.root.Rename(tmp, rel)
+	}
+	if err != nil {
+		t.root.Remove(tmp)
+		return fmt.Errorf("write %s: %w", t.show(rel), err)
+	}
+	t.record(e, true)
+	return nil
+}
+
+// copyFrom writes the file at src (outside the folder: the media cache)
+// to rel, as write does.
+func (t *tree) copyFrom(rel, src string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", src, err)
+	}
+	return t.write(rel, data)
+}
+
+func (t *tree) record(e entry, changed bool) {
+	t.mu.Lock()
+	t.written[e.Path] = e
+	if changed {
+		t.changed++
+	}
+	t.mu.Unlock()
+}
+
+// manifest is the JSON of ManifestName.
+type manifest struct {
+	Generator string  `json:"generator"`
+	Version   int     `json:"version"`
+	Files     []entry `json:"files"`
+}
+
+// readManifest returns the files the previous export into the folder
+// wrote; none when there is no manifest. A manifest that cannot be read
+// is an error: deleting by a damaged list is not safe.
+func (t *tree) readManifest() ([]entry, error) {
+	fi, err := t.root.Lstat(ManifestName)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", t.show(ManifestName), err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is %s", ErrUnsafePath, t.show(ManifestName), kind(fi))
+	}
+	b, err := t.root.ReadFile(ManifestName)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", t.show(ManifestName), err)
+	}
+	var m manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("read %s: %w (remove it to export into this folder anew)", t.show(ManifestName), err)
+	}
+	return m.Files, nil
+}
+
+// writeManifest records files (sorted by path) as the export's.
+func (t *tree) writeManifest(files map[string]entry) error {
+	m := manifest{Generator: "wparchive export markdown", Version: 1, Files: make([]entry, 0, len(files))}
+	for _, e := range files {
+		m.Files = append(m.Files, e)
+	}
+	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].Path < m.Files[j].Path })
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return t.writeQuiet(ManifestName, append(b, '\n'))
+}
+
+// writeQuiet writes a file without recording it in the manifest.
+func (t *tree) writeQuiet(rel string, data []byte) error {
+	if err := t.write(rel, data); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	delete(t.written, rel)
+	t.mu.Unlock()
+	return nil
+}
+
+// removeStale deletes the files of the previous export's manifest that
+// this export did not write, when they are still regular files with the
+// bytes the previous export wrote; it returns the removed paths and the
+// kept ones (changed since, or no longer files). Folders left empty are
+// removed.
+func (t *tree) removeStale(old []entry) (removed, kept []string, err error) {
+	for _, e := range old {
+		if _, ok := t.written[e.Path]; ok || !localPath(e.Path) || e.Path == ManifestName {
+			continue
+		}
+		if !t.realDirs(path.Dir(e.Path)) {
+			kept = append(kept, e.Path)
+			continue
+		}
+		fi, lerr := t.root.Lstat(e.Path)
+		if errors.Is(lerr, fs.ErrNotExist) {
+			continue
+		}
+		if lerr != nil || !fi.Mode().IsRegular() || fi.Size() != e.Size {
+			kept = append(kept, e.Path)
+			continue
+		}
+		b, rerr := t.root.ReadFile(e.Path)
+		if rerr != nil || sum(b) != e.CRC32C {
+			kept = append(kept, e.Path)
+			continue
+		}
+		if rerr := t.root.Remove(e.Path); rerr != nil {
+			return removed, kept, fmt.Errorf("remove %s: %w", t.show(e.Path), rerr)
+		}
+		removed = append(removed, e.Path)
+		for dir := path.Dir(e.Path); dir != "." && dir != "/"; dir = path.Dir(dir) {
+			if t.root.Remove(dir) != nil { // fails unless empty
+				break
+			}
+			t.mu.Lock()
+			delete(t.dirs, dir)
+			t.mu.Unlock()
+		}
+	}
+	sort.Strings(removed)
+	sort.Strings(kept)
+	return removed, kept, nil
+}
+
+// realDirs reports whether every folder of dir is a real folder (no
+// link), without creating any.
+func (t *tree) realDirs(dir string) bool {
+	for d := dir; d != "." && d != "/" && d != ""; d = path.Dir(d) {
+		fi, err := t.root.Lstat(d)
+		if err != nil || !fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0 {
+			return false
+		}
+	}
+	return true
+}
