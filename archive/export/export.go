@@ -20,6 +20,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/http"
+	"path"
 	"runtime"
 	"sort"
 	"strconv"
@@ -76,6 +78,9 @@ type Options struct {
 	// download cache folder (default: the user's cache folder).
 	Media      string
 	MediaCache string
+	// MediaClient, when set, makes the downloads (tests use a loopback
+	// server's client).
+	MediaClient *http.Client
 	// Drafts exports drafts, pending and scheduled posts (marked draft);
 	// IncludePrivate exports private and password-protected posts.
 	Drafts         bool
@@ -189,10 +194,24 @@ func Markdown(ctx context.Context, a *archive.Archive, opt Options) (*Summary, e
 		return nil, err
 	}
 	x := &exporter{opt: &opt, d: d, t: t, aliases: aliases}
+	if opt.Comments != CommentsNone {
+		x.threads, err = LoadComments(ctx, db, s.id, CommentOptions{Statuses: opt.CommentStatuses, Private: opt.IncludePrivate})
+		if err != nil {
+			return nil, err
+		}
+	}
 	results, err := x.run(ctx, db, posts)
+	if err == nil && opt.Media == MediaDownload {
+		err = x.media(ctx, posts, results, &sum.Media)
+	}
+	if err == nil && !opt.NoSkeleton {
+		// After the content: the Jekyll skeleton declares the collections
+		// it finds.
+		sum.Skeleton, err = WriteSkeleton(opt.Out, opt.Flavor, SiteInfo{Title: markdown.PlainText(s.title), BaseURL: s.url, Language: s.language})
+	}
 	if err != nil {
 		// Keep track of everything written so far as well as before.
-		files := map[string]entry{}
+		files := map[string]fileEntry{}
 		for _, e := range old {
 			if localPath(e.Path) {
 				files[e.Path] = e
@@ -226,12 +245,14 @@ type exporter struct {
 	d       *archiveData
 	t       *tree
 	aliases map[*post][]string
+	threads map[int64]*Thread // by post row id (Options.Comments)
 }
 
 // result is what converting one post gave.
 type result struct {
 	rep      markdown.Report
 	comments int
+	file     []byte // with MediaDownload: the file, written once the media are in
 }
 
 // run converts and writes every post, on opt.Workers goroutines fed by
@@ -364,17 +385,52 @@ func (x *exporter) one(p *post, content string) (result, error) {
 	if err != nil {
 		return result{}, fmt.Errorf("front matter of %s: %w", p.rel, err)
 	}
+	r := result{rep: rep}
+	th := x.threads[p.id]
+	var inline string
+	if th.Len() > 0 {
+		r.comments = th.Len()
+		switch x.opt.Comments {
+		case CommentsInline:
+			inline = th.Inline(x.opt.Flavor)
+		case CommentsData:
+			data, err := th.Data(x.opt.Flavor)
+			if err != nil {
+				return result{}, fmt.Errorf("comments of %s: %w", p.rel, err)
+			}
+			if err := x.t.write(x.commentsFile(p), data); err != nil {
+				return result{}, err
+			}
+		}
+	}
 	var b bytes.Buffer
-	b.Grow(len(fm) + len(md) + 1)
+	b.Grow(len(fm) + len(md) + len(inline) + 2)
 	b.Write(fm)
 	if md != "" {
 		b.WriteByte('\n')
 		b.WriteString(md)
 	}
+	if inline != "" {
+		b.WriteByte('\n')
+		b.WriteString(inline)
+	}
+	if x.opt.Media == MediaDownload {
+		r.file = b.Bytes()
+		return r, nil
+	}
 	if err := x.t.write(p.rel, b.Bytes()); err != nil {
 		return result{}, err
 	}
-	return result{rep: rep}, nil
+	return r, nil
+}
+
+// commentsFile is the data file of a post's comments: Hugo reads
+// data/comments/<key>.yaml, Jekyll _data/comments/<key>.yml.
+func (x *exporter) commentsFile(p *post) string {
+	if x.opt.Flavor == markdown.Jekyll {
+		return path.Join("_data", "comments", p.key+".yml")
+	}
+	return path.Join("data", "comments", p.key+".yaml")
 }
 
 // fields returns the post's front matter fields.

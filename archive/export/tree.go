@@ -34,13 +34,13 @@ type tree struct {
 	root *os.Root
 
 	mu      sync.Mutex
-	dirs    map[string]bool  // folders known to be real, created or checked
-	written map[string]entry // files this export wrote (or found identical)
-	changed int              // of which had to be written
+	dirs    map[string]bool      // folders known to be real, created or checked
+	written map[string]fileEntry // files this export wrote (or found identical)
+	changed int                  // of which had to be written
 }
 
-// entry is one file of the manifest.
-type entry struct {
+// fileEntry is one file of the manifest.
+type fileEntry struct {
 	Path   string `json:"path"`
 	Size   int64  `json:"size"`
 	CRC32C string `json:"crc32c"`
@@ -62,7 +62,7 @@ func openTree(dir string) (*tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open output folder: %w", err)
 	}
-	return &tree{dir: dir, root: root, dirs: map[string]bool{".": true}, written: map[string]entry{}}, nil
+	return &tree{dir: dir, root: root, dirs: map[string]bool{".": true}, written: map[string]fileEntry{}}, nil
 }
 
 func (t *tree) close() error { return t.root.Close() }
@@ -142,7 +142,7 @@ func (t *tree) write(rel string, data []byte) error {
 	if err := t.mkdirs(path.Dir(rel)); err != nil {
 		return err
 	}
-	e := entry{Path: rel, Size: int64(len(data)), CRC32C: sum(data)}
+	e := fileEntry{Path: rel, Size: int64(len(data)), CRC32C: sum(data)}
 	fi, err := t.root.Lstat(rel)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -194,7 +194,7 @@ func (t *tree) copyFrom(rel, src string) error {
 	return t.write(rel, data)
 }
 
-func (t *tree) record(e entry, changed bool) {
+func (t *tree) record(e fileEntry, changed bool) {
 	t.mu.Lock()
 	t.written[e.Path] = e
 	if changed {
@@ -205,15 +205,15 @@ func (t *tree) record(e entry, changed bool) {
 
 // manifest is the JSON of ManifestName.
 type manifest struct {
-	Generator string  `json:"generator"`
-	Version   int     `json:"version"`
-	Files     []entry `json:"files"`
+	Generator string      `json:"generator"`
+	Version   int         `json:"version"`
+	Files     []fileEntry `json:"files"`
 }
 
 // readManifest returns the files the previous export into the folder
 // wrote; none when there is no manifest. A manifest that cannot be read
 // is an error: deleting by a damaged list is not safe.
-func (t *tree) readManifest() ([]entry, error) {
+func (t *tree) readManifest() ([]fileEntry, error) {
 	fi, err := t.root.Lstat(ManifestName)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -236,8 +236,8 @@ func (t *tree) readManifest() ([]entry, error) {
 }
 
 // writeManifest records files (sorted by path) as the export's.
-func (t *tree) writeManifest(files map[string]entry) error {
-	m := manifest{Generator: "wparchive export markdown", Version: 1, Files: make([]entry, 0, len(files))}
+func (t *tree) writeManifest(files map[string]fileEntry) error {
+	m := manifest{Generator: "wparchive export markdown", Version: 1, Files: make([]fileEntry, 0, len(files))}
 	for _, e := range files {
 		m.Files = append(m.Files, e)
 	}
@@ -265,7 +265,7 @@ func (t *tree) writeQuiet(rel string, data []byte) error {
 // bytes the previous export wrote; it returns the removed paths and the
 // kept ones (changed since, or no longer files). Folders left empty are
 // removed.
-func (t *tree) removeStale(old []entry) (removed, kept []string, err error) {
+func (t *tree) removeStale(old []fileEntry) (removed, kept []string, err error) {
 	for _, e := range old {
 		if _, ok := t.written[e.Path]; ok || !localPath(e.Path) || e.Path == ManifestName {
 			continue

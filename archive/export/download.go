@@ -1,0 +1,137 @@
+package export
+
+import (
+	"context"
+	"path"
+	"sort"
+	"sync"
+
+	"github.com/wparchive/wparchive/archive/markdown"
+)
+
+// media fetches the media every converted post uses (its Markdown and its
+// featured image), copies each file into the site and writes the posts
+// with their links rewritten to the copies. Where a file goes: beside the
+// post for Hugo's bundle layout, else static/media/ (Hugo) or
+// assets/media/ (Jekyll), linked from the site's root. A failed download
+// leaves its links remote and is counted in ms; it never stops the export.
+func (x *exporter) media(ctx context.Context, posts []*post, results []result, ms *MediaSummary) error {
+	urls := make([][]string, len(posts))
+	var all []string
+	for i := range posts {
+		urls[i] = MediaURLs(string(results[i].file))
+		all = append(all, urls[i]...)
+	}
+	f, err := NewFetcher(MediaOptions{CacheDir: x.opt.MediaCache, Client: x.opt.MediaClient})
+	if err != nil {
+		return err
+	}
+	got := f.Fetch(ctx, all)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(got))
+	for u := range got {
+		names = append(names, u)
+	}
+	sort.Strings(names)
+	// One result per distinct file: the URLs of one file share its Name.
+	done := map[string]bool{}
+	for _, u := range names {
+		r := got[u]
+		if r.Err != nil || r.Path == "" {
+			ms.Failed = append(ms.Failed, MediaFail{URL: u, Error: errString(r.Err)})
+			continue
+		}
+		if done[r.Path] {
+			continue
+		}
+		done[r.Path] = true
+		ms.Fetched++
+		if r.Cached {
+			ms.Cached++
+		}
+	}
+	ms.URLs = len(done) + len(ms.Failed)
+
+	bundle := x.opt.Flavor == markdown.Hugo && x.opt.Layout == LayoutBundle
+	shared := "static/media"
+	sharedURL := "/media/"
+	if x.opt.Flavor == markdown.Jekyll {
+		shared, sharedURL = "assets/media", "/assets/media/"
+	}
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		copied   = map[string]bool{}
+	)
+	claim := func(rel string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if copied[rel] {
+			return false
+		}
+		copied[rel] = true
+		return true
+	}
+	jobs := make(chan int)
+	for w := 0; w < x.opt.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				if err := x.writeWithMedia(posts[i], results[i].file, urls[i], got, bundle, shared, sharedURL, claim); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+				}
+				results[i].file = nil
+			}
+		}()
+	}
+	for i := range posts {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return firstErr
+}
+
+// writeWithMedia copies the fetched media of one post and writes it with
+// its links to them.
+func (x *exporter) writeWithMedia(p *post, file []byte, urls []string, got map[string]MediaResult, bundle bool, shared, sharedURL string, claim func(string) bool) error {
+	local := map[string]string{}
+	for _, u := range urls {
+		r, ok := got[u]
+		if !ok || r.Err != nil || r.Path == "" || r.Name == "" || !localPath(r.Name) || path.Base(r.Name) != r.Name {
+			continue
+		}
+		var rel string
+		if bundle {
+			rel = path.Join(path.Dir(p.rel), r.Name)
+			local[u] = r.Name
+		} else {
+			rel = path.Join(shared, r.Name)
+			local[u] = sharedURL + r.Name
+		}
+		if claim(rel) {
+			if err := x.t.copyFrom(rel, r.Path); err != nil {
+				return err
+			}
+		}
+	}
+	if len(local) > 0 {
+		file = []byte(RewriteMedia(string(file), local))
+	}
+	return x.t.write(p.rel, file)
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "no file"
+	}
+	return err.Error()
+}
