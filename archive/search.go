@@ -15,10 +15,10 @@ import (
 	"unicode/utf8"
 )
 
-// The full-text index (schema/0003_search.sql) has three tables: posts_fts
-// over posts (search_title, text, excerpt), comments_fts over comments
-// (text, author) and quotes_fts over quotes (search_text). Search queries
-// each and merges the results by rank.
+// The full-text index (schema/0003_search.sql, 0005_excerpt_search.sql) has
+// three tables: posts_fts over posts (search_title, text, search_excerpt),
+// comments_fts over comments (text, author) and quotes_fts over quotes
+// (search_text). Search queries each and merges the results by rank.
 
 // SearchOptions says what Search looks for. The zero value of a filter
 // leaves it off.
@@ -686,8 +686,11 @@ func matchWord(w string) string {
 		neg := strings.HasPrefix(col, "-")
 		name := strings.TrimPrefix(col, "-")
 		if isBareword(name) {
-			if strings.EqualFold(name, "title") {
+			switch strings.ToLower(name) {
+			case "title":
 				name = "search_title"
+			case "excerpt":
+				name = "search_excerpt"
 			}
 			prefix := name + ":"
 			if neg {
@@ -741,14 +744,16 @@ func hasWordChar(s string) bool {
 	return false
 }
 
-// execer is a *sql.Tx, *sql.Conn or *sql.DB.
+// execer is a *sql.Tx or *sql.Conn.
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // searchTables are the indexed tables, with the columns their index reads.
 var searchTables = []struct{ table, cols string }{
-	{"posts", "search_title, text, excerpt"},
+	{"posts", "search_title, text, search_excerpt"},
 	{"comments", "text, author"},
 	{"quotes", "search_text"},
 }
@@ -757,7 +762,8 @@ var searchTables = []struct{ table, cols string }{
 // import will add as indexed later, by flushSearchIndex in one statement
 // per table instead of one trigger run per row (see schema/0003_search.sql
 // for why). Call it right after the transaction begins; a rollback takes
-// the marks with it.
+// the marks with it. It also notes, on the import's connection only, the
+// posts whose excerpt the import changes in place, for prepareDerived.
 func deferSearchIndex(ctx context.Context, tx execer) error {
 	for _, t := range searchTables {
 		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO _settings (key, value)
@@ -765,12 +771,30 @@ func deferSearchIndex(ctx context.Context, tx execer) error {
 			return fmt.Errorf("defer search index of %s: %w", t.table, err)
 		}
 	}
+	for _, q := range []string{
+		`CREATE TEMP TABLE IF NOT EXISTS wparchive_excerpt_changed (id INTEGER PRIMARY KEY)`,
+		`DELETE FROM temp.wparchive_excerpt_changed`,
+		`CREATE TEMP TRIGGER IF NOT EXISTS wparchive_excerpt_changed AFTER UPDATE OF excerpt ON main.posts
+		WHEN old.excerpt IS NOT new.excerpt
+		BEGIN
+			INSERT OR IGNORE INTO wparchive_excerpt_changed (id) VALUES (new.id);
+		END`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("defer search index: %w", err)
+		}
+	}
 	return nil
 }
 
-// flushSearchIndex indexes the rows added since deferSearchIndex and
-// removes the marks, in the import's transaction, before it commits.
+// flushSearchIndex prepares the derived columns of the rows the import
+// added or changed (prepareDerived), indexes the rows added since
+// deferSearchIndex and removes the marks, in the import's transaction,
+// before it commits.
 func flushSearchIndex(ctx context.Context, tx execer) error {
+	if err := prepareDerived(ctx, tx); err != nil {
+		return err
+	}
 	for _, t := range searchTables {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+`_fts (rowid, `+t.cols+`)
 			SELECT id, `+t.cols+` FROM `+t.table+`
@@ -779,6 +803,119 @@ func flushSearchIndex(ctx context.Context, tx execer) error {
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM _settings WHERE key = 'fts_deferred_`+t.table+`'`); err != nil {
 			return fmt.Errorf("index %s for search: %w", t.table, err)
+		}
+	}
+	for _, q := range []string{
+		`DROP TRIGGER IF EXISTS temp.wparchive_excerpt_changed`,
+		`DROP TABLE IF EXISTS temp.wparchive_excerpt_changed`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("index posts for search: %w", err)
+		}
+	}
+	return nil
+}
+
+// prepareDerived fills the derived columns that SQL cannot compute and the
+// Writer does not set (schema/0005_excerpt_search.sql): posts.excerpt_cjk,
+// the excerpt as SearchText prepares it where that changes it, which the
+// index reads through posts.search_excerpt, and comments.ping_blog_name,
+// a trackback's blog name with HTML entities decoded, which the pings
+// view reads. It prepares the rows added since deferSearchIndex and the
+// posts whose excerpt changed, or every row once after the migration.
+// Rows already indexed are re-indexed by the update trigger.
+func prepareDerived(ctx context.Context, tx execer) error {
+	var all bool
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM _settings WHERE key = 'prepare_all_derived'`).Scan(&all); err != nil {
+		return fmt.Errorf("prepare derived columns: %w", err)
+	}
+
+	// Posts: those added (above the mark) or with a changed excerpt.
+	sel := `SELECT id, excerpt, excerpt_cjk FROM posts
+		WHERE (id > (SELECT value FROM _settings WHERE key = 'fts_deferred_posts')
+			OR id IN (SELECT id FROM temp.wparchive_excerpt_changed))
+		AND (coalesce(excerpt, '') != '' OR excerpt_cjk IS NOT NULL)`
+	if all {
+		sel = `SELECT id, excerpt, excerpt_cjk FROM posts WHERE coalesce(excerpt, '') != '' OR excerpt_cjk IS NOT NULL`
+	}
+	type change struct {
+		id  int64
+		val any
+	}
+	var changes []change
+	rows, err := tx.QueryContext(ctx, sel)
+	if err != nil {
+		return fmt.Errorf("prepare excerpts for search: %w", err)
+	}
+	for rows.Next() {
+		var (
+			id           int64
+			excerpt, cjk sql.NullString
+		)
+		if err := rows.Scan(&id, &excerpt, &cjk); err != nil {
+			rows.Close()
+			return fmt.Errorf("prepare excerpts for search: %w", err)
+		}
+		var want sql.NullString
+		if s := SearchText(excerpt.String); s != excerpt.String {
+			want = sql.NullString{String: s, Valid: true}
+		}
+		if want != cjk {
+			var v any
+			if want.Valid {
+				v = want.String
+			}
+			changes = append(changes, change{id, v})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("prepare excerpts for search: %w", err)
+	}
+	for _, c := range changes {
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET excerpt_cjk = ? WHERE id = ?`, c.val, c.id); err != nil {
+			return fmt.Errorf("prepare excerpts for search: %w", err)
+		}
+	}
+
+	// Trackbacks: comments are always added, never updated, by an import.
+	sel = `SELECT id, author FROM comments WHERE kind = 'trackback'
+		AND id > (SELECT value FROM _settings WHERE key = 'fts_deferred_comments')`
+	if all {
+		sel = `SELECT id, author FROM comments WHERE kind = 'trackback'`
+	}
+	changes = changes[:0]
+	rows, err = tx.QueryContext(ctx, sel)
+	if err != nil {
+		return fmt.Errorf("prepare blog names: %w", err)
+	}
+	for rows.Next() {
+		var (
+			id     int64
+			author sql.NullString
+		)
+		if err := rows.Scan(&id, &author); err != nil {
+			rows.Close()
+			return fmt.Errorf("prepare blog names: %w", err)
+		}
+		var v any
+		if name := strings.TrimSpace(html.UnescapeString(author.String)); name != "" {
+			v = name
+		}
+		changes = append(changes, change{id, v})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("prepare blog names: %w", err)
+	}
+	for _, c := range changes {
+		if _, err := tx.ExecContext(ctx, `UPDATE comments SET ping_blog_name = ? WHERE id = ?`, c.val, c.id); err != nil {
+			return fmt.Errorf("prepare blog names: %w", err)
+		}
+	}
+	if all {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM _settings WHERE key = 'prepare_all_derived'`); err != nil {
+			return fmt.Errorf("prepare derived columns: %w", err)
 		}
 	}
 	return nil

@@ -1,12 +1,18 @@
 package importer
 
 import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/wparchive/wparchive/archive"
+	"github.com/wparchive/wparchive/schema"
 )
 
 func TestIsoUTC(t *testing.T) {
@@ -217,3 +223,182 @@ func TestRedact(t *testing.T) {
 }
 
 var serialStr = regexp.MustCompile(`s:(\d+):"([^"]*)";`)
+
+// excerptWXR has a Chinese word (侵略) only in a post's excerpt, and a
+// trackback whose sending blog's name is HTML-escaped as WordPress stores
+// it.
+const excerptWXR = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+	<title>Excerpts</title>
+	<link>https://excerpts.example.org</link>
+	<wp:wxr_version>1.2</wp:wxr_version>
+	<wp:base_site_url>https://excerpts.example.org</wp:base_site_url>
+	<wp:base_blog_url>https://excerpts.example.org</wp:base_blog_url>
+	<item>
+		<title>Notes</title>
+		<link>https://excerpts.example.org/notes/</link>
+		<dc:creator><![CDATA[owner]]></dc:creator>
+		<content:encoded><![CDATA[Nothing about it here.]]></content:encoded>
+		<excerpt:encoded><![CDATA[EXCERPT]]></excerpt:encoded>
+		<wp:post_id>7</wp:post_id>
+		<wp:post_date><![CDATA[2023-03-01 10:00:00]]></wp:post_date>
+		<wp:post_date_gmt><![CDATA[2023-03-01 09:00:00]]></wp:post_date_gmt>
+		<wp:post_name><![CDATA[notes]]></wp:post_name>
+		<wp:status><![CDATA[publish]]></wp:status>
+		<wp:post_type><![CDATA[post]]></wp:post_type>
+		<wp:comment>
+			<wp:comment_id>71</wp:comment_id>
+			<wp:comment_author><![CDATA[Lanterns &amp; Lanes &#8211; Mei&#8217;s blog]]></wp:comment_author>
+			<wp:comment_author_url>https://lanterns.example.net/2023/03/notes/</wp:comment_author_url>
+			<wp:comment_author_IP><![CDATA[203.0.113.71]]></wp:comment_author_IP>
+			<wp:comment_date><![CDATA[2023-03-02 10:00:00]]></wp:comment_date>
+			<wp:comment_date_gmt><![CDATA[2023-03-02 09:00:00]]></wp:comment_date_gmt>
+			<wp:comment_content><![CDATA[<strong>On notes</strong>
+
+A reply to the notes.]]></wp:comment_content>
+			<wp:comment_approved><![CDATA[1]]></wp:comment_approved>
+			<wp:comment_type><![CDATA[trackback]]></wp:comment_type>
+			<wp:comment_parent>0</wp:comment_parent>
+			<wp:comment_user_id>0</wp:comment_user_id>
+		</wp:comment>
+	</item>
+</channel>
+</rss>
+`
+
+// importString imports the export text into the archive at path.
+func importString(t *testing.T, a *archive.Archive, name, wxr string, opt Options) *Summary {
+	t.Helper()
+	src := Source{Name: name, Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(wxr)), nil }}
+	sum, err := Import(context.Background(), a, []Source{src}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// TestExcerptSearchedLikeText: a two-character Chinese word that only the
+// excerpt holds is found, after the first import, after an import that
+// changes the excerpt (the row is updated in place) and after one that
+// changes it back; the index matches the table each time.
+func TestExcerptSearchedLikeText(t *testing.T) {
+	ctx := context.Background()
+	a, err := archive.Open(ctx, filepath.Join(t.TempDir(), "a.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	find := func(q string) int {
+		t.Helper()
+		hits, err := a.Search(ctx, archive.SearchOptions{Query: q, Types: []string{"post"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(hits)
+	}
+	for i, step := range []struct {
+		excerpt    string
+		found, not string
+	}{
+		{"这篇笔记谈侵略和制裁。", "侵略", "和平"},
+		{"这篇笔记谈和平。", "和平", "侵略"},
+		{"Plain words only.", "plain", "和平"},
+		{"这篇笔记谈侵略和制裁。", "制裁", "plain"},
+	} {
+		importString(t, a, "excerpt.xml", strings.Replace(excerptWXR, "EXCERPT", step.excerpt, 1), Options{})
+		if err := a.CheckSearchIndex(ctx); err != nil {
+			t.Fatalf("import %d: %v", i+1, err)
+		}
+		if n := find(step.found); n != 1 {
+			t.Errorf("import %d (excerpt %q): search %s finds %d posts, want 1", i+1, step.excerpt, step.found, n)
+		}
+		if n := find(step.not); n != 0 {
+			t.Errorf("import %d (excerpt %q): search %s finds %d posts, want 0", i+1, step.excerpt, step.not, n)
+		}
+	}
+	// A column filter names the excerpt as users know it.
+	if n := find("excerpt:侵略"); n != 1 {
+		t.Errorf("excerpt:侵略 finds %d posts, want 1", n)
+	}
+	// The excerpt itself is stored as exported.
+	var raw string
+	if err := a.DB().QueryRow(`SELECT excerpt FROM posts`).Scan(&raw); err != nil || raw != "这篇笔记谈侵略和制裁。" {
+		t.Errorf("excerpt %q, %v", raw, err)
+	}
+}
+
+// TestPingsViewBlogName: the pings view gives a trackback's blog name with
+// its HTML entities decoded, as show and search print it.
+func TestPingsViewBlogName(t *testing.T) {
+	ctx := context.Background()
+	a, err := archive.Open(ctx, filepath.Join(t.TempDir(), "a.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	importString(t, a, "excerpt.xml", excerptWXR, Options{})
+	var name, title string
+	if err := a.DB().QueryRow(`SELECT blog_name, ping_title FROM pings`).Scan(&name, &title); err != nil {
+		t.Fatal(err)
+	}
+	if name != "Lanterns & Lanes – Mei’s blog" || title != "On notes" {
+		t.Errorf("pings: blog_name %q, ping_title %q", name, title)
+	}
+}
+
+// TestDerivedPreparedForOlderArchive: an archive made before excerpts were
+// prepared for search has its CJK excerpts found and its blog names
+// decoded after the next import, whatever that import holds.
+func TestDerivedPreparedForOlderArchive(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.sqlite")
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, m := range schema.Migrations() {
+		if m.Version > 4 {
+			break
+		}
+		if _, err := db.Exec(m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+		if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d; PRAGMA application_id = %d", m.Version, schema.ApplicationID)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		`INSERT INTO sites (id, site_key) VALUES (1, 'old.example.org')`,
+		`INSERT INTO posts (id, site_id, wp_key, post_type, status, title, search_title, text, excerpt) VALUES (1, 1, '1', 'post', 'publish', 'Old', 'Old', 'text', '旧文谈侵略。')`,
+		`INSERT INTO comments (post_id, wp_key, kind, status, author, text) VALUES (1, '1', 'trackback', 'approved', 'Q&amp;A &#8211; weekly', 'a ping')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	a, err := archive.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	importString(t, a, "excerpt.xml", strings.Replace(excerptWXR, "EXCERPT", "nothing Chinese", 1), Options{})
+	if err := a.CheckSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := a.Search(ctx, archive.SearchOptions{Query: "侵略"})
+	if err != nil || len(hits) != 1 || hits[0].Title != "Old" {
+		t.Errorf("search 侵略 in the older archive's post: %+v, %v", hits, err)
+	}
+	var name string
+	if err := a.DB().QueryRow(`SELECT blog_name FROM pings WHERE post_id = 1`).Scan(&name); err != nil || name != "Q&A – weekly" {
+		t.Errorf("older trackback's blog_name %q, %v", name, err)
+	}
+	var left int
+	a.DB().QueryRow(`SELECT count(*) FROM _settings WHERE key = 'prepare_all_derived'`).Scan(&left)
+	if left != 0 {
+		t.Error("prepare_all_derived is still set after an import")
+	}
+}
