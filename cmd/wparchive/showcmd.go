@@ -68,11 +68,15 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	qs, err := a.Quotes(ctx, archive.QuoteFilter{PostID: id})
+	if err != nil {
+		return err
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(v)
+		return enc.Encode(showJSON(v, qs))
 	}
 	w := *width
 	if !fs.Changed("width") {
@@ -82,8 +86,26 @@ func runShow(ctx context.Context, e *env, args []string) error {
 			}
 		}
 	}
-	printPost(e.stdout, v, *private, w)
+	printPost(e.stdout, v, qs, *private, w)
 	return nil
+}
+
+// shownQuote is a passage in show's JSON, without the post it is in.
+type shownQuote struct {
+	archive.QuoteView
+	Post *archive.QuotePost `json:"post,omitempty"` // hides QuoteView.Post
+}
+
+// showJSON is the post with its foreign-language passages under "quotes".
+func showJSON(v *archive.PostView, qs []archive.QuoteView) any {
+	out := struct {
+		*archive.PostView
+		Quotes []shownQuote `json:"quotes"`
+	}{v, make([]shownQuote, len(qs))}
+	for i := range qs {
+		out.Quotes[i].QuoteView = qs[i]
+	}
+	return out
 }
 
 func ambiguous(amb *archive.AmbiguousError) error {
@@ -103,10 +125,11 @@ func wpID(id *int64) string {
 	return strconv.FormatInt(*id, 10)
 }
 
-// printPost writes the post's metadata, its comments as indented threads
-// and its trackbacks and pingbacks. E-mail and IP addresses are printed
-// only when private (LoadPost has left them out otherwise).
-func printPost(out io.Writer, v *archive.PostView, private bool, width int) {
+// printPost writes the post's metadata with its foreign-language
+// passages qs, its comments as indented threads and its trackbacks and
+// pingbacks. E-mail and IP addresses are printed only when private
+// (LoadPost has left them out otherwise).
+func printPost(out io.Writer, v *archive.PostView, qs []archive.QuoteView, private bool, width int) {
 	p := &printer{w: out, width: width}
 	title := oneLine(v.Title)
 	if title == "" {
@@ -165,6 +188,7 @@ func printPost(out io.Writer, v *archive.PostView, private bool, width int) {
 	}
 	field("Flags", strings.Join(flags, ", "))
 	field("Language", v.Lang)
+	printPassages(p, v.ID, qs)
 	field("Comments", countComments(v.Comments)+openness(v.CommentStatus))
 	field("Pings", countPings(v.Pings)+openness(v.PingStatus))
 
@@ -183,6 +207,57 @@ func printPost(out io.Writer, v *archive.PostView, private bool, width int) {
 			p.blank()
 			printPing(p, &v.Pings[i], private)
 		}
+	}
+}
+
+// shownPassages is how many passages show lists; `quotes` lists them all.
+const shownPassages = 10
+
+// printPassages writes the post's foreign-language passages in its
+// metadata: their count by language, pairs and repeats, then one line
+// each (number, language, paired or not, the start of its text) under
+// the value column.
+func printPassages(p *printer, row int64, qs []archive.QuoteView) {
+	if len(qs) == 0 {
+		return
+	}
+	langs := map[string]int{}
+	paired, repeats := 0, 0
+	for i := range qs {
+		langs[qs[i].Lang]++
+		if qs[i].TranslationOrd != nil {
+			paired++
+		}
+		if qs[i].RepeatOfOrd != nil {
+			repeats++
+		}
+	}
+	p.field("Passages", fmt.Sprintf("%d foreign: %s; %d paired, %s", len(qs), joinCounts(langs), paired,
+		plural(int64(repeats), "repeat", "repeats")))
+	const indent = 12 // under the value of a field
+	for i := range qs[:min(len(qs), shownPassages)] {
+		q := &qs[i]
+		state := "unpaired"
+		switch {
+		case q.Kind == "inline":
+			state = "inline"
+		case q.TranslationOrd != nil:
+			state = "paired"
+		}
+		head := fmt.Sprintf("#%-3d %-7s %-8s ", q.Ord, orDash(q.Lang), state)
+		note := ""
+		if q.RepeatOfOrd != nil {
+			note = fmt.Sprintf(" (repeat of #%d)", *q.RepeatOfOrd)
+		}
+		room := 60
+		if p.width > 0 {
+			room = min(room, max(p.width-indent-uniseg.StringWidth(head+note), 4))
+		}
+		text := truncateWidth(strings.Join(strings.Fields(displayText(q.Normalized)), " "), room)
+		fmt.Fprintf(p.w, "%s%s%s%s\n", strings.Repeat(" ", indent), head, text, note)
+	}
+	if n := len(qs) - shownPassages; n > 0 {
+		p.line(indent, fmt.Sprintf("… and %d more: wparchive quotes --row %d", n, row))
 	}
 }
 
