@@ -36,17 +36,17 @@ func runQuotes(ctx context.Context, e *env, args []string) error {
 	c := commands["quotes"]
 	fs := newFlags(c, e)
 	db := dbFlag(fs)
-	lang := fs.String("lang", "", "only passages in this language (BCP 47 prefix: zh lists zh-Hans and zh-Hant)")
-	post := fs.String("post", "", "only the passages of this post: its id, slug or URL")
-	row := fs.Int64("row", 0, "only the passages of the post with this row id in the archive (for posts that share an id or slug)")
-	site := fs.String("site", "", "only this site (its URL or key, as `stats` lists them)")
-	kind := fs.String("kind", "", "only block passages (paragraphs, blockquotes, list items …) or inline phrases")
+	lang := fs.String("lang", "", "only passages in `LANG`, a BCP 47 prefix: zh lists zh-Hans and zh-Hant")
+	post := fs.String("post", "", "only the passages of `POST`: its WordPress id, slug or URL")
+	row := fs.Int64("row", 0, "only the passages of the post with archive row id `ROW` (for posts that share an id or slug)")
+	site := fs.String("site", "", "only the site `SITE`: its URL or key, as stats lists them")
+	kind := fs.String("kind", "", "`KIND` block: only blocks (paragraphs, blockquotes, list items …); inline: only inline phrases")
 	unpaired := fs.Bool("unpaired", false, "only passages without a translation")
 	repeats := fs.Bool("repeats", false, "only passages that repeat an earlier one of their post, and the passages they repeat")
 	all := fs.Bool("all", false, "also the passages of revisions, auto-drafts and trashed posts")
-	limit := fs.IntP("limit", "n", 0, "at most N passages (0: all)")
+	limit := fs.IntP("limit", "n", 0, "at most `N` passages (0: all)")
 	asJSON := fs.Bool("json", false, "print the passages as a JSON array, every field")
-	width := fs.Int("width", 0, "wrap at this many columns, translations beside the passages from 70 up (default: the terminal's width; 0 when not a terminal: no wrapping, one under the other)")
+	width := fs.Int("width", 0, "wrap at `N` columns, translations beside the passages from 70 up (default: the terminal's width; 0 when not a terminal: no wrapping, one under the other)")
 	if err := parseFlags(c, e, fs, args); err != nil {
 		return err
 	}
