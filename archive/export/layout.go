@@ -101,25 +101,27 @@ func newNamespace() *namespace { return &namespace{taken: map[string]bool{}} }
 
 func (n *namespace) reserve(scope, name string) { n.taken[scope+"\x00"+nameKey(name)] = true }
 
-// claim returns name if it is free in scope, else name-2, name-3 … (the
-// first free one that is no post's natural name), and takes it.
-func (n *namespace) claim(scope, name string, natural map[string]bool) (string, bool) {
-	if k := scope + "\x00" + nameKey(name); !n.taken[k] {
+// claim returns prefix+name if it is free in scope, else prefix+name-2,
+// prefix+name-3 … (the first free one whose name part is no post's
+// natural slug), takes it and returns the name part and whether it took
+// a suffix.
+func (n *namespace) claim(scope, prefix, name string, natural map[string]bool) (string, bool) {
+	if k := scope + "\x00" + nameKey(prefix+name); !n.taken[k] {
 		n.taken[k] = true
 		return name, false
 	}
 	for i := 2; ; i++ {
 		suffix := "-" + strconv.Itoa(i)
 		base := name
-		if len(base)+len(suffix) > maxNameBytes {
-			cut := maxNameBytes - len(suffix)
+		if len(prefix)+len(base)+len(suffix) > maxNameBytes {
+			cut := max(maxNameBytes-len(prefix)-len(suffix), 0)
 			for cut > 0 && !utf8.RuneStart(base[cut]) {
 				cut--
 			}
 			base = base[:cut]
 		}
 		c := base + suffix
-		k := scope + "\x00" + nameKey(c)
+		k := scope + "\x00" + nameKey(prefix+c)
 		if !n.taken[k] && !natural[nameKey(c)] {
 			n.taken[k] = true
 			return c, true
@@ -274,7 +276,7 @@ func plan(posts []*post, opt *Options, d *archiveData) {
 		place(p)
 	}
 	for _, p := range posts {
-		p.key, _ = keys.claim("", p.slug, natural)
+		p.key, _ = keys.claim("", "", p.slug, natural)
 	}
 }
 
@@ -306,7 +308,7 @@ func placePost(p *post, opt *Options, names *namespace, natural map[string]bool)
 			}
 			names.reserve(dir, "index")
 		}
-		p.slug, p.renamed = names.claim(dir, p.slug, natural)
+		p.slug, p.renamed = names.claim(dir, "", p.slug, natural)
 		switch {
 		case p.children > 0:
 			// A page with sub-pages is a branch bundle: Hugo nests no
@@ -324,7 +326,7 @@ func placePost(p *post, opt *Options, names *namespace, natural map[string]bool)
 	switch {
 	case p.typ == "post" && (p.draft || p.date.IsZero()):
 		// Jekyll's drafts have no date in their name.
-		p.slug, p.renamed = names.claim("_drafts", p.slug, natural)
+		p.slug, p.renamed = names.claim("_drafts", "", p.slug, natural)
 		p.rel = path.Join("_drafts", p.slug+".md")
 	case p.typ == "post":
 		dir := "_posts"
@@ -332,15 +334,14 @@ func placePost(p *post, opt *Options, names *namespace, natural map[string]bool)
 			dir = path.Join(dir, p.date.Format("2006"), p.date.Format("01"))
 		}
 		prefix := p.date.Format("2006-01-02") + "-"
-		name, renamed := names.claim(dir, prefix+p.slug, natural)
-		p.slug, p.renamed = strings.TrimPrefix(name, prefix), renamed
-		p.rel = path.Join(dir, name+".md")
+		p.slug, p.renamed = names.claim(dir, prefix, p.slug, natural)
+		p.rel = path.Join(dir, prefix+p.slug+".md")
 	default:
 		dir := section
 		if p.typ == "page" {
 			dir = pageDir(p, flavor)
 		}
-		p.slug, p.renamed = names.claim(dir, p.slug, natural)
+		p.slug, p.renamed = names.claim(dir, "", p.slug, natural)
 		if layout == LayoutBundle {
 			p.rel = path.Join(dir, p.slug, "index.md")
 		} else {
