@@ -1,9 +1,6 @@
 package importer
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"html"
 	"net/url"
 	"path"
@@ -86,18 +83,35 @@ type normalizer struct {
 }
 
 func (n *normalizer) setSite(s *archive.Site, file string) {
+	if n.redact {
+		n.redactSite(s)
+	}
 	s.Key = SiteKey(s, file)
 	n.site = s
 	n.wpcom = urlKey(s.BaseSiteURL) == "wordpress.com" || strings.HasPrefix(s.Generator, "WordPress.com")
 }
 
+// author redacts a channel-level author under --redact; nothing else is
+// derived for it.
+func (n *normalizer) author(a *archive.Author) {
+	if n.redact {
+		n.redactAuthor(a)
+	}
+}
+
 func (n *normalizer) term(t *archive.Term) {
+	if n.redact {
+		n.redactTerm(t)
+	}
 	for i := range t.Meta {
 		t.Meta[i].JSON = metaJSON(t.Meta[i].Value)
 	}
 }
 
 func (n *normalizer) post(p *archive.Post) {
+	if n.redact {
+		n.redactPost(p)
+	}
 	d := &p.Derived
 	d.DateAt = isoUTC(p.DateGMTRaw)
 	d.ModifiedAt = isoUTC(p.ModifiedGMTRaw)
@@ -133,69 +147,6 @@ func (n *normalizer) comment(c *archive.Comment) {
 	} else {
 		n.identify(c)
 	}
-}
-
-// redactComment replaces the comment's e-mail and IP address with salted
-// hashes (the same person gets the same hash, so identities still group),
-// and every e-mail or IPv4 address, and the commenter's own IP, inside its
-// author name, URL and meta values (akismet_as_submitted holds both) with a
-// hash of the same byte length, so that PHP serialize()d values keep their
-// declared lengths.
-func (n *normalizer) redactComment(c *archive.Comment) {
-	ip := strings.TrimSpace(c.AuthorIP)
-	c.AuthorEmail = n.hash("email", normEmail(c.AuthorEmail))
-	c.AuthorIP = n.hash("ip", ip)
-	c.Derived.EmailHash = c.AuthorEmail
-	if k := c.Derived.Kind; k != "trackback" && k != "pingback" {
-		// A ping's author and URL are the linking site's, public.
-		c.Author = n.maskPrivate(c.Author, ip)
-		c.AuthorURL = n.maskPrivate(c.AuthorURL, ip)
-	}
-	for i := range c.Meta {
-		c.Meta[i].Value = n.maskPrivate(c.Meta[i].Value, ip)
-	}
-}
-
-var (
-	emailRe = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
-	ipv4Re  = regexp.MustCompile(`\b(?:\d{1,3}\.){3}\d{1,3}\b`)
-)
-
-// maskPrivate replaces e-mail addresses, IPv4 addresses and ip (the
-// commenter's address, which may be IPv6) in s with salted hex hashes of
-// the same byte length.
-func (n *normalizer) maskPrivate(s, ip string) string {
-	if s == "" {
-		return s
-	}
-	if ip != "" && strings.Contains(s, ip) {
-		s = strings.ReplaceAll(s, ip, n.sameLen("ip", ip))
-	}
-	if strings.Contains(s, "@") {
-		s = emailRe.ReplaceAllStringFunc(s, func(m string) string { return n.sameLen("email", normEmail(m)) })
-	}
-	return ipv4Re.ReplaceAllStringFunc(s, func(m string) string { return n.sameLen("ip", m) })
-}
-
-// sameLen is a salted hex hash of v exactly as many bytes long as v.
-func (n *normalizer) sameLen(kind, v string) string {
-	m := hmac.New(sha256.New, n.salt)
-	m.Write([]byte(kind + ":" + v))
-	h := hex.EncodeToString(m.Sum(nil))
-	return strings.Repeat(h, len(v)/len(h)+1)[:len(v)]
-}
-
-func normEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
-
-// hash returns a salted hash standing in for a private value, so that
-// identities still group after --redact; "" stays "".
-func (n *normalizer) hash(kind, v string) string {
-	if v == "" {
-		return ""
-	}
-	m := hmac.New(sha256.New, n.salt)
-	m.Write([]byte(kind + ":" + v))
-	return "redacted:" + hex.EncodeToString(m.Sum(nil))[:20]
 }
 
 // commentKind maps wp:comment_type: empty and "comment" are ordinary
@@ -251,16 +202,33 @@ func firstMeta(ms []archive.Meta, key string) (string, bool) {
 // --redact.
 func (n *normalizer) identify(c *archive.Comment) {
 	d := &c.Derived
+	// Under --redact the identity is made of redacted values, whether the
+	// comment was redacted already (post) or not (known): redacting is
+	// idempotent.
+	author, authorURL, ownIP := c.Author, c.AuthorURL, ""
+	if n.redact {
+		if ip := strings.TrimSpace(c.AuthorIP); isIP(ip) {
+			ownIP = ip
+		}
+		author = n.redactText(author, textField, ownIP, false)
+		authorURL = n.redactText(authorURL, textField, ownIP, false)
+	}
 	meta := func(key string) (string, bool) {
 		v, ok := firstMeta(c.Meta, key)
+		if ok && n.redact {
+			v = n.redactValue(key, v, ownIP)
+		}
 		return strings.TrimSpace(v), ok
 	}
 	email := normEmail(c.AuthorEmail)
+	if n.redact && email != "" && !strings.HasPrefix(email, "redacted:") {
+		email = n.hashEmail(email)
+	}
 	guestKey := func() string {
 		if email != "" {
 			return "email:" + email
 		}
-		return "name:" + strings.ToLower(strings.TrimSpace(html.UnescapeString(c.Author))) + "|" + strings.ToLower(strings.TrimSpace(c.AuthorURL))
+		return "name:" + strings.ToLower(strings.TrimSpace(html.UnescapeString(author))) + "|" + strings.ToLower(strings.TrimSpace(authorURL))
 	}
 	userID := ""
 	if uid, err := strconv.ParseInt(strings.TrimSpace(c.UserIDRaw), 10, 64); err == nil && uid > 0 {
@@ -305,7 +273,7 @@ func (n *normalizer) identify(c *archive.Comment) {
 	if hasAv || hasFid {
 		// Older Jetpack: no hc_post_as; the avatar's host tells, or the
 		// author URL as Jetpack itself once checked.
-		url := strings.ToLower(c.AuthorURL)
+		url := strings.ToLower(authorURL)
 		switch {
 		case strings.Contains(av, "graph.facebook.com") || strings.Contains(av, "fbcdn") || strings.Contains(url, "facebook.com/"):
 			d.Provider = "facebook"

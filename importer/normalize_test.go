@@ -200,9 +200,10 @@ func TestRedact(t *testing.T) {
 			t.Errorf("an address is left in %q", s)
 		}
 	}
-	// Serialized lengths still hold: every s:N:"…" string is N bytes.
-	if len(a.Meta[0].Value) != len(submitted) {
-		t.Errorf("length changed: %q", a.Meta[0].Value)
+	// Serialized lengths still hold: every s:N:"…" string is N bytes, and
+	// the addresses have the hashes of the comment's columns.
+	if !strings.Contains(a.Meta[0].Value, `s:29:"`+a.AuthorEmail+`"`) || !strings.Contains(a.Meta[0].Value, `s:29:"`+a.AuthorIP+`"`) {
+		t.Errorf("akismet_as_submitted: %q", a.Meta[0].Value)
 	}
 	for _, v := range []string{a.Meta[0].Value, six.Meta[0].Value} {
 		for _, m := range serialStr.FindAllStringSubmatch(v, -1) {
@@ -214,11 +215,16 @@ func TestRedact(t *testing.T) {
 	if !strings.Contains(a.Meta[0].Value, "Mozilla/5.0") {
 		t.Errorf("more than the addresses changed: %q", a.Meta[0].Value)
 	}
-	// A ping's URL is the linking site's and stays.
+	// A ping's URL at an IP address is redacted too; one with a name stays.
 	p := archive.Comment{Author: "Blog", AuthorURL: "http://203.0.113.9/post", AuthorIP: "203.0.113.9", TypeRaw: "pingback"}
 	n.comment(&p)
-	if p.Derived.PingURL != "http://203.0.113.9/post" || p.AuthorIP == "203.0.113.9" {
-		t.Errorf("ping: url %q ip %q", p.Derived.PingURL, p.AuthorIP)
+	if want := "http://" + p.AuthorIP + "/post"; p.Derived.PingURL != want || p.AuthorIP == "203.0.113.9" {
+		t.Errorf("ping: url %q ip %q, want url %q", p.Derived.PingURL, p.AuthorIP, want)
+	}
+	named := archive.Comment{Author: "Blog", AuthorURL: "http://blog.example.net/post", AuthorIP: "203.0.113.9", TypeRaw: "pingback"}
+	n.comment(&named)
+	if named.Derived.PingURL != "http://blog.example.net/post" || named.Derived.PingDomain != "blog.example.net" {
+		t.Errorf("ping: url %q", named.Derived.PingURL)
 	}
 }
 
