@@ -254,9 +254,12 @@ func readSource(ctx context.Context, s Source, n *normalizer, kn *knownItems, to
 			if err := kn.setSite(ctx, e.Site.Key); err != nil {
 				return src, cr.Report(), "", err
 			}
+		case e.Author != nil:
+			n.author(e.Author)
 		case e.Term != nil:
 			n.term(e.Term)
 		case e.Post != nil:
+			n.markRedacted(e.Post)
 			if kn.cur != nil && kn.cur.Next(e.Post) {
 				n.known(e.Post)
 				q.known, q.site = true, n.site
