@@ -35,9 +35,9 @@ func SafeName(s string) string {
 		switch {
 		case r == utf8.RuneError:
 			b.WriteByte('-')
-		case unicode.IsControl(r) || r == 0x7f:
 		case strings.ContainsRune(`<>:"/\|?*`, r), unicode.IsSpace(r):
 			b.WriteByte('-')
+		case unicode.IsControl(r) || r == 0x7f:
 		default:
 			b.WriteRune(r)
 		}
