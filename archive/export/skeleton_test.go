@@ -35,6 +35,17 @@ func skTree(t *testing.T, dir string) map[string]string {
 	return m
 }
 
+// skWriteFile writes a file, making its folders.
+func skWriteFile(t *testing.T, p string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // skEmbedded lists the skeleton's files of a flavor.
 func skEmbedded(t *testing.T, flavor string) []string {
 	t.Helper()

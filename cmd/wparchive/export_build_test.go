@@ -1,9 +1,10 @@
-package export
+package main
 
 import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"io/fs"
@@ -19,16 +20,18 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wparchive/wparchive/archive/export"
 	"github.com/wparchive/wparchive/archive/markdown"
+	"github.com/wparchive/wparchive/internal/corpus"
 )
 
 // The build tests run Debian's hugo and jekyll on exported trees with the
 // skeleton. CI installs them (.ci/run); a developer without them sets
 // WPARCHIVE_SKIP_BUILD=1.
 
-// skGenerator returns the path of the flavor's generator, skipping the test
+// genTool returns the path of the flavor's generator, skipping the test
 // when WPARCHIVE_SKIP_BUILD=1 and failing it when the generator is missing.
-func skGenerator(t *testing.T, flavor string) string {
+func genTool(t *testing.T, flavor string) string {
 	t.Helper()
 	if os.Getenv("WPARCHIVE_SKIP_BUILD") == "1" {
 		t.Skipf("WPARCHIVE_SKIP_BUILD=1: not building the site with %s", flavor)
@@ -40,19 +43,19 @@ func skGenerator(t *testing.T, flavor string) string {
 	return p
 }
 
-// skResult is what one generator run gave.
-type skResult struct {
+// genResult is what one generator run gave.
+type genResult struct {
 	out      string            // the generated site
 	warnings []string          // WARN lines of the generator's output
 	entries  map[string]string // data-source of each post or page rendered → its file in out
 }
 
-// skBuild runs the flavor's generator on dir and fails the test when it
+// genBuild runs the flavor's generator on dir and fails the test when it
 // exits non-zero or prints an error line. Output goes to a folder beside
 // dir so the export tree stays as it was.
-func skBuild(t *testing.T, flavor, dir string) skResult {
+func genBuild(t *testing.T, flavor, dir string) genResult {
 	t.Helper()
-	bin := skGenerator(t, flavor)
+	bin := genTool(t, flavor)
 	out := filepath.Join(t.TempDir(), "site")
 	var cmd *exec.Cmd
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -79,16 +82,16 @@ func skBuild(t *testing.T, flavor, dir string) skResult {
 	start := time.Now()
 	err := cmd.Run()
 	t.Logf("%s build of %s: %v", flavor, filepath.Base(dir), time.Since(start).Round(time.Millisecond))
-	res := skResult{out: out}
+	res := genResult{out: out}
 	var errs []string
 	sc := bufio.NewScanner(bytes.NewReader(buf.Bytes()))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		line := strings.TrimSpace(skANSI.ReplaceAllString(sc.Text(), ""))
+		line := strings.TrimSpace(genANSI.ReplaceAllString(sc.Text(), ""))
 		switch {
-		case skIsError(flavor, line):
+		case genIsError(flavor, line):
 			errs = append(errs, line)
-		case skIsWarn(flavor, line):
+		case genIsWarn(flavor, line):
 			res.warnings = append(res.warnings, line)
 		}
 	}
@@ -98,37 +101,37 @@ func skBuild(t *testing.T, flavor, dir string) skResult {
 	for _, w := range res.warnings {
 		t.Logf("%s: %s", flavor, w)
 	}
-	res.entries = skEntryPages(t, out)
+	res.entries = genEntryPages(t, out)
 	return res
 }
 
-// skANSI matches the colour escapes Jekyll writes.
-var skANSI = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+// genANSI matches the colour escapes Jekyll writes.
+var genANSI = regexp.MustCompile(`\x1b\[[0-9;]*m`)
 
-// skIsError reports whether a line of the generator's output is an error.
-func skIsError(flavor, line string) bool {
+// genIsError reports whether a line of the generator's output is an error.
+func genIsError(flavor, line string) bool {
 	if flavor == "hugo" {
 		return strings.HasPrefix(line, "ERROR") || strings.HasPrefix(line, "Error:")
 	}
 	return strings.Contains(line, "Error:") || strings.Contains(line, "Exception:") || strings.HasPrefix(line, "ERROR")
 }
 
-// skIsWarn reports whether a line of the generator's output is a warning.
-func skIsWarn(flavor, line string) bool {
+// genIsWarn reports whether a line of the generator's output is a warning.
+func genIsWarn(flavor, line string) bool {
 	if flavor == "hugo" {
 		return strings.HasPrefix(line, "WARN")
 	}
 	return strings.Contains(line, "Warning:") || strings.HasPrefix(line, "Conflict:") || strings.Contains(line, "Deprecation:")
 }
 
-// skReEntry finds the mark the skeleton's layouts put on the page of an
+// genReEntry finds the mark the skeleton's layouts put on the page of an
 // exported post or page: its source file.
-var skReEntry = regexp.MustCompile(`<article class="h-entry" data-source="([^"]*)"`)
+var genReEntry = regexp.MustCompile(`<article class="h-entry" data-source="([^"]*)"`)
 
-// skEntryPages returns, for every HTML file of the built site that renders
+// genEntryPages returns, for every HTML file of the built site that renders
 // an exported post or page, its source path → the file (relative to out).
 // A source rendered into two files fails the test.
-func skEntryPages(t *testing.T, out string) map[string]string {
+func genEntryPages(t *testing.T, out string) map[string]string {
 	t.Helper()
 	m := map[string]string{}
 	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
@@ -140,7 +143,7 @@ func skEntryPages(t *testing.T, out string) map[string]string {
 			return err
 		}
 		rel, _ := filepath.Rel(out, p)
-		for _, sm := range skReEntry.FindAllSubmatch(b, -1) {
+		for _, sm := range genReEntry.FindAllSubmatch(b, -1) {
 			src := html.UnescapeString(string(sm[1]))
 			if prev, ok := m[src]; ok {
 				t.Errorf("%s rendered twice: %s and %s", src, prev, rel)
@@ -155,8 +158,8 @@ func skEntryPages(t *testing.T, out string) map[string]string {
 	return m
 }
 
-// skEntry is one exported post or page of a tree, as its front matter says.
-type skEntry struct {
+// genEntry is one exported post or page of a tree, as its front matter says.
+type genEntry struct {
 	src         string // path the generator reports (.File.Path, page.path)
 	file        string // the file, relative to the tree
 	draft       bool
@@ -165,16 +168,19 @@ type skEntry struct {
 	aliases     []string
 }
 
-// skTreeEntries reads the front matter of every Markdown file of an exported
+// genTreeEntries reads the front matter of every Markdown file of an exported
 // tree: for Hugo the files under content/, for Jekyll every .md file
 // outside the folders Jekyll reads no pages from.
-func skTreeEntries(t *testing.T, dir, flavor string) []skEntry {
+func genTreeEntries(t *testing.T, dir, flavor string) []genEntry {
 	t.Helper()
 	root := dir
 	if flavor == "hugo" {
 		root = filepath.Join(dir, "content")
 	}
-	var out []skEntry
+	var out []genEntry
+	if _, err := os.Stat(root); os.IsNotExist(err) {
+		return nil // nothing exported
+	}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -191,15 +197,15 @@ func skTreeEntries(t *testing.T, dir, flavor string) []skEntry {
 		if !strings.HasSuffix(p, ".md") {
 			return nil
 		}
-		fm := skFrontMatter(t, p)
-		e := skEntry{src: rel, file: rel, commentsKey: skStr(fm["comments_key"]), lang: skStr(fm["lang"])}
+		fm := genFrontMatter(t, p)
+		e := genEntry{src: rel, file: rel, commentsKey: genStr(fm["comments_key"]), lang: genStr(fm["lang"])}
 		if flavor == "hugo" {
 			e.file = "content/" + rel
 			e.draft = fm["draft"] == true
-			e.aliases = skStrs(fm["aliases"])
+			e.aliases = genStrs(fm["aliases"])
 		} else {
 			e.draft = fm["published"] == false
-			e.aliases = skStrs(fm["redirect_from"])
+			e.aliases = genStrs(fm["redirect_from"])
 		}
 		out = append(out, e)
 		return nil
@@ -210,8 +216,8 @@ func skTreeEntries(t *testing.T, dir, flavor string) []skEntry {
 	return out
 }
 
-// skFrontMatter returns the YAML front matter of a Markdown file.
-func skFrontMatter(t *testing.T, p string) map[string]any {
+// genFrontMatter returns the YAML front matter of a Markdown file.
+func genFrontMatter(t *testing.T, p string) map[string]any {
 	t.Helper()
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -232,30 +238,30 @@ func skFrontMatter(t *testing.T, p string) map[string]any {
 	return m
 }
 
-func skStr(v any) string {
+func genStr(v any) string {
 	if v == nil {
 		return ""
 	}
 	return fmt.Sprint(v)
 }
 
-func skStrs(v any) []string {
+func genStrs(v any) []string {
 	l, _ := v.([]any)
 	var out []string
 	for _, x := range l {
-		out = append(out, skStr(x))
+		out = append(out, genStr(x))
 	}
 	return out
 }
 
-// skCheckSite checks a built site against its tree: one page per exported
+// genCheckSite checks a built site against its tree: one page per exported
 // post and page (drafts excluded) and none for anything else, every
 // comment and ping of a post's data file on its page, the page's lang,
 // and a redirect page to it for every alias. It returns the number of
 // pages that render a post or page.
-func skCheckSite(t *testing.T, dir, flavor string, res skResult) int {
+func genCheckSite(t *testing.T, dir, flavor string, res genResult) int {
 	t.Helper()
-	entries := skTreeEntries(t, dir, flavor)
+	entries := genTreeEntries(t, dir, flavor)
 	want := 0
 	for _, e := range entries {
 		page, ok := res.entries[e.src]
@@ -278,9 +284,9 @@ func skCheckSite(t *testing.T, dir, flavor string, res skResult) int {
 			t.Errorf("%s (%s): no <html lang=%q>", e.file, page, e.lang)
 		}
 		if e.commentsKey != "" {
-			skCheckComments(t, dir, flavor, e, page, string(b))
+			genCheckComments(t, dir, flavor, e, page, string(b))
 		}
-		skCheckAliases(t, flavor, e, res.out, page, string(b))
+		genCheckAliases(t, flavor, e, res.out, page, string(b))
 	}
 	srcs := map[string]bool{}
 	for _, e := range entries {
@@ -302,12 +308,12 @@ func skCheckSite(t *testing.T, dir, flavor string, res skResult) int {
 	return len(res.entries)
 }
 
-// skReComment finds a rendered comment or ping.
-var skReComment = regexp.MustCompile(`<li id="comment-\d+" class="(?:comment|ping) `)
+// genReComment finds a rendered comment or ping.
+var genReComment = regexp.MustCompile(`<li id="comment-\d+" class="(?:comment|ping) `)
 
-// skCheckComments checks that the page shows every comment and ping of the
+// genCheckComments checks that the page shows every comment and ping of the
 // post's data file.
-func skCheckComments(t *testing.T, dir, flavor string, e skEntry, page, body string) {
+func genCheckComments(t *testing.T, dir, flavor string, e genEntry, page, body string) {
 	t.Helper()
 	data := filepath.Join(dir, "data", "comments", e.commentsKey+".yaml")
 	if flavor == "jekyll" {
@@ -328,19 +334,40 @@ func skCheckComments(t *testing.T, dir, flavor string, e skEntry, page, body str
 		t.Fatalf("%s: %v", data, err)
 	}
 	want := len(th.Comments) + len(th.Pings)
-	if got := len(skReComment.FindAllString(body, -1)); got != want {
-		t.Errorf("%s (%s): %d comments and pings shown, %s holds %d", e.file, page, got, data, want)
+	if got := len(genReComment.FindAllString(body, -1)); got != want {
+		hint := ""
+		if k := jekyllDataKey(e.commentsKey); flavor == "jekyll" && k != e.commentsKey {
+			hint = fmt.Sprintf(" (Jekyll reads that file as site.data.comments[%q]: it drops every character of a data file's name but ASCII letters, digits, _ and -)", k)
+		}
+		t.Errorf("%s (%s): %d comments and pings shown, %s holds %d%s", e.file, page, got, filepath.Base(data), want, hint)
 	}
 }
 
-// skReCanonical finds the page's own URL in the skeleton's head.
-var skReCanonical = regexp.MustCompile(`<link rel="canonical" href="([^"]*)">`)
+// jekyllDataKey returns the key Jekyll 4.3 gives a data file named
+// name+".yml" (DataReader#sanitize_filename): characters other than ASCII
+// letters, digits, "_", "-" and white space dropped, runs of white space
+// made "_".
+func jekyllDataKey(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r < 0x80 && (r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'):
+			b.WriteRune(r)
+		case r == ' ' || r == '\t' || r == '\n':
+			b.WriteRune('_')
+		}
+	}
+	return b.String()
+}
 
-// skCheckAliases checks that every alias of the post has a redirect page
+// genReCanonical finds the page's own URL in the skeleton's head.
+var genReCanonical = regexp.MustCompile(`<link rel="canonical" href="([^"]*)">`)
+
+// genCheckAliases checks that every alias of the post has a redirect page
 // that points to the post's page.
-func skCheckAliases(t *testing.T, flavor string, e skEntry, out, page, body string) {
+func genCheckAliases(t *testing.T, flavor string, e genEntry, out, page, body string) {
 	t.Helper()
-	m := skReCanonical.FindStringSubmatch(body)
+	m := genReCanonical.FindStringSubmatch(body)
 	if m == nil {
 		t.Errorf("%s: no canonical link", page)
 		return
@@ -375,9 +402,9 @@ func skCheckAliases(t *testing.T, flavor string, e skEntry, out, page, body stri
 	}
 }
 
-// skComment is a comment as the export's data files hold it (the
+// genComment is a comment as the export's data files hold it (the
 // contract's Comment type).
-type skComment struct {
+type genComment struct {
 	ID      int64  `yaml:"id"`
 	Parent  int64  `yaml:"parent,omitempty"`
 	Depth   int    `yaml:"depth"`
@@ -390,8 +417,8 @@ type skComment struct {
 	Content string `yaml:"content"`
 }
 
-// skWriteFile writes a file of a test tree, making its folders.
-func skWriteFile(t *testing.T, p string, data []byte) {
+// genWriteFile writes a file of a test tree, making its folders.
+func genWriteFile(t *testing.T, p string, data []byte) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		t.Fatal(err)
@@ -401,8 +428,8 @@ func skWriteFile(t *testing.T, p string, data []byte) {
 	}
 }
 
-// skPost is one post or page of the hand-made tree.
-type skPost struct {
+// genPost is one post or page of the hand-made tree.
+type genPost struct {
 	name     string // folder or file name
 	page     bool
 	parent   string // the parent page's name, for a child page
@@ -410,15 +437,15 @@ type skPost struct {
 	fields   markdown.Fields
 	html     string // WordPress content, converted with markdown.Convert
 	body     string // or Markdown as it is
-	comments []skComment
-	pings    []skComment
+	comments []genComment
+	pings    []genComment
 }
 
-// skHandTree writes an exported tree the way the contract lays it out,
+// genHandTree writes an exported tree the way the contract lays it out,
 // front matter by markdown.FrontMatter and bodies by markdown.Convert or
 // from the converter's golden files, so the skeleton can be built before
 // the export command exists.
-func skHandTree(t *testing.T, flavor string) string {
+func genHandTree(t *testing.T, flavor string) string {
 	t.Helper()
 	dir := t.TempDir()
 	d := func(s string) time.Time {
@@ -428,7 +455,7 @@ func skHandTree(t *testing.T, flavor string) string {
 		}
 		return tm
 	}
-	posts := []skPost{
+	posts := []genPost{
 		{
 			name: "hello",
 			fields: markdown.Fields{
@@ -441,12 +468,12 @@ func skHandTree(t *testing.T, flavor string) string {
 			html: "First paragraph with <span lang=\"fr\">bonjour</span>.\n\n<!--more-->\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n" +
 				`[caption id="attachment_5" align="alignnone" width="300"]<img src="https://example.org/a.jpg" alt="A" width="300" height="200" /> A <em>caption</em>[/caption]` +
 				"\n\nA <table><tr><td>cell</td></tr></table> and {{ braces }} {% liquid %}.",
-			comments: []skComment{
+			comments: []genComment{
 				{ID: 1, Type: "comment", Author: "Ann <b>", URL: "https://ann.example/", Avatar: "https://example.org/ann.png", Date: "2010-01-03T00:00:00+08:00", Content: "Nice *post* & <em>more</em>"},
 				{ID: 2, Parent: 1, Depth: 1, Type: "comment", Author: "Bob", Date: "2010-01-04T00:00:00+08:00", Content: "Thanks"},
 				{ID: 4, Parent: 2, Depth: 2, Type: "comment", Status: "pending", Author: "Cy", Date: "2010-01-04T10:00:00+08:00", Content: "{{ not a template }} {% neither %}"},
 			},
-			pings: []skComment{{ID: 3, Type: "pingback", Author: "Other blog", URL: "https://other.example/x", Date: "2010-01-05T00:00:00+08:00", Content: "[…] linked […]"}},
+			pings: []genComment{{ID: 3, Type: "pingback", Author: "Other blog", URL: "https://other.example/x", Date: "2010-01-05T00:00:00+08:00", Content: "[…] linked […]"}},
 		},
 		{
 			name: "ni-hao",
@@ -455,7 +482,7 @@ func skHandTree(t *testing.T, flavor string) string {
 				Aliases: []string{"/2030/05/06/你好/"}, Permalink: "/2030/05/06/你好/",
 			},
 			html:     "<p>中文<span lang=\"en\">English</span></p>",
-			comments: []skComment{{ID: 9, Type: "comment", Author: "王", Date: "2030-05-07T00:00:00+08:00", Content: "好"}},
+			comments: []genComment{{ID: 9, Type: "comment", Author: "王", Date: "2030-05-07T00:00:00+08:00", Content: "好"}},
 		},
 		{
 			name:   "draft",
@@ -497,11 +524,11 @@ func skHandTree(t *testing.T, flavor string) string {
 		if name == "seed" {
 			name = "seed-" + strings.TrimSuffix(filepath.Base(g), "."+flavor+".md")
 		}
-		hp := skPost{name: "golden-" + name, body: string(b),
+		hp := genPost{name: "golden-" + name, body: string(b),
 			fields: markdown.Fields{Title: name, Date: d("2020-01-01T00:00:00Z").Add(time.Duration(i) * time.Hour), WPID: 1000 + i}}
 		if strings.HasPrefix(hp.body, "---\n") {
 			hp.fields = markdown.Fields{}
-			if fm := skFrontMatterOf(hp.body); fm["date"] != nil {
+			if fm := genFrontMatterOf(hp.body); fm["date"] != nil {
 				if tm, ok := fm["date"].(time.Time); ok {
 					hp.fields.Date = tm
 				}
@@ -553,27 +580,27 @@ func skHandTree(t *testing.T, flavor string) string {
 			}
 			file = filepath.Join("_posts", date.Format("2006-01-02")+"-"+p.name+".md")
 		}
-		skWriteFile(t, filepath.Join(dir, file), doc)
+		genWriteFile(t, filepath.Join(dir, file), doc)
 		if len(p.comments)+len(p.pings) > 0 {
 			data := filepath.Join(dir, "data", "comments", p.name+".yaml")
 			if flavor == "jekyll" {
 				data = filepath.Join(dir, "_data", "comments", p.name+".yml")
 			}
 			b, err := yaml.Marshal(struct {
-				Comments []skComment `yaml:"comments"`
-				Pings    []skComment `yaml:"pings,omitempty"`
+				Comments []genComment `yaml:"comments"`
+				Pings    []genComment `yaml:"pings,omitempty"`
 			}{p.comments, p.pings})
 			if err != nil {
 				t.Fatal(err)
 			}
-			skWriteFile(t, data, b)
+			genWriteFile(t, data, b)
 		}
 	}
 	return dir
 }
 
-// skFrontMatterOf returns the front matter of a Markdown document, or nil.
-func skFrontMatterOf(doc string) map[string]any {
+// genFrontMatterOf returns the front matter of a Markdown document, or nil.
+func genFrontMatterOf(doc string) map[string]any {
 	end := strings.Index(doc[4:], "\n---\n")
 	if end < 0 {
 		return nil
@@ -593,15 +620,15 @@ func skFrontMatterOf(doc string) map[string]any {
 func TestSkeletonBuilds(t *testing.T) {
 	for _, flavor := range []string{"hugo", "jekyll"} {
 		t.Run(flavor, func(t *testing.T) {
-			skGenerator(t, flavor)
+			genTool(t, flavor)
 			t.Parallel()
-			dir := skHandTree(t, flavor)
-			site := SiteInfo{Title: `Steppe "Watch": #1 中文 🎉`, BaseURL: "https://example.org/blog/", Language: "en-GB"}
-			if _, err := WriteSkeleton(dir, flavor, site); err != nil {
+			dir := genHandTree(t, flavor)
+			site := export.SiteInfo{Title: `Steppe "Watch": #1 中文 🎉`, BaseURL: "https://example.org/blog/", Language: "en-GB"}
+			if _, err := export.WriteSkeleton(dir, flavor, site); err != nil {
 				t.Fatal(err)
 			}
-			res := skBuild(t, flavor, dir)
-			n := skCheckSite(t, dir, flavor, res)
+			res := genBuild(t, flavor, dir)
+			n := genCheckSite(t, dir, flavor, res)
 			if n < 10 {
 				t.Errorf("only %d pages built; the hand-made tree has more", n)
 			}
@@ -614,4 +641,99 @@ func TestSkeletonBuilds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// genExport exports the archive db (imported from wxr) with the CLI for
+// flavor and returns the tree and the summary's count of exported posts
+// and pages.
+func genExport(t *testing.T, wxr, db, flavor string) (dir string, posts int) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), flavor)
+	code, stdout, stderr := wparchive(t, "export", "markdown", "--db", db, "--out", dir, "--flavor", flavor, "--json", "--quiet")
+	if code != exitOK {
+		t.Fatalf("export --flavor %s of %s: exit %d; %s", flavor, filepath.Base(wxr), code, stderr)
+	}
+	var sum struct {
+		Posts map[string]int `json:"posts"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &sum); err != nil {
+		t.Fatalf("export --json: %v\n%s", err, stdout)
+	}
+	return dir, sum.Posts["post"] + sum.Posts["page"]
+}
+
+// genExportBuild exports the archive db (imported from wxr) for each
+// flavor and builds it: no error, and one page per post and page the
+// export's summary counts, each for a file of the tree.
+func genExportBuild(t *testing.T, wxr, db string) {
+	t.Helper()
+	for _, flavor := range []string{"hugo", "jekyll"} {
+		genTool(t, flavor)
+		dir, posts := genExport(t, wxr, db, flavor)
+		res := genBuild(t, flavor, dir)
+		n := genCheckSite(t, dir, flavor, res)
+		if n != posts {
+			t.Errorf("%s: %d post and page HTML files built, the export's summary counts %d posts and pages", flavor, n, posts)
+		}
+		t.Logf("%s: %d posts and pages, %d pages built, %d warnings", flavor, posts, n, len(res.warnings))
+	}
+}
+
+// TestExportBuildsSeed exports the seed reconstruction with both flavors
+// and builds each with the real generator.
+func TestExportBuildsSeed(t *testing.T) {
+	wxr := filepath.Join("..", "..", "testdata", "seed", "central-asia.xml")
+	db := filepath.Join(t.TempDir(), "a.sqlite")
+	if code, _, stderr := wparchive(t, "import", "--quiet", "--db", db, wxr); code != exitOK {
+		t.Fatalf("import: exit %d; %s", code, stderr)
+	}
+	genExportBuild(t, wxr, db)
+}
+
+// TestExportBuildsCorpus exports every export of the shared corpus that
+// imports (public/*.xml) with both flavors and builds each with the real
+// generator, one file per subtest, in parallel. A file may fail to import
+// only when public-counts.json says it is not a valid or well-formed
+// export (TestImportPublicCorpus checks those refusals).
+func TestExportBuildsCorpus(t *testing.T) {
+	dir := corpus.Need(t)
+	for _, flavor := range []string{"hugo", "jekyll"} {
+		genTool(t, flavor)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "public-counts.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []struct {
+		File       string  `json:"file"`
+		Wellformed bool    `json:"wellformed"`
+		WXRVersion *string `json:"wxr_version"`
+	}
+	if err := json.Unmarshal(b, &files); err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("public-counts.json lists no file")
+	}
+	for _, f := range files {
+		t.Run(f.File, func(t *testing.T) {
+			t.Parallel()
+			wxr := filepath.Join(dir, "public", f.File)
+			db := filepath.Join(t.TempDir(), "a.sqlite")
+			code, _, stderr := wparchive(t, "import", "--quiet", "--db", db, wxr)
+			valid := f.WXRVersion != nil && (*f.WXRVersion == "1.0" || *f.WXRVersion == "1.1" || *f.WXRVersion == "1.2")
+			if code != exitOK {
+				if !valid || !f.Wellformed {
+					t.Skipf("nothing to build: the import refuses this file (not a valid or well-formed export): %s", firstLine(stderr))
+				}
+				t.Fatalf("import: exit %d; %s", code, stderr)
+			}
+			genExportBuild(t, wxr, db)
+		})
+	}
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
 }
