@@ -747,6 +747,9 @@ func mediaNameParts(c string) (stem, ext string, force bool) {
 	last = norm.NFC.String(last)
 	if i := strings.LastIndexByte(last, '.'); i > 0 && mediaExt[strings.ToLower(last[i+1:])] {
 		stem, ext = last[:i], "."+strings.ToLower(last[i+1:])
+		if l := len(stem) - 4; l > 0 && strings.EqualFold(stem[l:], ".tar") {
+			stem, ext = stem[:l], ".tar"+ext
+		}
 	} else {
 		stem = last
 	}
@@ -768,16 +771,17 @@ func mediaNameParts(c string) (stem, ext string, force bool) {
 
 // mediaStem returns s as the stem of a file name valid on Linux, macOS and
 // Windows and harmless in a URL path, Markdown and HTML: letters, marks
-// and digits of any script kept (Chinese names stay Chinese), "-_.~+@="
+// and digits of any script kept (Chinese names stay Chinese), "-_~+@="
 // kept, every other rune (controls, separators, <>:"/\|?*, #, %, spaces,
-// punctuation) a "-", runs of "-" as one; no leading ".", "_", "-" or "~"
-// (Jekyll leaves such files out of the site), no trailing dot, space, "-"
-// or "~", and not a name Windows reserves (CON, COM1, …).
+// punctuation, and dots: a web server may run "x.php.jpg" as PHP) a "-",
+// runs of "-" as one; no leading "_", "-" or "~" (Jekyll leaves such files
+// out of the site), no trailing "-" or "~", and not a name Windows
+// reserves (CON, COM1, …).
 func mediaStem(s string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range s {
-		ok := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r) || unicode.IsMark(r) || strings.ContainsRune("-_.~+@=", r)
+		ok := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r) || unicode.IsMark(r) || strings.ContainsRune("-_~+@=", r)
 		if r == utf8.RuneError {
 			ok = false
 		}
@@ -791,8 +795,8 @@ func mediaStem(s string) string {
 		dash = false
 		b.WriteRune(r)
 	}
-	out := strings.TrimLeft(b.String(), "._-~")
-	out = strings.TrimRight(out, ". -~")
+	out := strings.TrimLeft(b.String(), "_-~")
+	out = strings.TrimRight(out, "-~")
 	if mediaReserved(out) {
 		out += "_"
 	}
