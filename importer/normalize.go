@@ -131,14 +131,14 @@ func (n *normalizer) post(p *archive.Post) {
 }
 
 func (n *normalizer) comment(c *archive.Comment) {
+	if n.redact {
+		n.redactComment(c)
+	}
 	d := &c.Derived
 	d.DateAt = isoUTC(c.DateGMTRaw)
 	d.Kind = commentKind(c.TypeRaw)
 	d.Status = commentStatus(c.ApprovedRaw)
 	d.Text = archive.SearchText(plainText(c.Content))
-	if n.redact {
-		n.redactComment(c)
-	}
 	for i := range c.Meta {
 		c.Meta[i].JSON = metaJSON(c.Meta[i].Value)
 	}
