@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"net/http"
 	"path"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -143,7 +144,9 @@ func (o *Options) normalize() error {
 }
 
 // Markdown exports the posts of one site of the archive as Markdown under
-// opt.Out and returns what it did. Errors: ErrOption for a bad option,
+// opt.Out and returns what it did. When the archive holds several sites
+// and opt.Site names none, each goes to a folder of opt.Out named by its
+// key, and the summary adds them up (its paths start with that folder). Errors: ErrOption for a bad option,
 // ErrNoSite when the site is unknown or must be chosen, ErrUnsafePath when
 // a link or a file is in the way, and read or write errors. A post that
 // converts badly is never an error: it is listed in the summary. After an
@@ -153,11 +156,36 @@ func Markdown(ctx context.Context, a *archive.Archive, opt Options) (*Summary, e
 	if err := opt.normalize(); err != nil {
 		return nil, err
 	}
-	db := a.DB()
-	s, err := loadSite(ctx, db, opt.Site)
+	sites, err := loadSites(ctx, a.DB(), opt.Site)
 	if err != nil {
 		return nil, err
 	}
+	if len(sites) == 1 {
+		return exportSite(ctx, a, sites[0], opt)
+	}
+	// Several sites and none chosen: one folder each, named by its key.
+	all := newSummary(&opt)
+	folders := newNamespace()
+	for _, s := range sites {
+		name := SafeName(s.key)
+		if name == "" {
+			name = "site"
+		}
+		name, _ = folders.claim("", "", name, nil)
+		o := opt
+		o.Out = filepath.Join(opt.Out, name)
+		sum, err := exportSite(ctx, a, s, o)
+		if err != nil {
+			return nil, fmt.Errorf("site %s: %w", s.key, err)
+		}
+		all.add(sum, name)
+	}
+	return all, nil
+}
+
+// exportSite is Markdown for one site.
+func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (*Summary, error) {
+	db := a.DB()
 	d, err := loadData(ctx, db, s)
 	if err != nil {
 		return nil, err

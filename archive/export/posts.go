@@ -14,8 +14,8 @@ import (
 	"github.com/wparchive/wparchive/archive/markdown"
 )
 
-// ErrNoSite is returned by Markdown when --site names no site of the
-// archive, or when the archive holds several sites and none is named.
+// ErrNoSite is returned by Markdown when Options.Site names no site of
+// the archive (or several), or the archive holds none.
 var ErrNoSite = errors.New("export: no such site")
 
 // site is the site being exported.
@@ -27,9 +27,9 @@ type site struct {
 	language string // the channel's <language>
 }
 
-// loadSite returns the site named by ref (its row id, key, title, URL or
-// host), or the archive's only site when ref is "".
-func loadSite(ctx context.Context, db *sql.DB, ref string) (*site, error) {
+// loadSites returns the site named by ref (its row id, key, title, URL or
+// host), or every site of the archive when ref is "".
+func loadSites(ctx context.Context, db *sql.DB, ref string) ([]*site, error) {
 	rows, err := db.QueryContext(ctx, `SELECT id, site_key, coalesce(title, ''), coalesce(nullif(base_blog_url, ''), link, ''),
 		coalesce(language, '') FROM sites ORDER BY id`)
 	if err != nil {
@@ -53,13 +53,10 @@ func loadSite(ctx context.Context, db *sql.DB, ref string) (*site, error) {
 	}
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		switch len(all) {
-		case 0:
+		if len(all) == 0 {
 			return nil, fmt.Errorf("%w: the archive is empty (import an export first)", ErrNoSite)
-		case 1:
-			return all[0], nil
 		}
-		return nil, fmt.Errorf("%w: the archive holds %d sites (%s); choose one with --site", ErrNoSite, len(all), strings.Join(keys, ", "))
+		return all, nil
 	}
 	host := ref
 	if u, err := url.Parse(ref); err == nil && u.Host != "" {
@@ -73,7 +70,7 @@ func loadSite(ctx context.Context, db *sql.DB, ref string) (*site, error) {
 		}
 	}
 	if len(found) == 1 {
-		return found[0], nil
+		return found, nil
 	}
 	if len(found) > 1 {
 		return nil, fmt.Errorf("%w: %q names %d sites; give its key (one of %s)", ErrNoSite, ref, len(found), strings.Join(keys, ", "))

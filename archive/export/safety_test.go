@@ -300,8 +300,19 @@ func TestOptionsAndSites(t *testing.T) {
 			t.Errorf("%+v: err = %v, want ErrOption", opt, err)
 		}
 	}
-	if _, err := Markdown(ctx, a, Options{Out: out}); !errors.Is(err, ErrNoSite) || !strings.Contains(err.Error(), "--site") {
-		t.Errorf("two sites, none named: err = %v", err)
+	// Two sites, none named: a folder each.
+	both, err := Markdown(ctx, a, Options{Out: out, NoSkeleton: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if both.Site != "steppewatch.example.org, hard.example.com" || both.Posts["post"] != 3+12 {
+		t.Errorf("two sites: %s, %v", both.Site, both.Posts)
+	}
+	for _, f := range []string{"steppewatch.example.org/content/about/index.md", "hard.example.com/content/about/_index.md",
+		"steppewatch.example.org/" + ManifestName, "hard.example.com/" + ManifestName} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
 	}
 	if _, err := Markdown(ctx, a, Options{Out: out, Site: "nowhere.example"}); !errors.Is(err, ErrNoSite) {
 		t.Errorf("unknown site: err = %v", err)

@@ -98,3 +98,49 @@ func (s *Summary) Exported() int {
 	}
 	return n
 }
+
+// add adds the summary of one site's export, written into the folder dir
+// of s.Out, to s.
+func (s *Summary) add(o *Summary, dir string) {
+	if s.Site != "" {
+		s.Site += ", "
+	}
+	s.Site += o.Site
+	s.Files += o.Files
+	s.Written += o.Written
+	s.Drafts += o.Drafts
+	s.Checked += o.Checked
+	s.Comments += o.Comments
+	s.CommentPosts += o.CommentPosts
+	pre := func(p string) string { return dir + "/" + p }
+	for _, p := range o.Removed {
+		s.Removed = append(s.Removed, pre(p))
+	}
+	for _, p := range o.Kept {
+		s.Kept = append(s.Kept, pre(p))
+	}
+	for _, p := range o.Skeleton {
+		s.Skeleton = append(s.Skeleton, pre(p))
+	}
+	for _, r := range o.Renamed {
+		r.File = pre(r.File)
+		s.Renamed = append(s.Renamed, r)
+	}
+	for _, is := range o.Problems {
+		is.File = pre(is.File)
+		s.Problems = append(s.Problems, is)
+	}
+	for _, is := range o.Fidelity {
+		is.File = pre(is.File)
+		s.Fidelity = append(s.Fidelity, is)
+	}
+	for _, m := range []struct{ to, from map[string]int }{{s.Posts, o.Posts}, {s.Skipped, o.Skipped}, {s.Shortcodes, o.Shortcodes}, {s.Blocks, o.Blocks}} {
+		for k, v := range m.from {
+			m.to[k] += v
+		}
+	}
+	s.Media.URLs += o.Media.URLs
+	s.Media.Fetched += o.Media.Fetched
+	s.Media.Cached += o.Media.Cached
+	s.Media.Failed = append(s.Media.Failed, o.Media.Failed...)
+}

@@ -40,7 +40,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	flavor := fs.String("flavor", "hugo", "hugo or jekyll")
 	layout := fs.String("layout", "bundle", "bundle (a folder per post, media beside it), flat (<slug>.md) or dated (YYYY/MM/<slug>.md)")
 	types := fs.StringSlice("types", []string{"post", "page"}, "the post types to export, comma-separated")
-	site := fs.String("site", "", "the site to export when the archive holds several (its key, as `stats` lists them, or URL)")
+	site := fs.String("site", "", "the site to export when the archive holds several: its key (as wparchive stats lists it), title or URL")
 	comments := fs.String("comments", "data", "none, data (one data file per post) or inline (a section at the end of the post)")
 	statuses := fs.StringSlice("comments-status", []string{"approved"}, "the comment statuses to export, comma-separated (approved, pending, spam, trash)")
 	media := fs.String("media", "keep", "keep (links stay remote) or download (fetched into the site, links rewritten)")
