@@ -8,6 +8,8 @@
 //	wparchive stats  [--db FILE] [--json]    what the archive holds
 //	wparchive show   [--db FILE] [--json] [--include-private] POST
 //	                                         one post (id, slug or URL), its comment threads and pings
+//	wparchive quotes [--db FILE] [--lang L] [--post POST] [--json]   foreign-language passages beside their translations
+//	wparchive export markdown [--db FILE] --out DIR [--flavor hugo|jekyll] …   a Hugo or Jekyll site
 //	wparchive search [--db FILE] [--type T] [--lang L] [--json] … QUERY   full-text search, best first
 //	wparchive sql    [--db FILE] [--format table|csv|json|markdown] "SELECT …"   a read-only query
 //	wparchive schema [--db FILE] [--json] [TABLE...]   the tables, with what each column holds
