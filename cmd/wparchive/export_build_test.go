@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html"
 	"io/fs"
+	"net/url"
 	"os"
 	"os/exec"
 	"path"
@@ -166,6 +167,7 @@ type genEntry struct {
 	lang        string
 	commentsKey string
 	aliases     []string
+	wpID        string // wordpress_id (wp_id in the converter's own front matter)
 }
 
 // genTreeEntries reads the front matter of every Markdown file of an exported
@@ -198,7 +200,10 @@ func genTreeEntries(t *testing.T, dir, flavor string) []genEntry {
 			return nil
 		}
 		fm := genFrontMatter(t, p)
-		e := genEntry{src: rel, file: rel, commentsKey: genStr(fm["comments_key"]), lang: genStr(fm["lang"])}
+		e := genEntry{src: rel, file: rel, commentsKey: genStr(fm["comments_key"]), lang: genStr(fm["lang"]), wpID: genStr(fm["wordpress_id"])}
+		if e.wpID == "" {
+			e.wpID = genStr(fm["wp_id"])
+		}
 		if flavor == "hugo" {
 			e.file = "content/" + rel
 			e.draft = fm["draft"] == true
@@ -262,6 +267,13 @@ func genStrs(v any) []string {
 func genCheckSite(t *testing.T, dir, flavor string, res genResult) int {
 	t.Helper()
 	entries := genTreeEntries(t, dir, flavor)
+	ids := genWPIDs(t, res.out)
+	idCount := map[string]int{}
+	for _, e := range entries {
+		if !e.draft {
+			idCount[e.wpID]++
+		}
+	}
 	want := 0
 	for _, e := range entries {
 		page, ok := res.entries[e.src]
@@ -286,7 +298,25 @@ func genCheckSite(t *testing.T, dir, flavor string, res genResult) int {
 		if e.commentsKey != "" {
 			genCheckComments(t, dir, flavor, e, page, string(b))
 		}
-		genCheckAliases(t, flavor, e, res.out, page, string(b))
+		m := genReCanonical.FindStringSubmatch(string(b))
+		if m == nil {
+			t.Errorf("%s: no canonical link", page)
+			continue
+		}
+		canonical := html.UnescapeString(m[1])
+		genCheckAliases(t, e, res.out, canonical)
+		// Old links by id (/?p=ID) find the page through wp-ids.json;
+		// an id two exported posts share (real exports repeat ids)
+		// can lead to one of them only.
+		if e.wpID != "" && idCount[e.wpID] == 1 {
+			u, err := url.Parse(canonical)
+			if err != nil {
+				t.Fatalf("%s: canonical %q: %v", page, canonical, err)
+			}
+			if got, _ := url.PathUnescape(ids[e.wpID]); got != u.Path {
+				t.Errorf("%s: wp-ids.json sends id %s to %q, the page is %s", e.file, e.wpID, ids[e.wpID], u.Path)
+			}
+		}
 	}
 	srcs := map[string]bool{}
 	for _, e := range entries {
@@ -360,19 +390,28 @@ func jekyllDataKey(name string) string {
 	return b.String()
 }
 
+// genWPIDs reads the skeleton's wp-ids.json of a built site: WordPress
+// post id → the page's path.
+func genWPIDs(t *testing.T, out string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(out, "wp-ids.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("wp-ids.json: %v\n%s", err, b)
+	}
+	return m
+}
+
 // genReCanonical finds the page's own URL in the skeleton's head.
 var genReCanonical = regexp.MustCompile(`<link rel="canonical" href="([^"]*)">`)
 
 // genCheckAliases checks that every alias of the post has a redirect page
 // that points to the post's page.
-func genCheckAliases(t *testing.T, flavor string, e genEntry, out, page, body string) {
+func genCheckAliases(t *testing.T, e genEntry, out, canonical string) {
 	t.Helper()
-	m := genReCanonical.FindStringSubmatch(body)
-	if m == nil {
-		t.Errorf("%s: no canonical link", page)
-		return
-	}
-	canonical := html.UnescapeString(m[1])
 	for _, a := range e.aliases {
 		p := strings.TrimPrefix(a, "/")
 		var cands []string
