@@ -322,6 +322,9 @@ func (f *Fetcher) download(ctx context.Context, c string) MediaResult {
 		return r
 	}
 	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return MediaResult{Err: err}
+		}
 		select {
 		case f.slots <- struct{}{}:
 		case <-ctx.Done():
@@ -1136,7 +1139,9 @@ func bodyRefs(src []byte, off int) []mediaRef {
 	for _, segs := range chunks {
 		refs = append(refs, htmlRefs(src, off, segs)...)
 	}
-	shortcodes := !bytes.HasPrefix(src, []byte("{% raw %}")) // Jekyll: {{< is text
+	// Jekyll: the converter wraps a body holding "{{" in {% raw %}, and
+	// "{{<" there is text, not a shortcode.
+	shortcodes := !bytes.HasPrefix(bytes.TrimLeft(src, " \t\r\n"), []byte("{% raw %}"))
 	for i := 0; i < len(src); i++ {
 		if mask[i] == maskCode {
 			continue
@@ -1160,14 +1165,12 @@ func bodyRefs(src []byte, off int) []mediaRef {
 				i = j
 			}
 		case c == '{' && shortcodes && bytes.HasPrefix(src[i:], []byte("{{<")):
-			rs, end := shortcodeRefs(src, i, mask)
+			// Scanning goes on inside: a caption holds Markdown links.
+			rs, _ := shortcodeRefs(src, i, mask)
 			for _, r := range rs {
 				r.start += off
 				r.end += off
 				refs = append(refs, r)
-			}
-			if end > i {
-				i = end - 1
 			}
 		}
 	}

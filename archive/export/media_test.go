@@ -6,14 +6,18 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +25,13 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/wparchive/wparchive/archive/markdown"
+	"github.com/wparchive/wparchive/internal/corpus"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
+	"golang.org/x/net/html"
 )
 
 // mediaServer is an httptest server on loopback that counts the requests
@@ -840,5 +851,420 @@ func TestFetchSilentServer(t *testing.T) {
 	}
 	if n := accepted.Load(); n != 3 {
 		t.Errorf("%d connections, want 3 (2 retries)", n)
+	}
+}
+
+// convertedMD returns the Markdown markdown.Convert writes for WordPress
+// content, with two attachments for [gallery] and gallery blocks.
+func convertedMD(content, flavor string) string {
+	atts := map[int]markdown.Attachment{
+		101: {URL: "https://example.com/wp-content/uploads/2010/08/one.jpg", Alt: "First", Caption: "The <em>first</em> one"},
+		102: {URL: "https://example.com/wp-content/uploads/2010/08/two.jpg", Alt: "Second"},
+	}
+	md, _ := markdown.Convert(content, markdown.Options{
+		Flavor: flavor,
+		Attachments: func(id int) (markdown.Attachment, bool) {
+			a, ok := atts[id]
+			return a, ok
+		},
+	})
+	return md
+}
+
+// mediaCases are WordPress contents and the media URLs of their Markdown,
+// the same for both flavors.
+var mediaCases = []struct {
+	name, content string
+	want          []string
+}{
+	{"caption and linked image", `Intro.
+
+[caption id="attachment_6" align="alignright" width="300"]<a href="https://example.com/wp-content/uploads/2010/08/big.jpg"><img class="size-medium wp-image-6" src="https://example.com/wp-content/uploads/2010/08/big-300x205.jpg" alt="A boat" width="300" height="205" /></a> A boat on "the" lake[/caption]
+
+[caption width="200" caption="Old style"]<img src="https://example.com/old.jpg" alt="" />[/caption]`,
+		[]string{"https://example.com/wp-content/uploads/2010/08/big-300x205.jpg", "https://example.com/wp-content/uploads/2010/08/big.jpg", "https://example.com/old.jpg"}},
+	{"gallery shortcode", `Before.
+
+[gallery ids="101,102" link="file"]`,
+		[]string{"https://example.com/wp-content/uploads/2010/08/one.jpg", "https://example.com/wp-content/uploads/2010/08/two.jpg"}},
+	{"audio and video shortcodes", `[audio mp3="https://example.com/song.mp3?x=1&y=2"]
+
+[video mp4="https://example.com/clip.mp4" poster="https://example.com/poster.jpg" width="640" height="360"][/video]
+
+[youtube https://www.youtube.com/watch?v=dQw4w9WgXcQ]`,
+		[]string{"https://example.com/song.mp3?x=1&y=2", "https://example.com/clip.mp4", "https://example.com/poster.jpg"}},
+	{"blocks", `<!-- wp:image {"id":5} -->
+<figure class="wp-block-image"><img src="https://example.com/wp-content/uploads/2024/05/photo.jpg" alt="A photo"/><figcaption>A caption with <a href="https://example.com/credit">credit</a></figcaption></figure>
+<!-- /wp:image -->
+
+<!-- wp:gallery {"linkTo":"none"} -->
+<figure class="wp-block-gallery"><!-- wp:image {"id":101} -->
+<figure class="wp-block-image"><img src="https://example.com/g1.jpg" alt="G one"/></figure>
+<!-- /wp:image -->
+<!-- wp:image {"id":102} -->
+<figure class="wp-block-image"><img src="https://example.com/g2.jpg" alt="G two"/><figcaption>Second in gallery</figcaption></figure>
+<!-- /wp:image --></figure>
+<!-- /wp:gallery -->
+
+<!-- wp:file {"id":9} -->
+<div class="wp-block-file"><a id="wp-block-file--media-1" href="https://example.com/wp-content/uploads/2024/05/report.pdf">report</a><a href="https://example.com/wp-content/uploads/2024/05/report.pdf" class="wp-block-file__button" download>Download</a></div>
+<!-- /wp:file -->
+
+<!-- wp:audio {"id":10} -->
+<figure class="wp-block-audio"><audio controls src="https://example.com/talk.mp3"></audio><figcaption>A talk</figcaption></figure>
+<!-- /wp:audio -->
+
+<!-- wp:video {"id":11} -->
+<figure class="wp-block-video"><video controls poster="https://example.com/vposter.jpg" src="https://example.com/clip.webm"></video></figure>
+<!-- /wp:video -->
+
+<!-- wp:paragraph -->
+<p>A <a href="https://example.com/about/">page</a>, <code>https://example.com/in-code.jpg</code>.</p>
+<!-- /wp:paragraph -->`,
+		[]string{"https://example.com/wp-content/uploads/2024/05/photo.jpg", "https://example.com/g1.jpg", "https://example.com/g2.jpg",
+			"https://example.com/wp-content/uploads/2024/05/report.pdf", "https://example.com/talk.mp3", "https://example.com/vposter.jpg", "https://example.com/clip.webm"}},
+	{"classic odds and ends", `Text with <code>https://example.com/in-code.jpg</code> and a <a href="https://example.com/files/Guide%20(final).PDF?download=1">guide</a> and <a href="https://example.com/about/">about</a>.
+
+<img src="//cdn.example.com/proto.png" alt="p" /> <img src="https://cdn.example.com/proto.png" /> <img src="/wp-content/uploads/relative.jpg" /> <img src="data:image/png;base64,iVBORw0KGgo=" /> <img src="https://chart.example.com/chart?cht=p3&amp;chd=t:60,40" />
+
+<p lang="fr">Voici <img src="https://example.com/fr.jpg?a=1&amp;b=2" srcset="https://example.com/fr-300x200.jpg 300w, https://example.com/fr.jpg?a=1&amp;b=2 600w"> fin</p>
+
+<pre>https://example.com/pre-text.jpg <a href="https://example.com/in-pre.pdf">pdf</a></pre>
+
+<pre>![x](https://example.com/pre-md.jpg)</pre>
+
+<a href="https://example.com/上海/照片.jpg"><img src="https://example.com/%E4%B8%8A%E6%B5%B7/%E7%85%A7%E7%89%87-150x150.jpg" /></a>`,
+		[]string{"https://example.com/files/Guide%20%28final%29.PDF?download=1", "//cdn.example.com/proto.png", "https://chart.example.com/chart?cht=p3&chd=t%3A60%2C40", // as the converter encodes it
+			"https://example.com/fr.jpg?a=1&b=2", "https://example.com/fr-300x200.jpg", "https://example.com/in-pre.pdf",
+			"https://example.com/%E4%B8%8A%E6%B5%B7/%E7%85%A7%E7%89%87-150x150.jpg", "https://example.com/%E4%B8%8A%E6%B5%B7/%E7%85%A7%E7%89%87.jpg"}},
+	{"literal shortcode in text", `<p>A post about Hugo: {{< figure src="https://example.com/literal.jpg" >}} and {{&lt; figure src="https://example.com/literal2.jpg" &gt;}}</p>
+<pre>{{< figure src="https://example.com/literal3.jpg" >}}</pre>`, nil},
+}
+
+func TestMediaURLsConverted(t *testing.T) {
+	for _, c := range mediaCases {
+		for _, flavor := range []string{markdown.Hugo, markdown.Jekyll} {
+			t.Run(c.name+"/"+flavor, func(t *testing.T) {
+				md := convertedMD(c.content, flavor)
+				if got := MediaURLs(md); !slices.Equal(got, c.want) {
+					t.Errorf("MediaURLs =\n%s\nwant\n%s\nMarkdown:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"), md)
+				}
+			})
+		}
+	}
+}
+
+// TestMediaURLsMarkdown: Markdown written by hand, for the syntax the
+// converter rarely writes.
+func TestMediaURLsMarkdown(t *testing.T) {
+	cases := []struct {
+		name, md string
+		want     []string
+	}{
+		{"angle destination and title", `![a](<https://e.com/a b.jpg> "t") ![b](https://e.com/b.jpg 'https://e.com/title.jpg')`, []string{"https://e.com/a b.jpg", "https://e.com/b.jpg"}},
+		{"parentheses", `![a](https://e.com/a_(1).jpg) [x](https://e.com/x\).pdf)`, []string{"https://e.com/a_(1).jpg", "https://e.com/x).pdf"}},
+		{"entities and escapes", `![a](https://e.com/a.jpg?x=1&amp;y=2) ![b](https://e.com/b\_c.jpg)`, []string{"https://e.com/a.jpg?x=1&y=2", "https://e.com/b_c.jpg"}},
+		{"autolink", `See <https://e.com/auto.pdf> and <https://e.com/page>.`, []string{"https://e.com/auto.pdf"}},
+		{"code span and blocks", "`![a](https://e.com/span.jpg)` and ``x ![b](https://e.com/span2.jpg) y``\n\n```\n![c](https://e.com/fence.jpg)\n```\n\n~~~md\n<img src=\"https://e.com/tilde.jpg\">\n~~~\n\n    ![d](https://e.com/indented.jpg)\n\n![e](https://e.com/real.jpg)", []string{"https://e.com/real.jpg"}},
+		{"escaped brackets", `\[a](https://e.com/notlink.jpg) \![b](https://e.com/link.jpg)`, []string{"https://e.com/link.jpg"}},
+		{"links need a media path, images do not", `[p](https://e.com/page) [q](https://e.com/chart?x=1) ![](https://e.com/chart?y=1) [d](https://e.com/Doc.DOCX#p2)`, []string{"https://e.com/chart?y=1", "https://e.com/Doc.DOCX#p2"}},
+		{"html block", "<div><img src=\"https://e.com/div.jpg\">\n![x](https://e.com/literal-in-html.jpg)\n</div>\n\n<video controls><source src=\"https://e.com/v.webm\" type=\"video/webm\"><track src=\"https://e.com/subs.vtt\"></video>\n\n<p><a href=\"https://e.com/doc.docx\">d</a> <a href=\"https://e.com/\">home</a> <img src='https://e.com/single.jpg'> <img src=https://e.com/bare.jpg></p>", []string{"https://e.com/div.jpg", "https://e.com/v.webm", "https://e.com/subs.vtt", "https://e.com/doc.docx", "https://e.com/single.jpg", "https://e.com/bare.jpg"}},
+		{"srcset", `<p><img srcset="https://e.com/s1.jpg, https://e.com/s2.jpg 2x,https://e.com/s3.jpg 3x" src="https://e.com/s0.jpg"></p>`, []string{"https://e.com/s1.jpg", "https://e.com/s2.jpg", "https://e.com/s3.jpg", "https://e.com/s0.jpg"}},
+		{"comments and scripts", "<!-- <img src=\"https://e.com/commented.jpg\"> -->\n\n<script>var x = '<img src=\"https://e.com/script.jpg\">';</script>\n\nText <!-- ![x](https://e.com/inline-comment.jpg) --> end.", nil},
+		{"hugo shortcodes", `{{< figure src="https://e.com/fig.jpg" link="https://e.com/page" caption="A \"quoted\" [credit](https://e.com/credit.pdf)" >}}
+
+{{</* figure src="https://e.com/literal.jpg" */>}}
+
+{{< audio src="https://e.com/a.mp3" >}} {{< youtube dQw4w9WgXcQ >}}`, []string{"https://e.com/fig.jpg", "https://e.com/credit.pdf", "https://e.com/a.mp3"}},
+		{"jekyll raw body", "{% raw %}\nA post about Hugo: {{< figure src=\"https://e.com/lit.jpg\" >}} ![](https://e.com/real.jpg)\n{% endraw %}\n", []string{"https://e.com/real.jpg"}},
+		{"front matter", "---\ntitle: 'A [title](https://e.com/t.jpg)'\nimages:\n  - https://e.com/feat.jpg\nimage: \"https://e.com/jfeat.jpg\"\n---\nBody ![](https://e.com/feat.jpg) ![](https://e.com/body.jpg)\n", []string{"https://e.com/feat.jpg", "https://e.com/jfeat.jpg", "https://e.com/body.jpg"}},
+		{"not http", `![](ftp://e.com/x.jpg) ![](data:image/png;base64,AAAA) ![](/rel.jpg) [x](file:///x.pdf) ![](javascript:alert(1)) ![](rel.jpg) <img src="///x.jpg">`, nil},
+		{"one URL in several forms", `![](//e.com/x.png) ![](https://e.com/x.png) ![](HTTPS://E.COM/x.png) <img src="https://e.com/x.png#frag">`, []string{"//e.com/x.png"}},
+		{"containers", "> quoted ![](https://e.com/q.jpg)\n>\n> ```\n> ![](https://e.com/q-code.jpg)\n> ```\n\n- item ![](https://e.com/li.jpg)\n\n  ```\n  ![](https://e.com/li-code.jpg)\n  ```\n\n| a | b |\n|---|---|\n| ![](https://e.com/cell.jpg) | [f](https://e.com/cell.zip) |\n\nText[^1].\n\n[^1]: See ![](https://e.com/fn.jpg).\n", []string{"https://e.com/q.jpg", "https://e.com/li.jpg", "https://e.com/cell.jpg", "https://e.com/cell.zip", "https://e.com/fn.jpg"}},
+		{"nested image in link", `[![alt](https://e.com/thumb-150x150.jpg "t")](https://e.com/thumb.jpg)`, []string{"https://e.com/thumb-150x150.jpg", "https://e.com/thumb.jpg"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := MediaURLs(c.md); !slices.Equal(got, c.want) {
+				t.Errorf("MediaURLs =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestRewriteMediaExact(t *testing.T) {
+	cases := []struct {
+		name, md string
+		local    map[string]string
+		want     string
+	}{
+		{"code stays", "`https://e.com/a.jpg` ![a](https://e.com/a.jpg)\n\n```\n![a](https://e.com/a.jpg)\n```\n",
+			map[string]string{"https://e.com/a.jpg": "a.jpg"},
+			"`https://e.com/a.jpg` ![a](a.jpg)\n\n```\n![a](https://e.com/a.jpg)\n```\n"},
+		{"link text stays", "[https://e.com/a.pdf](https://e.com/a.pdf) https://e.com/a.pdf",
+			map[string]string{"https://e.com/a.pdf": "files/a.pdf"},
+			"[https://e.com/a.pdf](files/a.pdf) https://e.com/a.pdf"},
+		{"entities in HTML", `<audio controls="" src="https://e.com/s.mp3?x=1&amp;y=2"></audio> Tom &amp; Jerry ![](https://e.com/s.mp3?x=1&y=2)`,
+			map[string]string{"https://e.com/s.mp3?x=1&y=2": "s&t.mp3"},
+			`<audio controls="" src="s&amp;t.mp3"></audio> Tom &amp; Jerry ![](s&t.mp3)`},
+		{"exact URL only", `![](https://e.com/a.jpg.webp) ![](https://e.com/a.jpg) ![](https://e.com/a.jpg?w=1)`,
+			map[string]string{"https://e.com/a.jpg": "a.jpg"},
+			`![](https://e.com/a.jpg.webp) ![](a.jpg) ![](https://e.com/a.jpg?w=1)`},
+		{"values that need encoding", `![](https://e.com/a.jpg "t") <img src="https://e.com/a.jpg" srcset="https://e.com/a.jpg 2x"> <img src=https://e.com/a.jpg> ![](<https://e.com/a.jpg>)`,
+			map[string]string{"https://e.com/a.jpg": `my (1) "x".jpg`},
+			`![](my%20%281%29%20"x".jpg "t") <img src="my (1) &#34;x&#34;.jpg" srcset="my%20(1)%20&#34;x&#34;.jpg 2x"> <img src="my (1) &#34;x&#34;.jpg"> ![](<my (1) "x".jpg>)`},
+		{"autolink", `See <https://e.com/auto.pdf>.`,
+			map[string]string{"https://e.com/auto.pdf": "auto.pdf"},
+			`See [https://e.com/auto.pdf](auto.pdf).`},
+		{"shortcodes", `{{< figure src="https://e.com/f.jpg" link="https://e.com/f.jpg" caption="https://e.com/f.jpg" >}} {{</* figure src="https://e.com/f.jpg" */>}}`,
+			map[string]string{"https://e.com/f.jpg": "f.jpg"},
+			`{{< figure src="f.jpg" link="f.jpg" caption="f.jpg" >}} {{</* figure src="https://e.com/f.jpg" */>}}`},
+		{"canonical forms", `![](//e.com/x.png) <img src="HTTPS://E.COM/x.png">`,
+			map[string]string{"https://e.com/x.png": "x.png"},
+			`![](x.png) <img src="x.png">`},
+		{"front matter", "---\ntitle: Photo https://e.com/p.jpg\nimages:\n  - https://e.com/p.jpg\nimage: \"https://e.com/p.jpg\" # featured\n---\n![](https://e.com/p.jpg)\n",
+			map[string]string{"https://e.com/p.jpg": "it's.jpg"},
+			"---\ntitle: Photo https://e.com/p.jpg\nimages:\n  - 'it''s.jpg'\nimage: 'it''s.jpg' # featured\n---\n![](it's.jpg)\n"},
+		{"nothing to do", "![](https://e.com/a.jpg)", map[string]string{"https://e.com/b.jpg": "b.jpg"}, "![](https://e.com/a.jpg)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := RewriteMedia(c.md, c.local); got != c.want {
+				t.Errorf("RewriteMedia =\n%s\nwant\n%s", got, c.want)
+			}
+		})
+	}
+}
+
+// renderedMedia renders md with goldmark as Hugo does (raw HTML kept) and
+// returns the URLs of its src, srcset, href, poster and data attributes
+// in order, and its visible text with Hugo shortcodes left out.
+func renderedMedia(t *testing.T, md string) (urls []string, text string) {
+	urls, _, text = renderedMediaMissed(t, md)
+	return urls, text
+}
+
+// renderedMediaMissed is renderedMedia that also returns the http(s)
+// URLs in media places: images, audio, video, posters, and links to files
+// with a media extension.
+func renderedMediaMissed(t *testing.T, md string) (urls, media []string, text string) {
+	t.Helper()
+	if end, ok := frontMatterEnd(md); ok {
+		md = md[end:]
+	}
+	var buf bytes.Buffer
+	gm := goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Footnote), goldmark.WithRendererOptions(gmhtml.WithUnsafe()))
+	if err := gm.Convert([]byte(md), &buf); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tb strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.ElementNode:
+			for _, a := range n.Attr {
+				v := strings.TrimSpace(a.Val)
+				switch a.Key {
+				case "src", "href", "poster", "data":
+					urls = append(urls, v)
+					isMedia := a.Key == "poster" || mediaURL(v)
+					if a.Key == "src" {
+						switch n.Data {
+						case "img", "audio", "video", "source", "track":
+							isMedia = true
+						}
+					}
+					if isMedia && mediaHTTPLike(v) {
+						media = append(media, v)
+					}
+				case "srcset":
+					for _, c := range strings.Split(a.Val, ",") {
+						if f := strings.Fields(c); len(f) > 0 {
+							urls = append(urls, f[0])
+							if mediaHTTPLike(f[0]) {
+								media = append(media, f[0])
+							}
+						}
+					}
+				}
+			}
+		case html.TextNode:
+			tb.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	text = reShortcode.ReplaceAllString(tb.String(), "{{<>}}")
+	return urls, media, text
+}
+
+var reShortcode = regexp.MustCompile(`(?s)\{\{<.*?>\}\}`)
+
+// reFigure finds the URL parameters of Hugo figure shortcodes.
+var reFigure = regexp.MustCompile(`\b(?:src|link)="((?:[^"\\]|\\.)*)"`)
+
+func shortcodeURLs(md string) []string {
+	if strings.HasPrefix(md, "{% raw %}") {
+		return nil // Jekyll: text
+	}
+	var out []string
+	for _, sc := range reShortcode.FindAllString(md, -1) {
+		if strings.HasPrefix(sc, "{{</*") {
+			continue
+		}
+		for _, m := range reFigure.FindAllStringSubmatch(sc, -1) {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// checkRewrite rewrites every media URL of md and checks the result as a
+// reader would see it: every URL attribute of the rendered HTML and every
+// shortcode URL that named a rewritten file now names its local copy, no
+// other changed, and the visible text is the same.
+func checkRewrite(t *testing.T, label, md string) (n int) {
+	t.Helper()
+	urls := MediaURLs(md)
+	local := map[string]string{}
+	byCanon := map[string]string{}
+	for i, u := range urls {
+		// Every third name needs encoding in Markdown and srcset.
+		v := fmt.Sprintf("m/%d.bin", i)
+		if i%3 == 2 {
+			v = fmt.Sprintf("m/a b (%d).bin", i)
+		}
+		local[u] = v
+		c, err := mediaCanonical(u)
+		if err != nil {
+			t.Fatalf("%s: MediaURLs gave %q: %v", label, u, err)
+		}
+		byCanon[c] = v
+	}
+	out := RewriteMedia(md, local)
+	if left := MediaURLs(out); len(left) > 0 {
+		t.Errorf("%s: left after rewriting: %q\nMarkdown:\n%s\nrewritten:\n%s", label, left, md, out)
+	}
+	want := func(u string) string {
+		if c, err := mediaCanonical(u); err == nil {
+			if v, ok := byCanon[c]; ok {
+				return v
+			}
+		}
+		return u
+	}
+	same := func(a, b string) bool {
+		ua, errA := url.PathUnescape(a)
+		ub, errB := url.PathUnescape(b)
+		return a == b || (errA == nil && errB == nil && ua == ub)
+	}
+	before, textBefore := renderedMedia(t, md)
+	after, missed, textAfter := renderedMediaMissed(t, out)
+	if len(missed) > 0 {
+		t.Errorf("%s: media URLs MediaURLs missed: %q\nMarkdown:\n%s", label, missed, md)
+	}
+	for _, u := range shortcodeURLs(out) {
+		if mediaHTTPLike(u) && (mediaURL(u) || strings.Contains(out, `src="`+u+`"`)) {
+			t.Errorf("%s: shortcode URL MediaURLs missed: %q", label, u)
+		}
+	}
+	if len(before) != len(after) {
+		t.Errorf("%s: %d URLs rendered before, %d after\n%q\n%q", label, len(before), len(after), before, after)
+		return len(urls)
+	}
+	for i := range before {
+		if w := want(before[i]); !same(after[i], w) {
+			t.Errorf("%s: URL %d: %q became %q, want %q", label, i, before[i], after[i], w)
+		}
+	}
+	if textBefore != textAfter {
+		t.Errorf("%s: visible text changed:\n%s\n----\n%s", label, textBefore, textAfter)
+	}
+	sb, sa := shortcodeURLs(md), shortcodeURLs(out)
+	if len(sb) != len(sa) {
+		t.Errorf("%s: shortcode URLs %q became %q", label, sb, sa)
+		return len(urls)
+	}
+	for i := range sb {
+		if w := want(sb[i]); !same(sa[i], w) {
+			t.Errorf("%s: shortcode URL %q became %q, want %q", label, sb[i], sa[i], w)
+		}
+	}
+	return len(urls)
+}
+
+func TestRewriteMediaConverted(t *testing.T) {
+	for _, c := range mediaCases {
+		for _, flavor := range []string{markdown.Hugo, markdown.Jekyll} {
+			checkRewrite(t, c.name+"/"+flavor, convertedMD(c.content, flavor))
+		}
+	}
+	for _, file := range []string{"shortcodes-nested", "blocks-core", "wpautop-classic", "lang-classic", "lang-chinese-blockquote"} {
+		for _, flavor := range []string{markdown.Hugo, markdown.Jekyll} {
+			p := filepath.Join("..", "..", "testdata", "markdown", file, "want."+flavor+".md")
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkRewrite(t, p, string(b))
+		}
+	}
+}
+
+// mediaCorpusItem is the part of a WXR item the corpus test needs.
+type mediaCorpusItem struct {
+	Title   string `xml:"title"`
+	Content string `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
+	Type    string `xml:"post_type"`
+}
+
+// TestMediaCorpus converts every post and page of the public corpus with
+// both flavors and checks the rewriting of all their media URLs as a
+// reader of the built site would see it (checkRewrite).
+func TestMediaCorpus(t *testing.T) {
+	dir := corpus.Need(t)
+	files, err := filepath.Glob(filepath.Join(dir, "public", "*.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts, found := 0, 0
+	for _, file := range files {
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := xml.NewDecoder(f)
+		for {
+			tok, err := d.Token()
+			if err != nil {
+				break // the end, or a damaged export: what was read counts
+			}
+			se, ok := tok.(xml.StartElement)
+			if !ok || se.Name.Local != "item" {
+				continue
+			}
+			var it mediaCorpusItem
+			if d.DecodeElement(&it, &se) != nil {
+				break
+			}
+			if it.Type != "post" && it.Type != "page" {
+				continue
+			}
+			posts++
+			for _, flavor := range []string{markdown.Hugo, markdown.Jekyll} {
+				found += checkRewrite(t, fmt.Sprintf("%s: %q (%s)", filepath.Base(file), it.Title, flavor), convertedMD(it.Content, flavor))
+			}
+		}
+		f.Close()
+	}
+	t.Logf("%d posts and pages, %d media URLs found and rewritten over both flavors", posts, found)
+	if posts == 0 || found == 0 {
+		t.Fatal("nothing checked")
 	}
 }
