@@ -508,6 +508,11 @@ func (f *Fetcher) store(body io.Reader, m *mediaMeta) (path string, size int64, 
 	if n > f.opt.MaxBytes {
 		return "", 0, ErrTooLarge
 	}
+	// Readable by all like any downloaded file: the export may hard-link it
+	// into a site that a web server serves.
+	if err = tmp.Chmod(0o644); err != nil {
+		return "", 0, err
+	}
 	if err = tmp.Sync(); err != nil {
 		return "", 0, err
 	}
@@ -1043,6 +1048,9 @@ var mdParser = goldmark.New(goldmark.WithExtensions(extension.Table, extension.S
 // only destinations goldmark reported; Hugo shortcodes, which goldmark
 // reads as text, are parsed outside code.
 func findMediaRefs(md string) []mediaRef {
+	if !strings.Contains(md, "//") {
+		return nil // no http(s) URL can be there: most posts
+	}
 	var refs []mediaRef
 	off := 0
 	if end, ok := frontMatterEnd(md); ok {
@@ -1599,6 +1607,9 @@ var frontMatterKeys = map[string]bool{"image": true, "images": true, "featured_i
 // frontMatterRefs returns the featured image URLs of a front matter block
 // fm ("---\n" … "---\n").
 func frontMatterRefs(fm string) []mediaRef {
+	if !strings.Contains(fm, "//") {
+		return nil
+	}
 	start := strings.IndexByte(fm, '\n') + 1
 	var doc yaml.Node
 	if yaml.Unmarshal([]byte(fm[start:]), &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {

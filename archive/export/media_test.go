@@ -1268,3 +1268,85 @@ func TestMediaCorpus(t *testing.T) {
 		t.Fatal("nothing checked")
 	}
 }
+
+// mediaBenchPosts returns converter output with media: the cases above
+// and the golden files of archive/markdown, both flavors.
+func mediaBenchPosts(b *testing.B) []string {
+	var posts []string
+	for _, c := range mediaCases {
+		posts = append(posts, convertedMD(c.content, markdown.Hugo), convertedMD(c.content, markdown.Jekyll))
+	}
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "markdown", "*", "want.*.md"))
+	for _, f := range files {
+		bs, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		posts = append(posts, string(bs))
+	}
+	return posts
+}
+
+// BenchmarkMediaURLs: finding the media of one post (op = all the posts
+// of mediaBenchPosts; bytes/s is Markdown read).
+func BenchmarkMediaURLs(b *testing.B) {
+	posts := mediaBenchPosts(b)
+	n := 0
+	for _, p := range posts {
+		n += len(p)
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, p := range posts {
+			MediaURLs(p)
+		}
+	}
+}
+
+func BenchmarkRewriteMedia(b *testing.B) {
+	posts := mediaBenchPosts(b)
+	locals := make([]map[string]string, len(posts))
+	n := 0
+	for i, p := range posts {
+		n += len(p)
+		locals[i] = map[string]string{}
+		for k, u := range MediaURLs(p) {
+			locals[i][u] = fmt.Sprintf("m/%d.jpg", k)
+		}
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, p := range posts {
+			RewriteMedia(p, locals[i])
+		}
+	}
+}
+
+// BenchmarkFetchCached: a second run over 1,000 cached files (op = the
+// Fetch call with a new Fetcher): what --media download costs when
+// nothing changed.
+func BenchmarkFetchCached(b *testing.B) {
+	s := httptest.NewServer(http.HandlerFunc(serveBodyTLS))
+	defer s.Close()
+	dir := b.TempDir()
+	var urls []string
+	for i := range 1000 {
+		urls = append(urls, fmt.Sprintf("%s/wp-content/uploads/%d/photo-%d.jpg", s.URL, i%20, i))
+	}
+	f, err := NewFetcher(MediaOptions{CacheDir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f.Fetch(context.Background(), urls)
+	b.ReportAllocs()
+	for b.Loop() {
+		f, _ := NewFetcher(MediaOptions{CacheDir: dir})
+		for _, r := range f.Fetch(context.Background(), urls) {
+			if !r.Cached {
+				b.Fatal("not cached")
+			}
+		}
+	}
+}
