@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -207,14 +209,25 @@ func LoadComments(ctx context.Context, db *sql.DB, siteID int64, opt CommentOpti
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load comments of site %d: %w", siteID, err)
 	}
-	for i := range all {
-		if all[i].included {
-			c := &all[i].c
-			c.Content = priv.scrub(commentMarkdown(priv.scrub(c.Content)))
-			c.Author, c.URL, c.Avatar = priv.scrub(c.Author), webURL(priv.scrub(c.URL)), webURL(priv.scrub(c.Avatar))
-			c.Title, c.BlogName, c.Domain = priv.scrub(c.Title), priv.scrub(c.BlogName), priv.scrub(c.Domain)
-		}
+	// Converting and masking is most of the work and independent per
+	// comment: one goroutine per CPU, each on its own stripe.
+	workers := min(runtime.GOMAXPROCS(0), max(len(all)/256, 1))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(all); i += workers {
+				if all[i].included {
+					c := &all[i].c
+					c.Content = priv.scrub(commentMarkdown(priv.scrub(c.Content)))
+					c.Author, c.URL, c.Avatar = priv.scrub(c.Author), webURL(priv.scrub(c.URL)), webURL(priv.scrub(c.Avatar))
+					c.Title, c.BlogName, c.Domain = priv.scrub(c.Title), priv.scrub(c.BlogName), priv.scrub(c.Domain)
+				}
+			}
+		}()
 	}
+	wg.Wait()
 	return threads(all), nil
 }
 
@@ -293,7 +306,7 @@ func threads(all []cmtRow) map[int64]*Thread {
 		return -1
 	}
 	type post struct {
-		roots, pings []int
+		members, roots, pings []int // members: comments that are not pings
 	}
 	posts := map[int64]*post{}
 	children := map[int][]int{}
@@ -311,6 +324,7 @@ func threads(all []cmtRow) map[int64]*Thread {
 			ps.pings = append(ps.pings, i)
 			continue
 		}
+		ps.members = append(ps.members, i)
 		if j := shownUnder(r); j >= 0 {
 			children[j] = append(children[j], i)
 		} else {
@@ -349,8 +363,8 @@ func threads(all []cmtRow) map[int64]*Thread {
 		// A loop of parents has no root: show its members at top level
 		// rather than lose them.
 		var rest []int
-		for i := range all {
-			if all[i].post == postID && all[i].included && !all[i].ping && !done[i] {
+		for _, i := range ps.members {
+			if !done[i] {
 				rest = append(rest, i)
 			}
 		}
@@ -795,42 +809,42 @@ func ipByte(c byte) bool {
 
 // maskIPs replaces each run of hexadecimal digits, dots and colons that is
 // a stored IP address (as it is, without the dots and colons around it,
-// or its last IPv4 part after a colon, as in ::ffff:192.0.2.1).
+// or its last IPv4 part after a colon, as in ::ffff:192.0.2.1). Runs are
+// looked at only around a dot or colon between two such characters.
 func (p *privacy) maskIPs(s string) string {
 	var b strings.Builder
 	last := 0
-	for i := 0; i < len(s); {
-		if !ipByte(s[i]) {
-			i++
+	for i := 1; i+1 < len(s); i++ {
+		if c := s[i]; (c != '.' && c != ':') || !ipByte(s[i-1]) || !ipByte(s[i+1]) {
 			continue
 		}
-		j := i
-		for j < len(s) && ipByte(s[j]) {
-			j++
+		lo, hi := i, i
+		for lo > last && ipByte(s[lo-1]) {
+			lo--
 		}
-		run := s[i:j]
-		if len(run) >= 2 && strings.ContainsAny(run, ".:") {
-			lo, hi := i, j
-			found := p.ips[strings.ToLower(run)]
-			if !found {
-				t := strings.Trim(run, ".:")
-				if p.ips[strings.ToLower(t)] {
-					lo = i + strings.Index(run, t)
-					hi = lo + len(t)
-					found = true
-				} else if k := strings.LastIndexByte(t, ':'); k >= 0 && p.ips[t[k+1:]] {
-					lo = i + strings.Index(run, t) + k + 1
-					hi = lo + len(t) - k - 1
-					found = true
-				}
-			}
-			if found {
-				b.WriteString(s[last:lo])
-				b.WriteString(hiddenIP)
-				last = hi
+		for hi < len(s) && ipByte(s[hi]) {
+			hi++
+		}
+		run := s[lo:hi]
+		i = hi
+		found := p.ips[strings.ToLower(run)]
+		if !found {
+			t := strings.Trim(run, ".:")
+			if p.ips[strings.ToLower(t)] {
+				lo += strings.Index(run, t)
+				hi = lo + len(t)
+				found = true
+			} else if k := strings.LastIndexByte(t, ':'); k >= 0 && p.ips[t[k+1:]] {
+				lo += strings.Index(run, t) + k + 1
+				hi = lo + len(t) - k - 1
+				found = true
 			}
 		}
-		i = j
+		if found {
+			b.WriteString(s[last:lo])
+			b.WriteString(hiddenIP)
+			last = hi
+		}
 	}
 	if last == 0 {
 		return s
@@ -849,21 +863,63 @@ func (p *privacy) maskIPs(s string) string {
 // result renders to the paragraphs, line breaks and text of wpautop's HTML
 // in goldmark and kramdown (TestPlainMarkdown checks it).
 func plainMarkdown(s string) (string, bool) {
-	if strings.ContainsAny(s, "<\x00\u00a0") || strings.Contains(s, "://") || strings.Contains(s, "www.") || strings.Contains(s, "WWW.") {
-		return "", false
+	amp := false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<', 0:
+			return "", false
+		case '&':
+			amp = true
+		case ':':
+			if strings.HasPrefix(s[i+1:], "//") {
+				return "", false // a URL make_clickable links
+			}
+		case '.':
+			if i >= 3 && (s[i-3:i] == "www" || s[i-3:i] == "WWW") {
+				return "", false
+			}
+		case 0xC2:
+			if i+1 < len(s) && s[i+1] == 0xA0 {
+				return "", false // no-break spaces: the converter trims them
+			}
+		}
 	}
-	if strings.IndexByte(s, '&') >= 0 {
+	if amp {
 		s = html.UnescapeString(s)
-		if strings.ContainsAny(s, "\x00\u00a0") || strings.Contains(s, "://") {
+		if strings.IndexByte(s, 0) >= 0 || strings.Contains(s, "\u00a0") || strings.Contains(s, "://") {
 			return "", false
 		}
 	}
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
-	para := false // in a paragraph
-	for _, line := range strings.Split(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"), "\n") {
-		line = strings.Join(strings.FieldsFunc(line, isHTMLSpace), " ")
-		if line == "" {
+	line := make([]byte, 0, 256) // one line, white space collapsed
+	para := false                // in a paragraph
+	for rest := s; rest != ""; {
+		raw := rest
+		if k := strings.IndexAny(rest, "\r\n"); k >= 0 {
+			next := k + 1
+			if rest[k] == '\r' && next < len(rest) && rest[next] == '\n' {
+				next++
+			}
+			raw, rest = rest[:k], rest[next:]
+		} else {
+			rest = ""
+		}
+		line = line[:0]
+		space := false
+		for i := 0; i < len(raw); i++ {
+			switch c := raw[i]; c {
+			case ' ', '\t', '\f', '\v': // the white space HTML collapses
+				space = len(line) > 0
+			default:
+				if space {
+					line = append(line, ' ')
+					space = false
+				}
+				line = append(line, c)
+			}
+		}
+		if len(line) == 0 {
 			para = false
 			continue
 		}
@@ -882,18 +938,13 @@ func plainMarkdown(s string) (string, bool) {
 	return b.String(), true
 }
 
-// isHTMLSpace reports the white space HTML collapses (and wpautop trims).
-func isHTMLSpace(r rune) bool {
-	return r == ' ' || r == '\t' || r == '\f' || r == '\v'
-}
-
 // escapeLine writes one line of plain text as Markdown: backslashes before
 // the characters that are syntax anywhere in a line, and before a line's
 // first character (or a number's "." or ")") where it would start a
 // heading, list, quote, definition or setext underline. Every escape used
 // is one that both CommonMark and kramdown's GFM parser (Jekyll's default)
 // know; "&" is written as an entity where it would start one.
-func escapeLine(b *strings.Builder, line string) {
+func escapeLine(b *strings.Builder, line []byte) {
 	start := 0
 	switch line[0] {
 	case '#', '-', '+', '=', ':':
@@ -904,7 +955,7 @@ func escapeLine(b *strings.Builder, line string) {
 			i++
 		}
 		if i > 0 && i < len(line) && (line[i] == '.' || line[i] == ')') {
-			b.WriteString(line[:i])
+			b.Write(line[:i])
 			b.WriteByte('\\')
 			start = i
 		}
@@ -928,7 +979,7 @@ func escapeLine(b *strings.Builder, line string) {
 
 // entityAt reports whether s (after an "&") starts like an HTML entity:
 // a name or number and a ";".
-func entityAt(s string) bool {
+func entityAt(s []byte) bool {
 	for i := 0; i < len(s) && i < 40; i++ {
 		c := s[i]
 		switch {

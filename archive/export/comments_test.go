@@ -800,3 +800,47 @@ func kramdownHTML(docs []string) ([]string, error) {
 	}
 	return all, nil
 }
+
+// TestCommentsCorpus loads the comments of the public exports that have
+// some, with every status: none is lost (each comment of the archive is in
+// exactly one thread, as a comment or a ping), and no e-mail or IP address
+// the archive holds, nor any e-mail address at all, is in a data file or
+// an inline section.
+func TestCommentsCorpus(t *testing.T) {
+	dir := corpus.Need(t)
+	for _, name := range []string{"MikeChristianson__wordpress.xml", "Roshanzheng__wordpress.xml", "cc-archive-labs__wordpress.xml",
+		"ServiceStackV3-mythz_blog__wordpress-export.xml", "wptt__themeunittestdata.wordpress.xml", "charleso-blog__wordpress.xml"} {
+		t.Run(name, func(t *testing.T) {
+			db, site := importFile(t, filepath.Join(dir, "public", name))
+			var stored int
+			if err := db.QueryRow(`SELECT count(*) FROM comments`).Scan(&stored); err != nil {
+				t.Fatal(err)
+			}
+			private := storedPrivate(t, db)
+			seen := 0
+			for id, th := range load(t, db, site, CommentOptions{Statuses: CommentStatuses}) {
+				seen += th.Len()
+				for _, flavor := range []string{markdown.Hugo, markdown.Jekyll} {
+					data, err := th.Data(flavor)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for kind, s := range map[string]string{"data": string(data), "inline": th.Inline(flavor)} {
+						low := strings.ToLower(s)
+						for _, p := range private {
+							if strings.Contains(low, p) {
+								t.Errorf("post %d %s %s holds %q", id, flavor, kind, p)
+							}
+						}
+						if m := anyEmail.FindString(s); m != "" {
+							t.Errorf("post %d %s %s holds an e-mail address %q", id, flavor, kind, m)
+						}
+					}
+				}
+			}
+			if seen != stored {
+				t.Errorf("%d comments and pings in threads, %d in the archive", seen, stored)
+			}
+		})
+	}
+}
