@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -1348,5 +1349,128 @@ func BenchmarkFetchCached(b *testing.B) {
 				b.Fatal("not cached")
 			}
 		}
+	}
+}
+
+// The child side of the process tests: with WPARCHIVE_MEDIA_CHILD set,
+// TestMediaChild fetches the URLs in it (separated by spaces) into the
+// cache WPARCHIVE_MEDIA_CACHE and prints the results as JSON.
+func TestMediaChild(t *testing.T) {
+	urls := os.Getenv("WPARCHIVE_MEDIA_CHILD")
+	if urls == "" {
+		t.Skip("run by the process tests only")
+	}
+	f, err := NewFetcher(MediaOptions{CacheDir: os.Getenv("WPARCHIVE_MEDIA_CACHE"), Workers: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for u, r := range f.Fetch(context.Background(), strings.Fields(urls)) {
+		if r.Err != nil {
+			out[u] = "error: " + r.Err.Error()
+		} else {
+			out[u] = r.Path
+		}
+	}
+	b, _ := json.Marshal(out)
+	fmt.Printf("\nRESULT %s\n", b)
+}
+
+func mediaChild(t *testing.T, cache string, urls []string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMediaChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "WPARCHIVE_MEDIA_CHILD="+strings.Join(urls, " "), "WPARCHIVE_MEDIA_CACHE="+cache)
+	return cmd
+}
+
+// TestFetchConcurrentProcesses: three processes (three exports at once)
+// fill one cache directory with the same files; each gets complete files
+// and the cache is whole afterwards.
+func TestFetchConcurrentProcesses(t *testing.T) {
+	s := newMediaServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		time.Sleep(2 * time.Millisecond)
+		serveBody(w, r, n)
+	})
+	dir := t.TempDir()
+	var urls []string
+	for i := range 30 {
+		urls = append(urls, fmt.Sprintf("%s/proc/%d.jpg", s.URL, i))
+	}
+	var wg sync.WaitGroup
+	outs := make([][]byte, 3)
+	errs := make([]error, 3)
+	for k := range outs {
+		wg.Go(func() { outs[k], errs[k] = mediaChild(t, dir, urls).CombinedOutput() })
+	}
+	wg.Wait()
+	for k, out := range outs {
+		if errs[k] != nil {
+			t.Fatalf("child %d: %v\n%s", k, errs[k], out)
+		}
+		_, js, ok := strings.Cut(string(out), "\nRESULT ")
+		if !ok {
+			t.Fatalf("child %d printed no result:\n%s", k, out)
+		}
+		var res map[string]string
+		if err := json.Unmarshal([]byte(strings.TrimSpace(strings.SplitN(js, "\n", 2)[0])), &res); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range urls {
+			got, err := os.ReadFile(res[u])
+			if err != nil || !bytes.Equal(got, bodyFor(strings.TrimPrefix(u, s.URL))) {
+				t.Errorf("child %d: %s: %q %v", k, u, res[u], err)
+			}
+		}
+	}
+	before := s.total()
+	for _, u := range urls {
+		if r := fetchOne(t, newTestFetcher(t, MediaOptions{CacheDir: dir}), u); !r.Cached {
+			t.Errorf("%s not cached after the children: %+v", u, r)
+		}
+	}
+	if n := s.total() - before; n != 0 {
+		t.Errorf("%d requests after the children, want 0", n)
+	}
+	assertNoPartial(t, dir)
+}
+
+// TestFetchKilled: a process killed in the middle of a download leaves no
+// entry that looks complete; the next run downloads the file whole.
+func TestFetchKilled(t *testing.T) {
+	half := make(chan struct{})
+	var once sync.Once
+	s := newMediaServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		body := bodyFor(r.URL.RequestURI())
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		if n == 1 {
+			w.Write(body[:len(body)/2])
+			w.(http.Flusher).Flush()
+			once.Do(func() { close(half) })
+			<-r.Context().Done() // the rest never comes: the child is killed first
+			return
+		}
+		w.Write(body)
+	})
+	dir := t.TempDir()
+	u := s.URL + "/killed.jpg"
+	cmd := mediaChild(t, dir, []string{u})
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-half:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the child never started its download")
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	f := newTestFetcher(t, MediaOptions{CacheDir: dir})
+	if _, ok := f.lookup(u); ok {
+		t.Fatal("a killed download is in the cache")
+	}
+	r := fetchOne(t, f, u)
+	got, _ := os.ReadFile(r.Path)
+	if r.Err != nil || r.Cached || !bytes.Equal(got, bodyFor("/killed.jpg")) {
+		t.Errorf("after the kill: %+v, %d bytes", r, len(got))
 	}
 }
