@@ -69,6 +69,9 @@ var (
 	ErrTooLarge = errors.New("export: media file larger than the limit")
 	// ErrRedirect: a redirect was refused (not to http or https, or more than 5).
 	ErrRedirect = errors.New("export: redirect refused")
+	// ErrHTMLPage: the server answered with a web page (text/html), as a
+	// parked domain or a login wall does for every address, not the file.
+	ErrHTMLPage = errors.New("export: server sent a web page, not the file")
 )
 
 // StatusError is the error of a download that the server answered with a
@@ -261,9 +264,13 @@ func (f *Fetcher) Fetch(ctx context.Context, urls []string) map[string]MediaResu
 		cl := calls[c]
 		select {
 		case <-cl.done:
-		case <-ctx.Done():
-			out[u] = MediaResult{Err: ctx.Err(), Name: f.nameOf(c)}
-			continue
+		default:
+			select { // started by another Fetch and still going on
+			case <-cl.done:
+			case <-ctx.Done():
+				out[u] = MediaResult{Err: ctx.Err(), Name: f.nameOf(c)}
+				continue
+			}
 		}
 		r := cl.res
 		r.Name = f.nameOf(c)
@@ -373,6 +380,9 @@ func (f *Fetcher) attempt(ctx context.Context, c string) (res MediaResult, retry
 		retry = code >= 500 || code == http.StatusTooManyRequests || code == http.StatusRequestTimeout
 		return MediaResult{Err: &StatusError{URL: c, Code: code, Status: resp.Status}}, retry, mediaRetryAfter(resp.Header.Get("Retry-After"))
 	}
+	if ct, _, _ := strings.Cut(resp.Header.Get("Content-Type"), ";"); isHTMLType(ct) {
+		return MediaResult{Err: fmt.Errorf("download %s: %w (%s)", c, ErrHTMLPage, strings.TrimSpace(ct))}, false, 0
+	}
 	if resp.ContentLength > f.opt.MaxBytes {
 		return MediaResult{Err: fmt.Errorf("download %s: %w: %d bytes said, limit %d", c, ErrTooLarge, resp.ContentLength, f.opt.MaxBytes)}, false, 0
 	}
@@ -394,6 +404,11 @@ func (f *Fetcher) attempt(ctx context.Context, c string) (res MediaResult, retry
 		return MediaResult{Err: fmt.Errorf("download %s: %w", c, err)}, mediaRetryable(ctx, err), 0
 	}
 	return MediaResult{Path: path, ContentType: m.ContentType, Size: size}, false, 0
+}
+
+func isHTMLType(ct string) bool {
+	ct = strings.ToLower(strings.TrimSpace(ct))
+	return ct == "text/html" || ct == "application/xhtml+xml"
 }
 
 // mediaRetryable reports whether a request error may go away on another try:

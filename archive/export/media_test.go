@@ -344,6 +344,30 @@ func TestFetchOversize(t *testing.T) {
 	assertNoPartial(t, f.opt.CacheDir)
 }
 
+// TestFetchHTMLPage: a web page where a file should be (a parked domain
+// answers every address with one) is a failure, not a file named .jpg.
+func TestFetchHTMLPage(t *testing.T) {
+	s := newMediaServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.URL.Path == "/notes.txt" {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		} else {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		}
+		w.Write([]byte("<!doctype html><title>This domain is for sale</title>"))
+	})
+	f := newTestFetcher(t, MediaOptions{})
+	res := f.Fetch(context.Background(), []string{s.URL + "/photo.jpg", s.URL + "/notes.txt"})
+	if r := res[s.URL+"/photo.jpg"]; !errors.Is(r.Err, ErrHTMLPage) || r.Path != "" {
+		t.Errorf("HTML for a .jpg: %+v, want ErrHTMLPage", r)
+	}
+	if r := res[s.URL+"/notes.txt"]; r.Err != nil {
+		t.Errorf("text/plain for a .txt: %v", r.Err)
+	}
+	if n := s.count("/photo.jpg"); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
 func TestFetchRedirects(t *testing.T) {
 	var s *mediaServer
 	s = newMediaServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
