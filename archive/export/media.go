@@ -380,7 +380,7 @@ func (f *Fetcher) attempt(ctx context.Context, c string) (res MediaResult, retry
 		retry = code >= 500 || code == http.StatusTooManyRequests || code == http.StatusRequestTimeout
 		return MediaResult{Err: &StatusError{URL: c, Code: code, Status: resp.Status}}, retry, mediaRetryAfter(resp.Header.Get("Retry-After"))
 	}
-	if ct, _, _ := strings.Cut(resp.Header.Get("Content-Type"), ";"); isHTMLType(ct) {
+	if ct, _, _ := strings.Cut(resp.Header.Get("Content-Type"), ";"); mediaIsHTML(ct) {
 		return MediaResult{Err: fmt.Errorf("download %s: %w (%s)", c, ErrHTMLPage, strings.TrimSpace(ct))}, false, 0
 	}
 	if resp.ContentLength > f.opt.MaxBytes {
@@ -406,7 +406,7 @@ func (f *Fetcher) attempt(ctx context.Context, c string) (res MediaResult, retry
 	return MediaResult{Path: path, ContentType: m.ContentType, Size: size}, false, 0
 }
 
-func isHTMLType(ct string) bool {
+func mediaIsHTML(ct string) bool {
 	ct = strings.ToLower(strings.TrimSpace(ct))
 	return ct == "text/html" || ct == "application/xhtml+xml"
 }
@@ -1048,10 +1048,10 @@ func mediaEscapeText(s string) string {
 	return b.String()
 }
 
-// mdParser is the parser that tells code, raw HTML, links and images apart
+// mediaMDParser is the parser that tells code, raw HTML, links and images apart
 // in findMediaRefs: goldmark with the extensions Hugo enables (linkify
 // aside: a bare URL is text).
-var mdParser = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Footnote)).Parser()
+var mediaMDParser = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Footnote)).Parser()
 
 // findMediaRefs returns the URLs of md in order, without overlaps.
 //
@@ -1068,11 +1068,11 @@ func findMediaRefs(md string) []mediaRef {
 	}
 	var refs []mediaRef
 	off := 0
-	if end, ok := frontMatterEnd(md); ok {
-		refs = frontMatterRefs(md[:end])
+	if end, ok := mediaFrontMatterEnd(md); ok {
+		refs = mediaFrontMatterRefs(md[:end])
 		off = end
 	}
-	refs = append(refs, bodyRefs([]byte(md[off:]), off)...)
+	refs = append(refs, mediaBodyRefs([]byte(md[off:]), off)...)
 	sort.SliceStable(refs, func(i, j int) bool { return refs[i].start < refs[j].start })
 	out := refs[:0]
 	last := -1
@@ -1089,12 +1089,12 @@ func findMediaRefs(md string) []mediaRef {
 }
 
 const (
-	maskCode = 1
-	maskHTML = 2
+	mediaMaskCode = 1
+	mediaMaskHTML = 2
 )
 
-func bodyRefs(src []byte, off int) []mediaRef {
-	doc := mdParser.Parse(text.NewReader(src))
+func mediaBodyRefs(src []byte, off int) []mediaRef {
+	doc := mediaMDParser.Parse(text.NewReader(src))
 	mask := make([]byte, len(src))
 	markSeg := func(s text.Segment, m byte) {
 		for i := max(s.Start, 0); i < s.Stop && i < len(mask); i++ {
@@ -1112,21 +1112,21 @@ func bodyRefs(src []byte, off int) []mediaRef {
 		switch n := n.(type) {
 		case *ast.FencedCodeBlock:
 			if n.Info != nil {
-				markSeg(n.Info.Segment, maskCode)
+				markSeg(n.Info.Segment, mediaMaskCode)
 			}
 			for i := range n.Lines().Len() {
-				markSeg(n.Lines().At(i), maskCode)
+				markSeg(n.Lines().At(i), mediaMaskCode)
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.CodeBlock:
 			for i := range n.Lines().Len() {
-				markSeg(n.Lines().At(i), maskCode)
+				markSeg(n.Lines().At(i), mediaMaskCode)
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.CodeSpan:
 			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 				if t, ok := c.(*ast.Text); ok {
-					markSeg(t.Segment, maskCode)
+					markSeg(t.Segment, mediaMaskCode)
 				}
 			}
 			return ast.WalkSkipChildren, nil
@@ -1136,13 +1136,13 @@ func bodyRefs(src []byte, off int) []mediaRef {
 				segs = append(segs, n.ClosureLine)
 			}
 			for _, s := range segs {
-				markSeg(s, maskHTML)
+				markSeg(s, mediaMaskHTML)
 			}
 			chunks = append(chunks, segs)
 		case *ast.RawHTML:
 			segs := n.Segments.Sliced(0, n.Segments.Len())
 			for _, s := range segs {
-				markSeg(s, maskHTML)
+				markSeg(s, mediaMaskHTML)
 			}
 			chunks = append(chunks, segs)
 		case *ast.Image:
@@ -1160,18 +1160,18 @@ func bodyRefs(src []byte, off int) []mediaRef {
 
 	var refs []mediaRef
 	for _, segs := range chunks {
-		refs = append(refs, htmlRefs(src, off, segs)...)
+		refs = append(refs, mediaHTMLRefs(src, off, segs)...)
 	}
 	// Jekyll: the converter wraps a body holding "{{" in {% raw %}, and
 	// "{{<" there is text, not a shortcode.
 	shortcodes := !bytes.HasPrefix(bytes.TrimLeft(src, " \t\r\n"), []byte("{% raw %}"))
 	for i := 0; i < len(src); i++ {
-		if mask[i] == maskCode {
+		if mask[i] == mediaMaskCode {
 			continue
 		}
 		switch c := src[i]; {
-		case c == ']' && mask[i] == 0 && i+1 < len(src) && src[i+1] == '(' && !backslashed(src, i):
-			if r, ok := destRef(src, i+2, mask, dests); ok {
+		case c == ']' && mask[i] == 0 && i+1 < len(src) && src[i+1] == '(' && !mediaBackslashed(src, i):
+			if r, ok := mediaDestRef(src, i+2, mask, dests); ok {
 				r.start += off
 				r.end += off
 				r.media = images[string(src[r.start-off:r.end-off])] || mediaURL(r.url)
@@ -1189,7 +1189,7 @@ func bodyRefs(src []byte, off int) []mediaRef {
 			}
 		case c == '{' && shortcodes && bytes.HasPrefix(src[i:], []byte("{{<")):
 			// Scanning goes on inside: a caption holds Markdown links.
-			rs, _ := shortcodeRefs(src, i, mask)
+			rs, _ := mediaShortcodeRefs(src, i, mask)
 			for _, r := range rs {
 				r.start += off
 				r.end += off
@@ -1200,8 +1200,8 @@ func bodyRefs(src []byte, off int) []mediaRef {
 	return refs
 }
 
-// backslashed reports whether src[i] is escaped by a backslash.
-func backslashed(src []byte, i int) bool {
+// mediaBackslashed reports whether src[i] is escaped by a backslash.
+func mediaBackslashed(src []byte, i int) bool {
 	n := 0
 	for i--; i >= 0 && src[i] == '\\'; i-- {
 		n++
@@ -1209,17 +1209,17 @@ func backslashed(src []byte, i int) bool {
 	return n%2 == 1
 }
 
-func mdSpace(c byte) bool {
+func mediaMDSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
 
-func mdPunct(c byte) bool {
+func mediaMDPunct(c byte) bool {
 	return c < 0x80 && unicode.IsPunct(rune(c)) || c < 0x80 && unicode.IsSymbol(rune(c))
 }
 
-// destRef parses a link destination at src[p:] the way goldmark does and
+// mediaDestRef parses a link destination at src[p:] the way goldmark does and
 // returns it if goldmark reported it as a destination.
-func destRef(src []byte, p int, mask []byte, dests map[string]bool) (mediaRef, bool) {
+func mediaDestRef(src []byte, p int, mask []byte, dests map[string]bool) (mediaRef, bool) {
 	for p < len(src) && (src[p] == ' ' || src[p] == '\t') {
 		p++
 	}
@@ -1237,7 +1237,7 @@ func destRef(src []byte, p int, mask []byte, dests map[string]bool) (mediaRef, b
 	if src[p] == '<' {
 		i := p + 1
 		for i < lineEnd {
-			if src[i] == '\\' && i+1 < lineEnd && mdPunct(src[i+1]) {
+			if src[i] == '\\' && i+1 < lineEnd && mediaMDPunct(src[i+1]) {
 				i += 2
 				continue
 			}
@@ -1254,7 +1254,7 @@ func destRef(src []byte, p int, mask []byte, dests map[string]bool) (mediaRef, b
 		opened, i := 0, p
 		for i < lineEnd {
 			c := src[i]
-			if c == '\\' && i+1 < lineEnd && mdPunct(src[i+1]) {
+			if c == '\\' && i+1 < lineEnd && mediaMDPunct(src[i+1]) {
 				i += 2
 				continue
 			}
@@ -1265,7 +1265,7 @@ func destRef(src []byte, p int, mask []byte, dests map[string]bool) (mediaRef, b
 				if opened < 0 {
 					break
 				}
-			} else if mdSpace(c) {
+			} else if mediaMDSpace(c) {
 				break
 			}
 			i++
@@ -1280,19 +1280,19 @@ func destRef(src []byte, p int, mask []byte, dests map[string]bool) (mediaRef, b
 			return mediaRef{}, false
 		}
 	}
-	return mediaRef{start: start, end: end, url: strings.TrimSpace(mdUnescape(string(src[start:end]))), ctx: ctx}, true
+	return mediaRef{start: start, end: end, url: strings.TrimSpace(mediaMDUnescape(string(src[start:end]))), ctx: ctx}, true
 }
 
-// mdUnescape resolves the backslash escapes and entity references of a
+// mediaMDUnescape resolves the backslash escapes and entity references of a
 // Markdown link destination.
-func mdUnescape(s string) string {
+func mediaMDUnescape(s string) string {
 	if !strings.ContainsAny(s, `\&`) {
 		return s
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c == '\\' && i+1 < len(s) && mdPunct(s[i+1]) {
+		if c == '\\' && i+1 < len(s) && mediaMDPunct(s[i+1]) {
 			b.WriteByte(s[i+1])
 			i++
 			continue
@@ -1312,10 +1312,10 @@ func mdUnescape(s string) string {
 	return b.String()
 }
 
-// shortcodeRefs parses the Hugo shortcode at src[i:] ("{{<") and returns
+// mediaShortcodeRefs parses the Hugo shortcode at src[i:] ("{{<") and returns
 // the URLs among its parameters and the end of the shortcode. A shortcode
 // in Hugo's comment form ({{</* … */>}}) is text.
-func shortcodeRefs(src []byte, i int, mask []byte) ([]mediaRef, int) {
+func mediaShortcodeRefs(src []byte, i int, mask []byte) ([]mediaRef, int) {
 	if bytes.HasPrefix(src[i:], []byte("{{</*")) {
 		if e := bytes.Index(src[i:], []byte("*/>}}")); e >= 0 {
 			return nil, i + e + 5
@@ -1324,20 +1324,20 @@ func shortcodeRefs(src []byte, i int, mask []byte) ([]mediaRef, int) {
 	}
 	p := i + 3
 	skip := func() {
-		for p < len(src) && mdSpace(src[p]) {
+		for p < len(src) && mediaMDSpace(src[p]) {
 			p++
 		}
 	}
 	skip()
 	ns := p
-	for p < len(src) && !mdSpace(src[p]) && src[p] != '>' {
+	for p < len(src) && !mediaMDSpace(src[p]) && src[p] != '>' {
 		p++
 	}
 	name := strings.ToLower(string(src[ns:p]))
 	var refs []mediaRef
 	for {
 		skip()
-		if p >= len(src) || mask[p] == maskCode {
+		if p >= len(src) || mask[p] == mediaMaskCode {
 			return refs, p
 		}
 		if bytes.HasPrefix(src[p:], []byte(">}}")) {
@@ -1385,7 +1385,7 @@ func shortcodeRefs(src []byte, i int, mask []byte) ([]mediaRef, int) {
 			val = string(src[vs:ve])
 		default:
 			vs = p
-			for p < len(src) && !mdSpace(src[p]) && !bytes.HasPrefix(src[p:], []byte(">}}")) {
+			for p < len(src) && !mediaMDSpace(src[p]) && !bytes.HasPrefix(src[p:], []byte(">}}")) {
 				p++
 			}
 			ve = p
@@ -1407,16 +1407,16 @@ func shortcodeRefs(src []byte, i int, mask []byte) ([]mediaRef, int) {
 	}
 }
 
-// htmlAttr is one attribute of a tag as written: its value's bytes.
-type htmlAttr struct {
+// mediaAttr is one attribute of a tag as written: its value's bytes.
+type mediaAttr struct {
 	name       string
 	start, end int // value, inside the quotes; start < 0: no value
 	quoted     bool
 }
 
-// htmlRefs returns the URLs in the attributes of the tags of a raw HTML
+// mediaHTMLRefs returns the URLs in the attributes of the tags of a raw HTML
 // chunk, the text of segs in src.
-func htmlRefs(src []byte, off int, segs []text.Segment) []mediaRef {
+func mediaHTMLRefs(src []byte, off int, segs []text.Segment) []mediaRef {
 	var buf []byte
 	starts := make([]int, len(segs))
 	for k, s := range segs {
@@ -1451,7 +1451,7 @@ func htmlRefs(src []byte, off int, segs []text.Segment) []mediaRef {
 		}
 		tagName, _ := z.TagName()
 		tag := string(tagName)
-		for _, a := range scanAttrs(raw) {
+		for _, a := range mediaScanAttrs(raw) {
 			if a.start < 0 {
 				continue
 			}
@@ -1473,16 +1473,16 @@ func htmlRefs(src []byte, off int, segs []text.Segment) []mediaRef {
 			}
 			switch a.name {
 			case "src":
-				vs, ve := trimSpan(raw, a.start, a.end)
+				vs, ve := mediaTrimSpan(raw, a.start, a.end)
 				add(vs, ve, value, tag == "img" || tag == "audio" || tag == "video" || tag == "source" || tag == "track", ctx)
 			case "poster":
-				vs, ve := trimSpan(raw, a.start, a.end)
+				vs, ve := mediaTrimSpan(raw, a.start, a.end)
 				add(vs, ve, value, true, ctx)
 			case "href", "data":
-				vs, ve := trimSpan(raw, a.start, a.end)
+				vs, ve := mediaTrimSpan(raw, a.start, a.end)
 				add(vs, ve, value, false, ctx)
 			case "srcset":
-				for _, c := range srcsetURLs(raw, a.start, a.end) {
+				for _, c := range mediaSrcset(raw, a.start, a.end) {
 					add(c[0], c[1], string(raw[c[0]:c[1]]), true, ctxSrcset)
 				}
 			}
@@ -1491,30 +1491,30 @@ func htmlRefs(src []byte, off int, segs []text.Segment) []mediaRef {
 	return refs
 }
 
-// trimSpan returns [a, b) without the HTML spaces at its ends.
-func trimSpan(raw []byte, a, b int) (int, int) {
-	for a < b && htmlSpace(raw[a]) {
+// mediaTrimSpan returns [a, b) without the HTML spaces at its ends.
+func mediaTrimSpan(raw []byte, a, b int) (int, int) {
+	for a < b && mediaHTMLSpace(raw[a]) {
 		a++
 	}
-	for b > a && htmlSpace(raw[b-1]) {
+	for b > a && mediaHTMLSpace(raw[b-1]) {
 		b--
 	}
 	return a, b
 }
 
-func htmlSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+func mediaHTMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
 
-// scanAttrs returns the attributes of a start tag's raw bytes, as the
+// mediaScanAttrs returns the attributes of a start tag's raw bytes, as the
 // HTML tokenizer reads them, with where each value lies in raw.
-func scanAttrs(raw []byte) []htmlAttr {
+func mediaScanAttrs(raw []byte) []mediaAttr {
 	n := len(raw)
 	i := 1
-	for i < n && !htmlSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' {
+	for i < n && !mediaHTMLSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' {
 		i++
 	}
-	var out []htmlAttr
+	var out []mediaAttr
 	for {
-		for i < n && (htmlSpace(raw[i]) || raw[i] == '/') {
+		for i < n && (mediaHTMLSpace(raw[i]) || raw[i] == '/') {
 			i++
 		}
 		if i >= n || raw[i] == '>' {
@@ -1522,17 +1522,17 @@ func scanAttrs(raw []byte) []htmlAttr {
 		}
 		ns := i
 		i++ // a first "=" belongs to the name
-		for i < n && !htmlSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' && raw[i] != '=' {
+		for i < n && !mediaHTMLSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' && raw[i] != '=' {
 			i++
 		}
-		a := htmlAttr{name: strings.ToLower(string(raw[ns:i])), start: -1}
+		a := mediaAttr{name: strings.ToLower(string(raw[ns:i])), start: -1}
 		j := i
-		for j < n && htmlSpace(raw[j]) {
+		for j < n && mediaHTMLSpace(raw[j]) {
 			j++
 		}
 		if j < n && raw[j] == '=' {
 			j++
-			for j < n && htmlSpace(raw[j]) {
+			for j < n && mediaHTMLSpace(raw[j]) {
 				j++
 			}
 			if j < n && (raw[j] == '"' || raw[j] == '\'') {
@@ -1545,7 +1545,7 @@ func scanAttrs(raw []byte) []htmlAttr {
 				j = j + 1 + e + 1
 			} else {
 				s := j
-				for j < n && !htmlSpace(raw[j]) && raw[j] != '>' {
+				for j < n && !mediaHTMLSpace(raw[j]) && raw[j] != '>' {
 					j++
 				}
 				a.start, a.end = s, j
@@ -1556,17 +1556,17 @@ func scanAttrs(raw []byte) []htmlAttr {
 	}
 }
 
-// srcsetURLs returns the spans of the URLs of a srcset value raw[a:b]
+// mediaSrcset returns the spans of the URLs of a srcset value raw[a:b]
 // (comma-separated candidates, each a URL and optional descriptors).
-func srcsetURLs(raw []byte, a, b int) [][2]int {
+func mediaSrcset(raw []byte, a, b int) [][2]int {
 	var out [][2]int
 	i := a
 	for i < b {
-		for i < b && (htmlSpace(raw[i]) || raw[i] == ',') {
+		for i < b && (mediaHTMLSpace(raw[i]) || raw[i] == ',') {
 			i++
 		}
 		s := i
-		for i < b && !htmlSpace(raw[i]) {
+		for i < b && !mediaHTMLSpace(raw[i]) {
 			i++
 		}
 		e := i
@@ -1593,9 +1593,9 @@ func srcsetURLs(raw []byte, a, b int) [][2]int {
 	return out
 }
 
-// frontMatterEnd returns the end of a YAML front matter block at the start
+// mediaFrontMatterEnd returns the end of a YAML front matter block at the start
 // of md (after its closing line).
-func frontMatterEnd(md string) (int, bool) {
+func mediaFrontMatterEnd(md string) (int, bool) {
 	if !strings.HasPrefix(md, "---\n") && !strings.HasPrefix(md, "---\r\n") {
 		return 0, false
 	}
@@ -1616,12 +1616,12 @@ func frontMatterEnd(md string) (int, bool) {
 	return 0, false
 }
 
-// frontMatterKeys are the front matter fields that hold a featured image.
-var frontMatterKeys = map[string]bool{"image": true, "images": true, "featured_image": true, "thumbnail": true}
+// mediaFrontMatterKeys are the front matter fields that hold a featured image.
+var mediaFrontMatterKeys = map[string]bool{"image": true, "images": true, "featured_image": true, "thumbnail": true}
 
-// frontMatterRefs returns the featured image URLs of a front matter block
+// mediaFrontMatterRefs returns the featured image URLs of a front matter block
 // fm ("---\n" … "---\n").
-func frontMatterRefs(fm string) []mediaRef {
+func mediaFrontMatterRefs(fm string) []mediaRef {
 	if !strings.Contains(fm, "//") {
 		return nil
 	}
@@ -1663,7 +1663,7 @@ func frontMatterRefs(fm string) []mediaRef {
 		r := mediaRef{start: ls, end: -1, url: strings.TrimSpace(n.Value), media: true, ctx: ctxYAML}
 		if col < 0 {
 			s := -col - 1
-			if e := yamlTokenEnd(line, s); e > s {
+			if e := mediaYAMLTokenEnd(line, s); e > s {
 				var v string
 				if yaml.Unmarshal([]byte(line[s:e]), &v) == nil && v == n.Value {
 					r.start, r.end = ls+s, ls+e
@@ -1674,7 +1674,7 @@ func frontMatterRefs(fm string) []mediaRef {
 	}
 	m := doc.Content[0]
 	for k := 0; k+1 < len(m.Content); k += 2 {
-		if !frontMatterKeys[m.Content[k].Value] {
+		if !mediaFrontMatterKeys[m.Content[k].Value] {
 			continue
 		}
 		v := m.Content[k+1]
@@ -1690,9 +1690,9 @@ func frontMatterRefs(fm string) []mediaRef {
 	return refs
 }
 
-// yamlTokenEnd returns the end of the one-line YAML scalar starting at
+// mediaYAMLTokenEnd returns the end of the one-line YAML scalar starting at
 // line[s:].
-func yamlTokenEnd(line string, s int) int {
+func mediaYAMLTokenEnd(line string, s int) int {
 	switch line[s] {
 	case '"':
 		for i := s + 1; i < len(line); i++ {

@@ -50,7 +50,7 @@ func newMediaServer(t *testing.T, handle func(w http.ResponseWriter, r *http.Req
 	t.Helper()
 	s := &mediaServer{hits: map[string]int{}, times: map[string][]time.Time{}, handle: handle}
 	if s.handle == nil {
-		s.handle = serveBody
+		s.handle = mediaServe
 	}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -80,18 +80,18 @@ func (s *mediaServer) total() int {
 	return n
 }
 
-// bodyFor is the content the default handler serves for a request URI.
-func bodyFor(uri string) []byte {
+// mediaBody is the content the default handler serves for a request URI.
+func mediaBody(uri string) []byte {
 	return bytes.Repeat([]byte("<"+uri+">"), 10)
 }
 
-func serveBody(w http.ResponseWriter, r *http.Request, _ int) {
+func mediaServe(w http.ResponseWriter, r *http.Request, _ int) {
 	w.Header().Set("Content-Type", "image/jpeg")
 	w.Header().Set("ETag", `"`+strconv.Itoa(len(r.URL.Path))+`"`)
-	w.Write(bodyFor(r.URL.RequestURI()))
+	w.Write(mediaBody(r.URL.RequestURI()))
 }
 
-func newTestFetcher(t *testing.T, opt MediaOptions) *Fetcher {
+func newMediaFetcher(t *testing.T, opt MediaOptions) *Fetcher {
 	t.Helper()
 	if opt.CacheDir == "" {
 		opt.CacheDir = t.TempDir()
@@ -106,7 +106,7 @@ func newTestFetcher(t *testing.T, opt MediaOptions) *Fetcher {
 	return f
 }
 
-func fetchOne(t *testing.T, f *Fetcher, u string) MediaResult {
+func mediaFetchOne(t *testing.T, f *Fetcher, u string) MediaResult {
 	t.Helper()
 	res := f.Fetch(context.Background(), []string{u})
 	r, ok := res[u]
@@ -118,9 +118,9 @@ func fetchOne(t *testing.T, f *Fetcher, u string) MediaResult {
 
 func TestFetchSuccess(t *testing.T) {
 	s := newMediaServer(t, nil)
-	f := newTestFetcher(t, MediaOptions{})
+	f := newMediaFetcher(t, MediaOptions{})
 	u := s.URL + "/wp-content/uploads/2010/08/photo.jpg"
-	r := fetchOne(t, f, u)
+	r := mediaFetchOne(t, f, u)
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}
@@ -128,7 +128,7 @@ func TestFetchSuccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := bodyFor("/wp-content/uploads/2010/08/photo.jpg")
+	want := mediaBody("/wp-content/uploads/2010/08/photo.jpg")
 	if !bytes.Equal(got, want) || r.Size != int64(len(want)) {
 		t.Errorf("file holds %q (size %d), want %q", got, r.Size, want)
 	}
@@ -152,7 +152,7 @@ func TestFetchSuccess(t *testing.T) {
 		t.Errorf("sidecar %+v", m)
 	}
 	// Asking again in the same run makes no request.
-	if r2 := fetchOne(t, f, u); r2.Err != nil || r2.Path != r.Path || r2.Name != r.Name {
+	if r2 := mediaFetchOne(t, f, u); r2.Err != nil || r2.Path != r.Path || r2.Name != r.Name {
 		t.Errorf("second Fetch %+v", r2)
 	}
 	if n := s.count("/wp-content/uploads/2010/08/photo.jpg"); n != 1 {
@@ -164,8 +164,8 @@ func TestFetch404NoRetry(t *testing.T) {
 	s := newMediaServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		http.NotFound(w, r)
 	})
-	f := newTestFetcher(t, MediaOptions{Retries: 3})
-	r := fetchOne(t, f, s.URL+"/missing.jpg")
+	f := newMediaFetcher(t, MediaOptions{Retries: 3})
+	r := mediaFetchOne(t, f, s.URL+"/missing.jpg")
 	var se *StatusError
 	if !errors.As(r.Err, &se) || se.Code != 404 {
 		t.Fatalf("err %v, want a 404 StatusError", r.Err)
@@ -177,7 +177,7 @@ func TestFetch404NoRetry(t *testing.T) {
 		t.Errorf("%d requests for a 404, want 1 (no retry)", n)
 	}
 	// A failure is remembered for the run: not asked again.
-	fetchOne(t, f, s.URL+"/missing.jpg")
+	mediaFetchOne(t, f, s.URL+"/missing.jpg")
 	if n := s.count("/missing.jpg"); n != 1 {
 		t.Errorf("%d requests after asking twice, want 1", n)
 	}
@@ -191,10 +191,10 @@ func TestFetchRetries5xx(t *testing.T) {
 		case strings.HasPrefix(r.URL.Path, "/down"):
 			http.Error(w, "down", http.StatusBadGateway)
 		default:
-			serveBody(w, r, n)
+			mediaServe(w, r, n)
 		}
 	})
-	f := newTestFetcher(t, MediaOptions{Retries: 2})
+	f := newMediaFetcher(t, MediaOptions{Retries: 2})
 	res := f.Fetch(context.Background(), []string{s.URL + "/flaky.jpg", s.URL + "/down.jpg"})
 	if r := res[s.URL+"/flaky.jpg"]; r.Err != nil || r.Path == "" {
 		t.Errorf("500 then 200: %+v", r)
@@ -222,9 +222,9 @@ func TestFetchRetryAfter(t *testing.T) {
 			http.Error(w, "slow down", http.StatusTooManyRequests)
 			return
 		}
-		serveBody(w, r, n)
+		mediaServe(w, r, n)
 	})
-	f := newTestFetcher(t, MediaOptions{Retries: 1, MaxWait: 1500 * time.Millisecond})
+	f := newMediaFetcher(t, MediaOptions{Retries: 1, MaxWait: 1500 * time.Millisecond})
 	res := f.Fetch(context.Background(), []string{s.URL + "/polite.jpg", s.URL + "/long.jpg"})
 	for _, p := range []string{"/polite.jpg", "/long.jpg"} {
 		if r := res[s.URL+p]; r.Err != nil {
@@ -277,7 +277,7 @@ func TestFetchTimeout(t *testing.T) {
 		case <-release:
 		}
 	})
-	f := newTestFetcher(t, MediaOptions{FileTimeout: 150 * time.Millisecond, Retries: 1})
+	f := newMediaFetcher(t, MediaOptions{FileTimeout: 150 * time.Millisecond, Retries: 1})
 	res := f.Fetch(context.Background(), []string{s.URL + "/slow.jpg", s.URL + "/stall-body.jpg"})
 	for _, p := range []string{"/slow.jpg", "/stall-body.jpg"} {
 		r := res[s.URL+p]
@@ -288,12 +288,12 @@ func TestFetchTimeout(t *testing.T) {
 			t.Errorf("%s: %d requests, want 2 (a timeout is retried)", p, n)
 		}
 	}
-	assertNoPartial(t, f.opt.CacheDir)
+	mediaNoPartial(t, f.opt.CacheDir)
 }
 
-// assertNoPartial fails if the cache holds a temporary file or a data
+// mediaNoPartial fails if the cache holds a temporary file or a data
 // file without its sidecar.
-func assertNoPartial(t *testing.T, dir string) {
+func mediaNoPartial(t *testing.T, dir string) {
 	t.Helper()
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -328,7 +328,7 @@ func TestFetchOversize(t *testing.T) {
 			w.Write(body[:1000])
 		}
 	})
-	f := newTestFetcher(t, MediaOptions{MaxBytes: 1000, Retries: 2})
+	f := newMediaFetcher(t, MediaOptions{MaxBytes: 1000, Retries: 2})
 	res := f.Fetch(context.Background(), []string{s.URL + "/declared.jpg", s.URL + "/chunked.jpg", s.URL + "/exact.jpg"})
 	for _, p := range []string{"/declared.jpg", "/chunked.jpg"} {
 		if r := res[s.URL+p]; !errors.Is(r.Err, ErrTooLarge) || r.Path != "" {
@@ -341,7 +341,7 @@ func TestFetchOversize(t *testing.T) {
 	if r := res[s.URL+"/exact.jpg"]; r.Err != nil || r.Size != 1000 {
 		t.Errorf("a file of exactly MaxBytes: %+v", r)
 	}
-	assertNoPartial(t, f.opt.CacheDir)
+	mediaNoPartial(t, f.opt.CacheDir)
 }
 
 // TestFetchHTMLPage: a web page where a file should be (a parked domain
@@ -355,7 +355,7 @@ func TestFetchHTMLPage(t *testing.T) {
 		}
 		w.Write([]byte("<!doctype html><title>This domain is for sale</title>"))
 	})
-	f := newTestFetcher(t, MediaOptions{})
+	f := newMediaFetcher(t, MediaOptions{})
 	res := f.Fetch(context.Background(), []string{s.URL + "/photo.jpg", s.URL + "/notes.txt"})
 	if r := res[s.URL+"/photo.jpg"]; !errors.Is(r.Err, ErrHTMLPage) || r.Path != "" {
 		t.Errorf("HTML for a .jpg: %+v, want ErrHTMLPage", r)
@@ -384,12 +384,12 @@ func TestFetchRedirects(t *testing.T) {
 				http.Redirect(w, r, fmt.Sprintf("/hop%d.jpg", k-1), http.StatusFound)
 				return
 			}
-			serveBody(w, r, n)
+			mediaServe(w, r, n)
 		default:
 			http.NotFound(w, r)
 		}
 	})
-	f := newTestFetcher(t, MediaOptions{Retries: 2})
+	f := newMediaFetcher(t, MediaOptions{Retries: 2})
 	res := f.Fetch(context.Background(), []string{s.URL + "/to-file.jpg", s.URL + "/to-ftp.jpg", s.URL + "/loop.jpg", s.URL + "/hop5.jpg", s.URL + "/hop6.jpg"})
 	for _, p := range []string{"/to-file.jpg", "/to-ftp.jpg", "/loop.jpg", "/hop6.jpg"} {
 		if r := res[s.URL+p]; !errors.Is(r.Err, ErrRedirect) || r.Path != "" {
@@ -415,12 +415,12 @@ func TestFetchCacheAcrossRuns(t *testing.T) {
 	s := newMediaServer(t, nil)
 	dir := t.TempDir()
 	urls := []string{s.URL + "/a.jpg", s.URL + "/b/photo.png", s.URL + "/c.pdf?v=2"}
-	first := newTestFetcher(t, MediaOptions{CacheDir: dir}).Fetch(context.Background(), urls)
+	first := newMediaFetcher(t, MediaOptions{CacheDir: dir}).Fetch(context.Background(), urls)
 	before := s.total()
 	if before != 3 {
 		t.Fatalf("first run: %d requests, want 3", before)
 	}
-	second := newTestFetcher(t, MediaOptions{CacheDir: dir}).Fetch(context.Background(), urls)
+	second := newMediaFetcher(t, MediaOptions{CacheDir: dir}).Fetch(context.Background(), urls)
 	if n := s.total() - before; n != 0 {
 		t.Errorf("second run made %d requests, want 0", n)
 	}
@@ -443,8 +443,8 @@ func TestFetchCacheDamaged(t *testing.T) {
 	s := newMediaServer(t, nil)
 	dir := t.TempDir()
 	u := s.URL + "/d.jpg"
-	f := newTestFetcher(t, MediaOptions{CacheDir: dir})
-	r := fetchOne(t, f, u)
+	f := newMediaFetcher(t, MediaOptions{CacheDir: dir})
+	r := mediaFetchOne(t, f, u)
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}
@@ -460,13 +460,13 @@ func TestFetchCacheDamaged(t *testing.T) {
 	for k, d := range damage {
 		d()
 		before := s.count("/d.jpg")
-		r2 := fetchOne(t, newTestFetcher(t, MediaOptions{CacheDir: dir}), u)
+		r2 := mediaFetchOne(t, newMediaFetcher(t, MediaOptions{CacheDir: dir}), u)
 		got, _ := os.ReadFile(r2.Path)
-		if r2.Err != nil || r2.Cached || !bytes.Equal(got, bodyFor("/d.jpg")) || s.count("/d.jpg") != before+1 {
+		if r2.Err != nil || r2.Cached || !bytes.Equal(got, mediaBody("/d.jpg")) || s.count("/d.jpg") != before+1 {
 			t.Errorf("damage %d: %+v, %d requests", k, r2, s.count("/d.jpg")-before)
 		}
 	}
-	assertNoPartial(t, dir)
+	mediaNoPartial(t, dir)
 }
 
 // TestFetchInterrupted: a connection cut in the middle of the body leaves
@@ -482,15 +482,15 @@ func TestFetchInterrupted(t *testing.T) {
 		}
 	})
 	dir := t.TempDir()
-	f := newTestFetcher(t, MediaOptions{CacheDir: dir, Retries: 1})
-	r := fetchOne(t, f, s.URL+"/cut.jpg")
+	f := newMediaFetcher(t, MediaOptions{CacheDir: dir, Retries: 1})
+	r := mediaFetchOne(t, f, s.URL+"/cut.jpg")
 	if r.Err == nil || r.Path != "" {
 		t.Fatalf("cut body: %+v, want an error", r)
 	}
 	if n := s.count("/cut.jpg"); n != 2 {
 		t.Errorf("cut body: %d requests, want 2 (retried)", n)
 	}
-	assertNoPartial(t, dir)
+	mediaNoPartial(t, dir)
 	if _, ok := f.lookup(s.URL + "/cut.jpg"); ok {
 		t.Error("a cut download is in the cache")
 	}
@@ -502,7 +502,7 @@ func TestFetchInterrupted(t *testing.T) {
 func TestFetchConcurrentFetchers(t *testing.T) {
 	s := newMediaServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		time.Sleep(time.Millisecond)
-		serveBody(w, r, n)
+		mediaServe(w, r, n)
 	})
 	dir := t.TempDir()
 	var urls []string
@@ -512,7 +512,7 @@ func TestFetchConcurrentFetchers(t *testing.T) {
 	var wg sync.WaitGroup
 	results := make([]map[string]MediaResult, 4)
 	for k := range results {
-		f := newTestFetcher(t, MediaOptions{CacheDir: dir, Workers: 3})
+		f := newMediaFetcher(t, MediaOptions{CacheDir: dir, Workers: 3})
 		wg.Go(func() { results[k] = f.Fetch(context.Background(), urls) })
 	}
 	wg.Wait()
@@ -520,7 +520,7 @@ func TestFetchConcurrentFetchers(t *testing.T) {
 		for _, u := range urls {
 			r := res[u]
 			got, err := os.ReadFile(r.Path)
-			want := bodyFor(strings.TrimPrefix(u, s.URL))
+			want := mediaBody(strings.TrimPrefix(u, s.URL))
 			if r.Err != nil || err != nil || !bytes.Equal(got, want) {
 				t.Errorf("%s %s: %+v %v", label, u, r, err)
 			}
@@ -530,12 +530,12 @@ func TestFetchConcurrentFetchers(t *testing.T) {
 		check(fmt.Sprint("fetcher ", k), res)
 	}
 	before := s.total()
-	after := newTestFetcher(t, MediaOptions{CacheDir: dir}).Fetch(context.Background(), urls)
+	after := newMediaFetcher(t, MediaOptions{CacheDir: dir}).Fetch(context.Background(), urls)
 	check("afterwards", after)
 	if n := s.total() - before; n != 0 {
 		t.Errorf("afterwards: %d requests, want 0", n)
 	}
-	assertNoPartial(t, dir)
+	mediaNoPartial(t, dir)
 }
 
 func TestFetchBoundedParallel(t *testing.T) {
@@ -550,14 +550,14 @@ func TestFetchBoundedParallel(t *testing.T) {
 			}
 		}
 		time.Sleep(3 * time.Millisecond)
-		serveBody(w, r, n)
+		mediaServe(w, r, n)
 	})
 	var urls []string
 	for i := range 200 {
 		u := fmt.Sprintf("%s/p/%03d.jpg", s.URL, i)
 		urls = append(urls, u, u) // each twice: still one request
 	}
-	f := newTestFetcher(t, MediaOptions{Workers: 4})
+	f := newMediaFetcher(t, MediaOptions{Workers: 4})
 	res := f.Fetch(context.Background(), urls)
 	if len(res) != 200 {
 		t.Fatalf("%d results, want 200", len(res))
@@ -593,7 +593,7 @@ func TestFetchNeverRequestsNonHTTP(t *testing.T) {
 		"",
 		host + "/noscheme.jpg",
 	}
-	f := newTestFetcher(t, MediaOptions{})
+	f := newMediaFetcher(t, MediaOptions{})
 	res := f.Fetch(context.Background(), bad)
 	for _, u := range bad {
 		if r := res[u]; !errors.Is(r.Err, ErrNotHTTP) || r.Path != "" {
@@ -604,7 +604,7 @@ func TestFetchNeverRequestsNonHTTP(t *testing.T) {
 		t.Errorf("%d requests for non-http URLs, want 0", n)
 	}
 	// Upper-case schemes are http all the same.
-	if r := fetchOne(t, f, "HTTP://"+host+"/Upper.JPG"); r.Err != nil || r.Name != "Upper.jpg" {
+	if r := mediaFetchOne(t, f, "HTTP://"+host+"/Upper.JPG"); r.Err != nil || r.Name != "Upper.jpg" {
 		t.Errorf("HTTP:// URL: %+v", r)
 	}
 }
@@ -612,22 +612,22 @@ func TestFetchNeverRequestsNonHTTP(t *testing.T) {
 func TestFetchProtocolRelative(t *testing.T) {
 	// //host/x is fetched as https: the TLS test server answers it, the
 	// plain one would not.
-	s := httptest.NewTLSServer(http.HandlerFunc(serveBodyTLS))
+	s := httptest.NewTLSServer(http.HandlerFunc(mediaServeTLS))
 	defer s.Close()
-	f := newTestFetcher(t, MediaOptions{Client: s.Client()})
+	f := newMediaFetcher(t, MediaOptions{Client: s.Client()})
 	u := "//" + strings.TrimPrefix(s.URL, "https://") + "/proto.png"
-	r := fetchOne(t, f, u)
+	r := mediaFetchOne(t, f, u)
 	if r.Err != nil || r.Name != "proto.png" {
 		t.Fatalf("%+v", r)
 	}
 	// The https form of the same URL is the same download.
-	r2 := fetchOne(t, f, "https:"+u)
+	r2 := mediaFetchOne(t, f, "https:"+u)
 	if r2.Path != r.Path || r2.Name != r.Name {
 		t.Errorf("https form: %+v, protocol-relative: %+v", r2, r)
 	}
 }
 
-func serveBodyTLS(w http.ResponseWriter, r *http.Request) { serveBody(w, r, 1) }
+func mediaServeTLS(w http.ResponseWriter, r *http.Request) { mediaServe(w, r, 1) }
 
 func TestFetchCancel(t *testing.T) {
 	s := newMediaServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
@@ -638,7 +638,7 @@ func TestFetchCancel(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
-	f := newTestFetcher(t, MediaOptions{Workers: 2})
+	f := newMediaFetcher(t, MediaOptions{Workers: 2})
 	var urls []string
 	for i := range 10 {
 		urls = append(urls, fmt.Sprintf("%s/%d.jpg", s.URL, i))
@@ -724,7 +724,7 @@ func TestMediaNames(t *testing.T) {
 	for _, c := range cases {
 		urls = append(urls, s.URL+c.path)
 	}
-	f := newTestFetcher(t, MediaOptions{})
+	f := newMediaFetcher(t, MediaOptions{})
 	res := f.Fetch(context.Background(), urls)
 	seen := map[string]string{}
 	for _, c := range cases {
@@ -785,7 +785,7 @@ func TestMediaNamesClash(t *testing.T) {
 		for _, p := range order {
 			urls = append(urls, s.URL+p)
 		}
-		res := newTestFetcher(t, MediaOptions{}).Fetch(context.Background(), urls)
+		res := newMediaFetcher(t, MediaOptions{}).Fetch(context.Background(), urls)
 		out := map[string]string{}
 		for _, p := range order {
 			out[p] = res[s.URL+p].Name
@@ -819,10 +819,10 @@ func TestMediaNamesClash(t *testing.T) {
 	}
 	// Across calls on one Fetcher: a URL keeps its name, a new URL with a
 	// taken name gets a suffix.
-	f := newTestFetcher(t, MediaOptions{})
-	first := fetchOne(t, f, s.URL+"/2010/08/photo.jpg").Name
-	second := fetchOne(t, f, s.URL+"/2011/09/photo.jpg").Name
-	again := fetchOne(t, f, s.URL+"/2010/08/photo.jpg").Name
+	f := newMediaFetcher(t, MediaOptions{})
+	first := mediaFetchOne(t, f, s.URL+"/2010/08/photo.jpg").Name
+	second := mediaFetchOne(t, f, s.URL+"/2011/09/photo.jpg").Name
+	again := mediaFetchOne(t, f, s.URL+"/2010/08/photo.jpg").Name
 	if first != "photo.jpg" || again != first || second == first || !strings.HasPrefix(second, "photo-") {
 		t.Errorf("across calls: %q, %q, %q", first, second, again)
 	}
@@ -869,8 +869,8 @@ func TestFetchSilentServer(t *testing.T) {
 			go func() { io.Copy(io.Discard, c); c.Close() }()
 		}
 	}()
-	f := newTestFetcher(t, MediaOptions{FileTimeout: 100 * time.Millisecond, Retries: 2})
-	r := fetchOne(t, f, "http://"+ln.Addr().String()+"/x.jpg")
+	f := newMediaFetcher(t, MediaOptions{FileTimeout: 100 * time.Millisecond, Retries: 2})
+	r := mediaFetchOne(t, f, "http://"+ln.Addr().String()+"/x.jpg")
 	if r.Err == nil {
 		t.Fatal("no error from a silent server")
 	}
@@ -879,9 +879,9 @@ func TestFetchSilentServer(t *testing.T) {
 	}
 }
 
-// convertedMD returns the Markdown markdown.Convert writes for WordPress
+// mediaConverted returns the Markdown markdown.Convert writes for WordPress
 // content, with two attachments for [gallery] and gallery blocks.
-func convertedMD(content, flavor string) string {
+func mediaConverted(content, flavor string) string {
 	atts := map[int]markdown.Attachment{
 		101: {URL: "https://example.com/wp-content/uploads/2010/08/one.jpg", Alt: "First", Caption: "The <em>first</em> one"},
 		102: {URL: "https://example.com/wp-content/uploads/2010/08/two.jpg", Alt: "Second"},
@@ -970,7 +970,7 @@ func TestMediaURLsConverted(t *testing.T) {
 	for _, c := range mediaCases {
 		for _, flavor := range []string{markdown.Hugo, markdown.Jekyll} {
 			t.Run(c.name+"/"+flavor, func(t *testing.T) {
-				md := convertedMD(c.content, flavor)
+				md := mediaConverted(c.content, flavor)
 				if got := MediaURLs(md); !slices.Equal(got, c.want) {
 					t.Errorf("MediaURLs =\n%s\nwant\n%s\nMarkdown:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"), md)
 				}
@@ -1061,20 +1061,20 @@ func TestRewriteMediaExact(t *testing.T) {
 	}
 }
 
-// renderedMedia renders md with goldmark as Hugo does (raw HTML kept) and
+// mediaRendered renders md with goldmark as Hugo does (raw HTML kept) and
 // returns the URLs of its src, srcset, href, poster and data attributes
 // in order, and its visible text with Hugo shortcodes left out.
-func renderedMedia(t *testing.T, md string) (urls []string, text string) {
-	urls, _, text = renderedMediaMissed(t, md)
+func mediaRendered(t *testing.T, md string) (urls []string, text string) {
+	urls, _, text = mediaRenderedMissed(t, md)
 	return urls, text
 }
 
-// renderedMediaMissed is renderedMedia that also returns the http(s)
+// mediaRenderedMissed is mediaRendered that also returns the http(s)
 // URLs in media places: images, audio, video, posters, and links to files
 // with a media extension.
-func renderedMediaMissed(t *testing.T, md string) (urls, media []string, text string) {
+func mediaRenderedMissed(t *testing.T, md string) (urls, media []string, text string) {
 	t.Helper()
-	if end, ok := frontMatterEnd(md); ok {
+	if end, ok := mediaFrontMatterEnd(md); ok {
 		md = md[end:]
 	}
 	var buf bytes.Buffer
@@ -1125,36 +1125,36 @@ func renderedMediaMissed(t *testing.T, md string) (urls, media []string, text st
 		}
 	}
 	walk(doc)
-	text = reShortcode.ReplaceAllString(tb.String(), "{{<>}}")
+	text = mediaReShortcode.ReplaceAllString(tb.String(), "{{<>}}")
 	return urls, media, text
 }
 
-var reShortcode = regexp.MustCompile(`(?s)\{\{<.*?>\}\}`)
+var mediaReShortcode = regexp.MustCompile(`(?s)\{\{<.*?>\}\}`)
 
-// reFigure finds the URL parameters of Hugo figure shortcodes.
-var reFigure = regexp.MustCompile(`\b(?:src|link)="((?:[^"\\]|\\.)*)"`)
+// mediaReFigure finds the URL parameters of Hugo figure shortcodes.
+var mediaReFigure = regexp.MustCompile(`\b(?:src|link)="((?:[^"\\]|\\.)*)"`)
 
-func shortcodeURLs(md string) []string {
+func mediaShortcodeURLs(md string) []string {
 	if strings.HasPrefix(md, "{% raw %}") {
 		return nil // Jekyll: text
 	}
 	var out []string
-	for _, sc := range reShortcode.FindAllString(md, -1) {
+	for _, sc := range mediaReShortcode.FindAllString(md, -1) {
 		if strings.HasPrefix(sc, "{{</*") {
 			continue
 		}
-		for _, m := range reFigure.FindAllStringSubmatch(sc, -1) {
+		for _, m := range mediaReFigure.FindAllStringSubmatch(sc, -1) {
 			out = append(out, m[1])
 		}
 	}
 	return out
 }
 
-// checkRewrite rewrites every media URL of md and checks the result as a
+// mediaCheckRewrite rewrites every media URL of md and checks the result as a
 // reader would see it: every URL attribute of the rendered HTML and every
 // shortcode URL that named a rewritten file now names its local copy, no
 // other changed, and the visible text is the same.
-func checkRewrite(t *testing.T, label, md string) (n int) {
+func mediaCheckRewrite(t *testing.T, label, md string) (n int) {
 	t.Helper()
 	urls := MediaURLs(md)
 	local := map[string]string{}
@@ -1189,12 +1189,12 @@ func checkRewrite(t *testing.T, label, md string) (n int) {
 		ub, errB := url.PathUnescape(b)
 		return a == b || (errA == nil && errB == nil && ua == ub)
 	}
-	before, textBefore := renderedMedia(t, md)
-	after, missed, textAfter := renderedMediaMissed(t, out)
+	before, textBefore := mediaRendered(t, md)
+	after, missed, textAfter := mediaRenderedMissed(t, out)
 	if len(missed) > 0 {
 		t.Errorf("%s: media URLs MediaURLs missed: %q\nMarkdown:\n%s", label, missed, md)
 	}
-	for _, u := range shortcodeURLs(out) {
+	for _, u := range mediaShortcodeURLs(out) {
 		if mediaHTTPLike(u) && (mediaURL(u) || strings.Contains(out, `src="`+u+`"`)) {
 			t.Errorf("%s: shortcode URL MediaURLs missed: %q", label, u)
 		}
@@ -1211,7 +1211,7 @@ func checkRewrite(t *testing.T, label, md string) (n int) {
 	if textBefore != textAfter {
 		t.Errorf("%s: visible text changed:\n%s\n----\n%s", label, textBefore, textAfter)
 	}
-	sb, sa := shortcodeURLs(md), shortcodeURLs(out)
+	sb, sa := mediaShortcodeURLs(md), mediaShortcodeURLs(out)
 	if len(sb) != len(sa) {
 		t.Errorf("%s: shortcode URLs %q became %q", label, sb, sa)
 		return len(urls)
@@ -1227,7 +1227,7 @@ func checkRewrite(t *testing.T, label, md string) (n int) {
 func TestRewriteMediaConverted(t *testing.T) {
 	for _, c := range mediaCases {
 		for _, flavor := range []string{markdown.Hugo, markdown.Jekyll} {
-			checkRewrite(t, c.name+"/"+flavor, convertedMD(c.content, flavor))
+			mediaCheckRewrite(t, c.name+"/"+flavor, mediaConverted(c.content, flavor))
 		}
 	}
 	for _, file := range []string{"shortcodes-nested", "blocks-core", "wpautop-classic", "lang-classic", "lang-chinese-blockquote"} {
@@ -1237,7 +1237,7 @@ func TestRewriteMediaConverted(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkRewrite(t, p, string(b))
+			mediaCheckRewrite(t, p, string(b))
 		}
 	}
 }
@@ -1251,7 +1251,7 @@ type mediaCorpusItem struct {
 
 // TestMediaCorpus converts every post and page of the public corpus with
 // both flavors and checks the rewriting of all their media URLs as a
-// reader of the built site would see it (checkRewrite).
+// reader of the built site would see it (mediaCheckRewrite).
 func TestMediaCorpus(t *testing.T) {
 	dir := corpus.Need(t)
 	files, err := filepath.Glob(filepath.Join(dir, "public", "*.xml"))
@@ -1283,7 +1283,7 @@ func TestMediaCorpus(t *testing.T) {
 			}
 			posts++
 			for _, flavor := range []string{markdown.Hugo, markdown.Jekyll} {
-				found += checkRewrite(t, fmt.Sprintf("%s: %q (%s)", filepath.Base(file), it.Title, flavor), convertedMD(it.Content, flavor))
+				found += mediaCheckRewrite(t, fmt.Sprintf("%s: %q (%s)", filepath.Base(file), it.Title, flavor), mediaConverted(it.Content, flavor))
 			}
 		}
 		f.Close()
@@ -1299,7 +1299,7 @@ func TestMediaCorpus(t *testing.T) {
 func mediaBenchPosts(b *testing.B) []string {
 	var posts []string
 	for _, c := range mediaCases {
-		posts = append(posts, convertedMD(c.content, markdown.Hugo), convertedMD(c.content, markdown.Jekyll))
+		posts = append(posts, mediaConverted(c.content, markdown.Hugo), mediaConverted(c.content, markdown.Jekyll))
 	}
 	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "markdown", "*", "want.*.md"))
 	for _, f := range files {
@@ -1353,7 +1353,7 @@ func BenchmarkRewriteMedia(b *testing.B) {
 // Fetch call with a new Fetcher): what --media download costs when
 // nothing changed.
 func BenchmarkFetchCached(b *testing.B) {
-	s := httptest.NewServer(http.HandlerFunc(serveBodyTLS))
+	s := httptest.NewServer(http.HandlerFunc(mediaServeTLS))
 	defer s.Close()
 	dir := b.TempDir()
 	var urls []string
@@ -1412,7 +1412,7 @@ func mediaChild(t *testing.T, cache string, urls []string) *exec.Cmd {
 func TestFetchConcurrentProcesses(t *testing.T) {
 	s := newMediaServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		time.Sleep(2 * time.Millisecond)
-		serveBody(w, r, n)
+		mediaServe(w, r, n)
 	})
 	dir := t.TempDir()
 	var urls []string
@@ -1440,21 +1440,21 @@ func TestFetchConcurrentProcesses(t *testing.T) {
 		}
 		for _, u := range urls {
 			got, err := os.ReadFile(res[u])
-			if err != nil || !bytes.Equal(got, bodyFor(strings.TrimPrefix(u, s.URL))) {
+			if err != nil || !bytes.Equal(got, mediaBody(strings.TrimPrefix(u, s.URL))) {
 				t.Errorf("child %d: %s: %q %v", k, u, res[u], err)
 			}
 		}
 	}
 	before := s.total()
 	for _, u := range urls {
-		if r := fetchOne(t, newTestFetcher(t, MediaOptions{CacheDir: dir}), u); !r.Cached {
+		if r := mediaFetchOne(t, newMediaFetcher(t, MediaOptions{CacheDir: dir}), u); !r.Cached {
 			t.Errorf("%s not cached after the children: %+v", u, r)
 		}
 	}
 	if n := s.total() - before; n != 0 {
 		t.Errorf("%d requests after the children, want 0", n)
 	}
-	assertNoPartial(t, dir)
+	mediaNoPartial(t, dir)
 }
 
 // TestFetchKilled: a process killed in the middle of a download leaves no
@@ -1463,7 +1463,7 @@ func TestFetchKilled(t *testing.T) {
 	half := make(chan struct{})
 	var once sync.Once
 	s := newMediaServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		body := bodyFor(r.URL.RequestURI())
+		body := mediaBody(r.URL.RequestURI())
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		if n == 1 {
 			w.Write(body[:len(body)/2])
@@ -1488,13 +1488,13 @@ func TestFetchKilled(t *testing.T) {
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
-	f := newTestFetcher(t, MediaOptions{CacheDir: dir})
+	f := newMediaFetcher(t, MediaOptions{CacheDir: dir})
 	if _, ok := f.lookup(u); ok {
 		t.Fatal("a killed download is in the cache")
 	}
-	r := fetchOne(t, f, u)
+	r := mediaFetchOne(t, f, u)
 	got, _ := os.ReadFile(r.Path)
-	if r.Err != nil || r.Cached || !bytes.Equal(got, bodyFor("/killed.jpg")) {
+	if r.Err != nil || r.Cached || !bytes.Equal(got, mediaBody("/killed.jpg")) {
 		t.Errorf("after the kill: %+v, %d bytes", r, len(got))
 	}
 }
