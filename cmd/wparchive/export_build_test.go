@@ -683,14 +683,14 @@ func TestSkeletonBuilds(t *testing.T) {
 }
 
 // genExport exports the archive db (imported from wxr) with the CLI for
-// flavor and returns the tree and the summary's count of exported posts
-// and pages.
-func genExport(t *testing.T, wxr, db, flavor string) (dir string, posts int) {
+// flavor and layout and returns the tree and the summary's count of
+// exported posts and pages.
+func genExport(t *testing.T, wxr, db, flavor, layout string) (dir string, posts int) {
 	t.Helper()
-	dir = filepath.Join(t.TempDir(), flavor)
-	code, stdout, stderr := wparchive(t, "export", "markdown", "--db", db, "--out", dir, "--flavor", flavor, "--json", "--quiet")
+	dir = filepath.Join(t.TempDir(), flavor+"-"+layout)
+	code, stdout, stderr := wparchive(t, "export", "markdown", "--db", db, "--out", dir, "--flavor", flavor, "--layout", layout, "--json", "--quiet")
 	if code != exitOK {
-		t.Fatalf("export --flavor %s of %s: exit %d; %s", flavor, filepath.Base(wxr), code, stderr)
+		t.Fatalf("export --flavor %s --layout %s of %s: exit %d; %s", flavor, layout, filepath.Base(wxr), code, stderr)
 	}
 	var sum struct {
 		Posts map[string]int `json:"posts"`
@@ -702,38 +702,41 @@ func genExport(t *testing.T, wxr, db, flavor string) (dir string, posts int) {
 }
 
 // genExportBuild exports the archive db (imported from wxr) for each
-// flavor and builds it: no error, and one page per post and page the
-// export's summary counts, each for a file of the tree.
-func genExportBuild(t *testing.T, wxr, db string) {
+// flavor in layout and builds it: no error, and one page per post and
+// page the export's summary counts, each for a file of the tree.
+func genExportBuild(t *testing.T, wxr, db, layout string) {
 	t.Helper()
 	for _, flavor := range []string{"hugo", "jekyll"} {
 		genTool(t, flavor)
-		dir, posts := genExport(t, wxr, db, flavor)
+		dir, posts := genExport(t, wxr, db, flavor, layout)
 		res := genBuild(t, flavor, dir)
 		n := genCheckSite(t, dir, flavor, res)
 		if n != posts {
-			t.Errorf("%s: %d post and page HTML files built, the export's summary counts %d posts and pages", flavor, n, posts)
+			t.Errorf("%s %s: %d post and page HTML files built, the export's summary counts %d posts and pages", flavor, layout, n, posts)
 		}
-		t.Logf("%s: %d posts and pages, %d pages built, %d warnings", flavor, posts, n, len(res.warnings))
+		t.Logf("%s %s: %d posts and pages, %d pages built, %d warnings", flavor, layout, posts, n, len(res.warnings))
 	}
 }
 
 // TestExportBuildsSeed exports the seed reconstruction with both flavors
-// and builds each with the real generator.
+// in each layout and builds each with the real generator.
 func TestExportBuildsSeed(t *testing.T) {
 	wxr := filepath.Join("..", "..", "testdata", "seed", "central-asia.xml")
 	db := filepath.Join(t.TempDir(), "a.sqlite")
 	if code, _, stderr := wparchive(t, "import", "--quiet", "--db", db, wxr); code != exitOK {
 		t.Fatalf("import: exit %d; %s", code, stderr)
 	}
-	genExportBuild(t, wxr, db)
+	for _, layout := range []string{"bundle", "flat", "dated"} {
+		genExportBuild(t, wxr, db, layout)
+	}
 }
 
 // TestExportBuildsCorpus exports every export of the shared corpus that
 // imports (public/*.xml) with both flavors and builds each with the real
-// generator, one file per subtest, in parallel. A file may fail to import
-// only when public-counts.json says it is not a valid or well-formed
-// export (TestImportPublicCorpus checks those refusals).
+// generator, one file per subtest, in parallel; the theme unit test data
+// in every layout. A file may fail to import only when public-counts.json
+// says it is not a valid or well-formed export (TestImportPublicCorpus
+// checks those refusals).
 func TestExportBuildsCorpus(t *testing.T) {
 	dir := corpus.Need(t)
 	for _, flavor := range []string{"hugo", "jekyll"} {
@@ -767,7 +770,12 @@ func TestExportBuildsCorpus(t *testing.T) {
 				}
 				t.Fatalf("import: exit %d; %s", code, stderr)
 			}
-			genExportBuild(t, wxr, db)
+			genExportBuild(t, wxr, db, "bundle")
+			if f.File == "wptt__themeunittestdata.wordpress.xml" {
+				// Nested pages, many aliases: the other layouts too.
+				genExportBuild(t, wxr, db, "flat")
+				genExportBuild(t, wxr, db, "dated")
+			}
 		})
 	}
 }
