@@ -1463,7 +1463,9 @@ func mediaHTMLRefs(src []byte, off int, segs []text.Segment) []mediaRef {
 				}
 				s, e, ok := toSrc(tagStart+vs, tagStart+ve)
 				if !ok {
-					s, e = off+segs[0].Start+tagStart, -1
+					// Split over lines of a container: listed, not rewritten.
+					s, _, _ = toSrc(tagStart, tagStart)
+					e = -1
 				}
 				refs = append(refs, mediaRef{start: s, end: e, url: u, media: media || mediaURL(u), ctx: ctx})
 			}

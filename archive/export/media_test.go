@@ -1050,6 +1050,9 @@ func TestRewriteMediaExact(t *testing.T) {
 		{"front matter", "---\ntitle: Photo https://e.com/p.jpg\nimages:\n  - https://e.com/p.jpg\nimage: \"https://e.com/p.jpg\" # featured\n---\n![](https://e.com/p.jpg)\n",
 			map[string]string{"https://e.com/p.jpg": "it's.jpg"},
 			"---\ntitle: Photo https://e.com/p.jpg\nimages:\n  - 'it''s.jpg'\nimage: 'it''s.jpg' # featured\n---\n![](it's.jpg)\n"},
+		{"HTML over lines of a quote", "> <div><img alt=\"q\"\n> src=\"https://e.com/bq.jpg\"></div>\n",
+			map[string]string{"https://e.com/bq.jpg": "bq.jpg"},
+			"> <div><img alt=\"q\"\n> src=\"bq.jpg\"></div>\n"},
 		{"nothing to do", "![](https://e.com/a.jpg)", map[string]string{"https://e.com/b.jpg": "b.jpg"}, "![](https://e.com/a.jpg)"},
 	}
 	for _, c := range cases {
