@@ -371,7 +371,12 @@ func (f *Fetcher) attempt(ctx context.Context, c string) (res MediaResult, retry
 	req.Header.Set("User-Agent", userAgent)
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return MediaResult{Err: fmt.Errorf("download %s: %w", c, err)}, mediaRetryable(ctx, err), 0
+		retry := mediaRetryable(ctx, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // it says the URL again
+		}
+		return MediaResult{Err: fmt.Errorf("download %s: %w", c, err)}, retry, 0
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -558,6 +563,10 @@ func mediaWriteAtomic(dir, pattern, path string, b []byte) (err error) {
 		}
 	}()
 	if _, err = tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err = tmp.Chmod(0o644); err != nil {
 		tmp.Close()
 		return err
 	}
