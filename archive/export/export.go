@@ -527,25 +527,35 @@ func (x *exporter) frontMatter(p *post, more bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &yaml.Node{Kind: yaml.MappingNode}
-	if p.wpID > 0 {
-		m.Content = append(m.Content, plainNode("wordpress_id"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatInt(p.wpID, 10)})
-	}
-	if x.opt.Comments == CommentsData {
-		m.Content = append(m.Content, plainNode("comments_key"), stringNode(p.key))
-	}
-	if len(m.Content) == 0 {
+	if p.wpID <= 0 && x.opt.Comments != CommentsData {
 		return fm, nil
 	}
 	var buf bytes.Buffer
+	buf.Grow(len(fm) + 64)
 	buf.Write(bytes.TrimSuffix(fm, []byte("---\n")))
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(m); err != nil {
-		return nil, err
+	if p.wpID > 0 {
+		buf.WriteString("wordpress_id: ")
+		buf.WriteString(strconv.FormatInt(p.wpID, 10))
+		buf.WriteByte('\n')
 	}
-	if err := enc.Close(); err != nil {
-		return nil, err
+	if x.opt.Comments == CommentsData {
+		// Written by hand when plain (the usual slug), which is what the
+		// encoder writes, without its cost for every post.
+		if n := stringNode(p.key); n.Style == 0 {
+			buf.WriteString("comments_key: ")
+			buf.WriteString(p.key)
+			buf.WriteByte('\n')
+		} else {
+			m := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{plainNode("comments_key"), n}}
+			enc := yaml.NewEncoder(&buf)
+			enc.SetIndent(2)
+			if err := enc.Encode(m); err != nil {
+				return nil, err
+			}
+			if err := enc.Close(); err != nil {
+				return nil, err
+			}
+		}
 	}
 	buf.WriteString("---\n")
 	return buf.Bytes(), nil

@@ -35,6 +35,7 @@ type tree struct {
 
 	mu      sync.Mutex
 	dirs    map[string]bool      // folders known to be real, created or checked
+	fresh   map[string]bool      // of which this export created (so they hold only its files)
 	written map[string]fileEntry // files this export wrote (or found identical)
 	changed int                  // of which had to be written
 }
@@ -62,7 +63,7 @@ func openTree(dir string) (*tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open output folder: %w", err)
 	}
-	return &tree{dir: dir, root: root, dirs: map[string]bool{".": true}, written: map[string]fileEntry{}}, nil
+	return &tree{dir: dir, root: root, dirs: map[string]bool{".": true}, fresh: map[string]bool{}, written: map[string]fileEntry{}}, nil
 }
 
 func (t *tree) close() error { return t.root.Close() }
@@ -99,10 +100,17 @@ func (t *tree) mkdirs(dir string) error {
 	fi, err := t.root.Lstat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if err := t.root.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		err := t.root.Mkdir(dir, 0o755)
+		if err == nil {
+			t.mu.Lock()
+			t.dirs[dir], t.fresh[dir] = true, true
+			t.mu.Unlock()
+			return nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("create %s: %w", t.show(dir), err)
 		}
-		// Another worker may have made it (or something else) meanwhile.
+		// Another worker made it (or something else) meanwhile.
 		if fi, err = t.root.Lstat(dir); err != nil {
 			return fmt.Errorf("create %s: %w", t.show(dir), err)
 		}
@@ -143,7 +151,14 @@ func (t *tree) write(rel string, data []byte) error {
 		return err
 	}
 	e := fileEntry{Path: rel, Size: int64(len(data)), CRC32C: sum(data)}
-	fi, err := t.root.Lstat(rel)
+	t.mu.Lock()
+	fresh := t.fresh[path.Dir(rel)]
+	t.mu.Unlock()
+	var fi fs.FileInfo
+	err := fs.ErrNotExist
+	if !fresh {
+		fi, err = t.root.Lstat(rel)
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
