@@ -186,6 +186,20 @@ func Markdown(ctx context.Context, a *archive.Archive, opt Options) (*Summary, e
 // exportSite is Markdown for one site.
 func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (*Summary, error) {
 	db := a.DB()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// The comments load on their own while the posts are read and
+	// converted: it is one query and a pass over every comment, on one
+	// core.
+	cm := &commentLoad{ready: make(chan struct{})}
+	if opt.Comments != CommentsNone {
+		go func() {
+			defer close(cm.ready)
+			cm.threads, cm.err = LoadComments(ctx, db, s.id, CommentOptions{Statuses: opt.CommentStatuses, Private: opt.IncludePrivate})
+		}()
+	} else {
+		close(cm.ready)
+	}
 	d, err := loadData(ctx, db, s)
 	if err != nil {
 		return nil, err
@@ -221,14 +235,11 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 	if err != nil {
 		return nil, err
 	}
-	x := &exporter{opt: &opt, d: d, t: t, aliases: aliases}
-	if opt.Comments != CommentsNone {
-		x.threads, err = LoadComments(ctx, db, s.id, CommentOptions{Statuses: opt.CommentStatuses, Private: opt.IncludePrivate})
-		if err != nil {
-			return nil, err
-		}
-	}
+	x := &exporter{opt: &opt, d: d, t: t, aliases: aliases, comments: cm}
 	results, err := x.run(ctx, db, posts)
+	if err == nil && opt.Comments == CommentsData {
+		err = x.commentData(ctx, posts, results)
+	}
 	if err == nil && opt.Media == MediaDownload {
 		err = x.media(ctx, posts, results, &sum.Media)
 	}
@@ -269,11 +280,70 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 
 // exporter holds one export's state.
 type exporter struct {
-	opt     *Options
-	d       *archiveData
-	t       *tree
-	aliases map[*post][]string
-	threads map[int64]*Thread // by post row id (Options.Comments)
+	opt      *Options
+	d        *archiveData
+	t        *tree
+	aliases  map[*post][]string
+	comments *commentLoad
+}
+
+// commentLoad is LoadComments running: threads (by post row id) and err
+// are set when ready is closed.
+type commentLoad struct {
+	ready   chan struct{}
+	threads map[int64]*Thread
+	err     error
+}
+
+// wait waits for the comments and returns them.
+func (c *commentLoad) wait(ctx context.Context) (map[int64]*Thread, error) {
+	select {
+	case <-c.ready:
+		return c.threads, c.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// commentData writes the comments data file of every post that has
+// comments, on opt.Workers goroutines, and counts them into results.
+func (x *exporter) commentData(ctx context.Context, posts []*post, results []result) error {
+	threads, err := x.comments.wait(ctx)
+	if err != nil {
+		return err
+	}
+	var (
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		firstErr error
+	)
+	jobs := make(chan int)
+	for w := 0; w < x.opt.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				th := threads[posts[i].id]
+				data, err := th.Data(x.opt.Flavor)
+				if err == nil {
+					err = x.t.write(x.commentsFile(posts[i]), data)
+				}
+				if err != nil {
+					errOnce.Do(func() { firstErr = fmt.Errorf("comments of %s: %w", posts[i].rel, err) })
+					continue
+				}
+				results[i].comments = th.Len()
+			}
+		}()
+	}
+	for i, p := range posts {
+		if threads[p.id].Len() > 0 {
+			jobs <- i
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return firstErr
 }
 
 // result is what converting one post gave.
@@ -336,7 +406,7 @@ func (x *exporter) run(ctx context.Context, db *sql.DB, posts []*post) ([]result
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				r, err := x.one(posts[j.i], j.content)
+				r, err := x.one(ctx, posts[j.i], j.content)
 				if err != nil {
 					fail(err)
 					continue
@@ -398,7 +468,7 @@ func streamContent(ctx context.Context, db *sql.DB, siteID int64, types []string
 }
 
 // one converts a post and writes its file.
-func (x *exporter) one(p *post, content string) (result, error) {
+func (x *exporter) one(ctx context.Context, p *post, content string) (result, error) {
 	d := x.d
 	mopt := markdown.Options{
 		Flavor:        x.opt.Flavor,
@@ -414,21 +484,15 @@ func (x *exporter) one(p *post, content string) (result, error) {
 		return result{}, fmt.Errorf("front matter of %s: %w", p.rel, err)
 	}
 	r := result{rep: rep}
-	th := x.threads[p.id]
 	var inline string
-	if th.Len() > 0 {
-		r.comments = th.Len()
-		switch x.opt.Comments {
-		case CommentsInline:
+	if x.opt.Comments == CommentsInline {
+		threads, err := x.comments.wait(ctx)
+		if err != nil {
+			return result{}, err
+		}
+		if th := threads[p.id]; th.Len() > 0 {
+			r.comments = th.Len()
 			inline = th.Inline(x.opt.Flavor)
-		case CommentsData:
-			data, err := th.Data(x.opt.Flavor)
-			if err != nil {
-				return result{}, fmt.Errorf("comments of %s: %w", p.rel, err)
-			}
-			if err := x.t.write(x.commentsFile(p), data); err != nil {
-				return result{}, err
-			}
 		}
 	}
 	var b bytes.Buffer
