@@ -97,7 +97,8 @@ type cmtRow struct {
 	orphan       bool
 	ping         bool
 	included     bool
-	dateAt, date string // UTC and local dates, the sort keys
+	dateAt, date string          // UTC and local dates, the sort keys (included rows)
+	f            [nFields]string // the text fields until build
 	c            Comment
 }
 
@@ -136,93 +137,130 @@ func LoadComments(ctx context.Context, db *sql.DB, siteID int64, opt CommentOpti
 	if len(want) == 0 {
 		want["approved"] = true
 	}
+	statuses := make([]any, 0, len(want))
+	for s := range want {
+		statuses = append(statuses, s)
+	}
+	// The avatars of the site's commenters, a few hundred rows at most,
+	// read apart: joining commenters to every comment costs more.
+	avatars := map[int64]string{}
+	arows, err := db.QueryContext(ctx, `SELECT id, avatar FROM commenters WHERE site_id = ? AND avatar != ''`, siteID)
+	if err != nil {
+		return nil, fmt.Errorf("load commenters of site %d: %w", siteID, err)
+	}
+	for arows.Next() {
+		var id int64
+		var avatar string
+		if err := arows.Scan(&id, &avatar); err != nil {
+			arows.Close()
+			return nil, fmt.Errorf("load commenters of site %d: %w", siteID, err)
+		}
+		avatars[id] = avatar
+	}
+	arows.Close()
+	if err := arows.Err(); err != nil {
+		return nil, fmt.Errorf("load commenters of site %d: %w", siteID, err)
+	}
 	// One query over the site's comments, excluded ones too: their parent
 	// links carry an included reply to its nearest included ancestor, and
 	// their e-mail and IP addresses are masked wherever they appear. Their
-	// text is not read. Posts are found through the posts primary key
-	// (post_id is the first column of the comments unique index).
+	// text is not read. The text columns come packed in one, separated by
+	// U+001F (which XML cannot carry, so no value holds it), content last:
+	// reading them one by one costs twice as much. Posts are found through
+	// the (site_id, …) index, comments through post_id, the first column of
+	// their unique index. (comments.provider is commenters.provider.)
 	rows, err := db.QueryContext(ctx, `SELECT c.post_id, c.id, coalesce(c.wp_id, -1), coalesce(c.parent_id, 0),
-			coalesce(c.parent_wp_id, 0), c.orphan, coalesce(c.kind, ''), coalesce(c.status, ''),
-			coalesce(c.author, ''), coalesce(c.author_url, ''), coalesce(c.author_email, ''), coalesce(c.author_ip, ''),
-			coalesce(c.date_raw, ''), coalesce(c.date_gmt_raw, ''), coalesce(c.date_at, ''),
-			coalesce(c.content, ''),
-			coalesce(c.ping_url, ''), coalesce(c.ping_domain, ''), coalesce(c.ping_title, ''),
-			coalesce(cm.provider, c.provider, ''), coalesce(cm.avatar, ''), coalesce(cm.email, '')
+			coalesce(c.parent_wp_id, 0), c.orphan, coalesce(c.commenter_id, 0),
+			concat_ws(x'1f', coalesce(c.kind, ''), coalesce(c.status, ''),
+				coalesce(c.author, ''), coalesce(c.author_url, ''), coalesce(c.author_email, ''), coalesce(c.author_ip, ''),
+				coalesce(c.date_raw, ''), coalesce(c.date_gmt_raw, ''), coalesce(c.date_at, ''),
+				coalesce(c.ping_url, ''), coalesce(c.ping_domain, ''), coalesce(c.ping_title, ''), coalesce(c.provider, ''),
+				CASE WHEN lower(c.status) IN (`+marks(len(statuses))+`) THEN coalesce(c.content, '') ELSE '' END)
 		FROM posts p
 		JOIN comments c ON c.post_id = p.id
-		LEFT JOIN commenters cm ON cm.id = c.commenter_id
-		WHERE p.site_id = ?`, siteID)
+		WHERE p.site_id = ?`, append(statuses, siteID)...)
 	if err != nil {
 		return nil, fmt.Errorf("load comments of site %d: %w", siteID, err)
 	}
 	defer rows.Close()
-	var all []cmtRow
+
+	// Rows are read in batches; workers, one per CPU, turn each batch's
+	// rows into Comments (the Markdown conversion is most of the work)
+	// while the next batch is read. The stored addresses are known once
+	// every row is read: masking comes last.
+	const batchSize = 512
+	workers := runtime.GOMAXPROCS(0)
+	work := make(chan []cmtRow, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				for i := range b {
+					if b[i].included {
+						b[i].build()
+					}
+				}
+			}
+		}()
+	}
+	var batches [][]cmtRow
 	priv := newPrivacy()
+	batch := make([]cmtRow, 0, batchSize)
+	var packed string
 	for rows.Next() {
-		var (
-			r                                                  cmtRow
-			kind, status, author, url, email, ip               string
-			dateGMT, content, pingURL, domain, title, provider string
-			avatar, cmEmail                                    string
-		)
-		if err := rows.Scan(&r.post, &r.id, &r.wpID, &r.parent, &r.parentWP, &r.orphan, &kind, &status,
-			&author, &url, &email, &ip, &r.date, &dateGMT, &r.dateAt, &content,
-			&pingURL, &domain, &title, &provider, &avatar, &cmEmail); err != nil {
+		var r cmtRow
+		var commenter int64
+		if err := rows.Scan(&r.post, &r.id, &r.wpID, &r.parent, &r.parentWP, &r.orphan, &commenter, &packed); err != nil {
+			close(work)
+			wg.Wait()
 			return nil, fmt.Errorf("load comments of site %d: %w", siteID, err)
 		}
-		priv.addEmail(email)
-		priv.addEmail(cmEmail)
-		priv.addIP(ip)
-		if kind == "" {
-			kind = "comment"
-		}
-		r.ping = kind == "trackback" || kind == "pingback"
-		r.included = want[status]
-		if r.included {
-			c := &r.c
-			c.ID = max(r.wpID, 0)
-			c.Type = kind
-			if status != "approved" {
-				c.Status = status
+		f := &r.f
+		for k := 0; k < fContent; k++ {
+			end := strings.IndexByte(packed, 0x1f)
+			if end < 0 {
+				end = len(packed)
 			}
-			c.Author = html.UnescapeString(author)
-			c.URL = html.UnescapeString(url)
-			if r.ping {
-				if pingURL != "" {
-					c.URL = pingURL
-				}
-				c.Title = html.UnescapeString(title)
-				if kind == "trackback" {
-					c.BlogName = c.Author
-				}
-				c.Domain = domain
-			} else if provider != "guest" {
-				c.Provider = provider
-			}
-			c.Avatar = avatar
-			c.Date = commentDate(r.date, dateGMT, r.dateAt)
-			c.Orphan = r.orphan
-			c.Content = content // converted below, once every address is known
+			f[k], packed = packed[:end], packed[min(end+1, len(packed)):]
 		}
-		all = append(all, r)
+		f[fContent] = packed
+		f[fAvatar] = avatars[commenter]
+		priv.addEmail(f[fEmail])
+		priv.addIP(f[fIP])
+		if f[fKind] == "" {
+			f[fKind] = "comment"
+		}
+		r.ping = f[fKind] == "trackback" || f[fKind] == "pingback"
+		r.included = want[strings.ToLower(f[fStatus])]
+		batch = append(batch, r)
+		if len(batch) == batchSize {
+			batches = append(batches, batch)
+			work <- batch
+			batch = make([]cmtRow, 0, batchSize)
+		}
 	}
+	batches = append(batches, batch)
+	work <- batch
+	close(work)
+	wg.Wait()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load comments of site %d: %w", siteID, err)
 	}
-	// Converting and masking is most of the work and independent per
-	// comment: one goroutine per CPU, each on its own stripe.
-	workers := min(runtime.GOMAXPROCS(0), max(len(all)/256, 1))
-	var wg sync.WaitGroup
+	all := make([]cmtRow, 0, (len(batches)-1)*batchSize+len(batch))
+	for _, b := range batches {
+		all = append(all, b...)
+	}
+	// Masking, on every CPU again.
+	wg = sync.WaitGroup{}
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(all); i += workers {
 				if all[i].included {
-					c := &all[i].c
-					c.Content = priv.scrub(commentMarkdown(priv.scrub(c.Content)))
-					c.Author, c.URL, c.Avatar = priv.scrub(c.Author), webURL(priv.scrub(c.URL)), webURL(priv.scrub(c.Avatar))
-					c.Title, c.BlogName, c.Domain = priv.scrub(c.Title), priv.scrub(c.BlogName), priv.scrub(c.Domain)
+					all[i].scrub(priv)
 				}
 			}
 		}()
@@ -230,6 +268,72 @@ func LoadComments(ctx context.Context, db *sql.DB, siteID int64, opt CommentOpti
 	wg.Wait()
 	return threads(all), nil
 }
+
+// The text fields of a comments row, in the order the query packs them.
+const (
+	fKind = iota
+	fStatus
+	fAuthor
+	fURL
+	fEmail
+	fIP
+	fDate
+	fDateGMT
+	fDateAt
+	fPingURL
+	fPingDomain
+	fPingTitle
+	fProvider
+	fContent
+	fAvatar // not in the query
+	nFields
+)
+
+// build fills r.c from the row's fields: names and URLs unescaped, the
+// date, the text converted (with e-mail addresses masked before, while
+// the HTML still holds them in links).
+func (r *cmtRow) build() {
+	f, c := &r.f, &r.c
+	c.ID = max(r.wpID, 0)
+	c.Type = f[fKind]
+	if s := strings.ToLower(f[fStatus]); s != "approved" {
+		c.Status = s
+	}
+	c.Author = html.UnescapeString(f[fAuthor])
+	c.URL = html.UnescapeString(f[fURL])
+	if r.ping {
+		if f[fPingURL] != "" {
+			c.URL = f[fPingURL]
+		}
+		c.Title = html.UnescapeString(f[fPingTitle])
+		if c.Type == "trackback" {
+			c.BlogName = c.Author
+		}
+		c.Domain = f[fPingDomain]
+	} else if f[fProvider] != "guest" {
+		c.Provider = f[fProvider]
+	}
+	c.Avatar = f[fAvatar]
+	c.Date = commentDate(f[fDate], f[fDateGMT], f[fDateAt])
+	c.Orphan = r.orphan
+	c.Content = commentMarkdown(noStored.scrub(f[fContent]))
+	// Copies of the sort keys, so that the packed row can go.
+	r.date, r.dateAt = strings.Clone(f[fDate]), strings.Clone(f[fDateAt])
+	*f = [nFields]string{}
+}
+
+// noStored masks e-mail addresses by their form alone.
+var noStored = newPrivacy()
+
+// scrub masks the addresses in every text field of r.c.
+func (r *cmtRow) scrub(p *privacy) {
+	c := &r.c
+	c.Content = p.scrub(c.Content)
+	c.Author, c.URL, c.Avatar = p.scrub(c.Author), webURL(p.scrub(c.URL)), webURL(p.scrub(c.Avatar))
+	c.Title, c.BlogName, c.Domain = p.scrub(c.Title), p.scrub(c.BlogName), p.scrub(c.Domain)
+}
+
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 
 // webURL returns u when it is an http(s) URL, with "http://" put before
 // a bare domain as WordPress's esc_url does, and "" for anything else
