@@ -401,28 +401,40 @@ func urlKey(p string) string {
 
 // assignAliases fills each post's old paths (Hugo aliases, Jekyll
 // redirect_from) and Jekyll permalink, so that no two posts claim one
-// path: a path is first its own post's, then the first post's (in export
-// order) that lists it as an alias.
+// path: a path is first its own post's (its new path, then its old
+// permalink), then the first post's (in export order) that lists it as an
+// alias (?p=ID, an old slug).
 func assignAliases(posts []*post, flavor string) map[*post][]string {
-	claimed := map[string]bool{}
+	owner := map[string]*post{}
+	claim := func(p *post, path string) bool {
+		k := urlKey(path)
+		if q, ok := owner[k]; ok && q != p {
+			return false
+		}
+		owner[k] = p
+		return true
+	}
 	if flavor == markdown.Jekyll {
 		for _, p := range posts {
-			if pl := markdown.LinkPath(p.link); pl != "" && !strings.Contains(pl, ":") && !claimed[urlKey(pl)] {
+			if pl := markdown.LinkPath(p.link); pl != "" && !strings.Contains(pl, ":") && claim(p, pl) {
 				p.url = pl
-				claimed[urlKey(pl)] = true
 			}
 		}
 	} else {
 		for _, p := range posts {
-			claimed[urlKey(p.url)] = true
+			claim(p, p.url)
+		}
+		for _, p := range posts {
+			if pl := markdown.LinkPath(p.link); pl != "" {
+				claim(p, pl)
+			}
 		}
 	}
 	out := map[*post][]string{}
 	for _, p := range posts {
 		in := markdown.AliasInput{Link: p.link, ID: int(p.wpID), Page: p.typ == "page", Slug: p.slugRaw, OldSlugs: p.oldSlugs, Keep: p.url}
 		for _, a := range markdown.Aliases(in) {
-			if k := urlKey(a); !claimed[k] {
-				claimed[k] = true
+			if claim(p, a) {
 				out[p] = append(out[p], a)
 			}
 		}

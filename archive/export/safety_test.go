@@ -324,3 +324,23 @@ func TestOptionsAndSites(t *testing.T) {
 		}
 	}
 }
+
+// TestAliasOwners: a path belongs first to the post it is the new path
+// of, then to the post it was the permalink of, and only then to a post
+// that lists it as an old slug's path; no path is listed twice.
+func TestAliasOwners(t *testing.T) {
+	a := &post{id: 1, wpID: 10, typ: "post", link: "https://x.example/2020/01/a/", slugRaw: "a", oldSlugs: []string{"b"}, url: "/posts/a/"}
+	b := &post{id: 2, wpID: 11, typ: "post", link: "https://x.example/2020/01/b/", slugRaw: "b", url: "/posts/b/"}
+	c := &post{id: 3, wpID: 12, typ: "post", link: "https://x.example/posts/a/", slugRaw: "c", url: "/posts/c/"}
+	got := assignAliases([]*post{a, b, c}, markdown.Hugo)
+	want := map[*post][]string{
+		a: {"/2020/01/a/", "/?p=10"}, // not /2020/01/b/: b's permalink
+		b: {"/2020/01/b/", "/?p=11"},
+		c: {"/?p=12"}, // not /posts/a/: a's new path
+	}
+	for _, p := range []*post{a, b, c} {
+		if !slices.Equal(got[p], want[p]) {
+			t.Errorf("post %d: aliases %q, want %q", p.wpID, got[p], want[p])
+		}
+	}
+}
