@@ -212,15 +212,22 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 		want[t] = true
 	}
 	var posts []*post
+	found := map[string]bool{}
 	for _, p := range d.posts {
 		if !want[p.typ] {
 			continue
 		}
+		found[p.typ] = true
 		if r := skipReason(p, &opt); r != "" {
 			sum.Skipped[r]++
 			continue
 		}
 		posts = append(posts, p)
+	}
+	for _, t := range opt.Types {
+		if !found[t] {
+			sum.NoSuchType = append(sum.NoSuchType, t)
+		}
 	}
 	exportOrder(posts)
 	plan(posts, &opt, d)

@@ -1,5 +1,7 @@
 package export
 
+import "slices"
+
 // Summary is what one export did. Everything in it follows from the
 // archive and the options (no times, no map order), so two exports of
 // one archive give equal summaries, apart from media downloads.
@@ -31,6 +33,8 @@ type Summary struct {
 	// Skipped counts the posts of the requested types that were not
 	// exported, by reason (the Reason… constants, or "status X").
 	Skipped map[string]int `json:"skipped"`
+	// NoSuchType lists the requested types the site has no post of.
+	NoSuchType []string `json:"types_not_found,omitempty"`
 	// Renamed lists the posts whose slug took a suffix to stay unique
 	// (two posts with one slug, or a name reserved in its folder).
 	Renamed []PostRef `json:"renamed,omitempty"`
@@ -121,6 +125,11 @@ func (s *Summary) add(o *Summary, dir string) {
 	}
 	for _, p := range o.Skeleton {
 		s.Skeleton = append(s.Skeleton, pre(p))
+	}
+	for _, t := range o.NoSuchType {
+		if !slices.Contains(s.NoSuchType, t) {
+			s.NoSuchType = append(s.NoSuchType, t)
+		}
 	}
 	for _, r := range o.Renamed {
 		r.File = pre(r.File)

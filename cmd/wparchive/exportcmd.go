@@ -146,6 +146,9 @@ func printExportSummary(w io.Writer, s *export.Summary, elapsed time.Duration, q
 	if len(s.Skipped) > 0 {
 		fmt.Fprintf(w, "Skipped: %s\n", joinCounts(s.Skipped))
 	}
+	if len(s.NoSuchType) > 0 {
+		fmt.Fprintf(w, "No post of type %s in the archive (wparchive stats lists the types).\n", strings.Join(s.NoSuchType, ", "))
+	}
 	if len(s.Renamed) > 0 {
 		fmt.Fprintf(w, "Renamed to stay unique: %d\n", len(s.Renamed))
 		for i, r := range s.Renamed {

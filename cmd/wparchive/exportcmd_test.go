@@ -99,6 +99,10 @@ func TestExportUsage(t *testing.T) {
 			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", c.args[1:], code, stderr, c.want)
 		}
 	}
+	code, stdout, _ := wparchive(t, "export", "--db", db, "--out", t.TempDir(), "--types", "post,recipe")
+	if code != exitOK || !strings.Contains(stdout, "No post of type recipe in the archive") {
+		t.Errorf("--types post,recipe: exit %d:\n%s", code, stdout)
+	}
 	// Failures that are no usage errors exit 1.
 	code, _, stderr := wparchive(t, "export", "--db", filepath.Join(t.TempDir(), "none.sqlite"), "--out", t.TempDir())
 	if code != exitError {
