@@ -281,8 +281,14 @@ func (t *tree) writeQuiet(rel string, data []byte) error {
 // kept ones (changed since, or no longer files). Folders left empty are
 // removed.
 func (t *tree) removeStale(old []fileEntry) (removed, kept []string, err error) {
+	// On macOS and Windows "Foo/index.md" is the file "foo/index.md" this
+	// export wrote: compare as they do.
+	folded := make(map[string]bool, len(t.written))
+	for p := range t.written {
+		folded[nameKey(p)] = true
+	}
 	for _, e := range old {
-		if _, ok := t.written[e.Path]; ok || !localPath(e.Path) || e.Path == ManifestName {
+		if _, ok := t.written[e.Path]; ok || folded[nameKey(e.Path)] || !localPath(e.Path) || e.Path == ManifestName {
 			continue
 		}
 		if !t.realDirs(path.Dir(e.Path)) {
