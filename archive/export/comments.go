@@ -361,6 +361,24 @@ func webURL(u string) string {
 // (from the local and GMT dates), or the UTC date when the local one is
 // unreadable, or "".
 func commentDate(local, gmt, at string) string {
+	// The common case without markdown.WPTime's allocations: the local
+	// date is the moment in the site's offset, so it is written as it is
+	// with the offset after it.
+	if len(local) == 19 && len(gmt) == 19 && local[0] != '0' && gmt[0] != '0' {
+		lt, err1 := time.Parse(time.DateTime, local)
+		gt, err2 := time.Parse(time.DateTime, gmt)
+		if off := lt.Sub(gt); err1 == nil && err2 == nil && off%time.Minute == 0 && off >= -14*time.Hour && off <= 14*time.Hour {
+			if off == 0 {
+				return local[:10] + "T" + local[11:] + "Z"
+			}
+			sign := byte('+')
+			if off < 0 {
+				sign, off = '-', -off
+			}
+			h, m := int(off/time.Hour), int(off%time.Hour/time.Minute)
+			return local[:10] + "T" + local[11:] + string([]byte{sign, byte('0' + h/10), byte('0' + h%10), ':', byte('0' + m/10), byte('0' + m%10)})
+		}
+	}
 	if t, ok := markdown.WPTime(local, gmt, nil); ok {
 		return t.Format(time.RFC3339)
 	}
@@ -690,10 +708,45 @@ func commentMarkdown(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
-	if md, ok := plainMarkdown(s); ok {
+	if md, ok := fastMarkdown(s); ok {
 		return md
 	}
 	return convertComment(s)
+}
+
+// fastMarkdown converts the two commonest forms of comment text without
+// the HTML converter: plain text (plainMarkdown) and the trackback that
+// WordPress stores as "<strong>title</strong>\n\nexcerpt" of plain text.
+// It reports false for anything else.
+func fastMarkdown(s string) (string, bool) {
+	if !strings.HasPrefix(s, "<strong>") {
+		return plainMarkdown(s)
+	}
+	end := strings.Index(s, "</strong>")
+	if end < 0 {
+		return "", false
+	}
+	title, rest := s[len("<strong>"):end], s[end+len("</strong>"):]
+	if rest != "" && !strings.HasPrefix(rest, "\n\n") && !strings.HasPrefix(rest, "\r\n\r\n") {
+		return "", false
+	}
+	// A title of one line, with no white space inside the ** that
+	// would keep them from being read as emphasis.
+	t, ok := plainMarkdown(title)
+	if !ok || t == "" || strings.IndexByte(t, '\n') >= 0 || trimHTMLSpace(title) != title {
+		return "", false
+	}
+	md := "**" + t + "**"
+	if rest != "" {
+		r, ok := plainMarkdown(rest)
+		if !ok {
+			return "", false
+		}
+		if r != "" {
+			md += "\n\n" + r
+		}
+	}
+	return md, true
 }
 
 // convertComment is commentMarkdown through markdown.Convert.
@@ -994,36 +1047,21 @@ func plainMarkdown(s string) (string, bool) {
 			return "", false
 		}
 	}
+	if strings.IndexByte(s, '\r') >= 0 {
+		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	}
 	var b strings.Builder
-	b.Grow(len(s) + len(s)/8)
-	line := make([]byte, 0, 256) // one line, white space collapsed
-	para := false                // in a paragraph
+	b.Grow(len(s) + len(s)/8 + 8)
+	para := false // in a paragraph
 	for rest := s; rest != ""; {
-		raw := rest
-		if k := strings.IndexAny(rest, "\r\n"); k >= 0 {
-			next := k + 1
-			if rest[k] == '\r' && next < len(rest) && rest[next] == '\n' {
-				next++
-			}
-			raw, rest = rest[:k], rest[next:]
+		line := rest
+		if k := strings.IndexByte(rest, '\n'); k >= 0 {
+			line, rest = rest[:k], rest[k+1:]
 		} else {
 			rest = ""
 		}
-		line = line[:0]
-		space := false
-		for i := 0; i < len(raw); i++ {
-			switch c := raw[i]; c {
-			case ' ', '\t', '\f', '\v': // the white space HTML collapses
-				space = len(line) > 0
-			default:
-				if space {
-					line = append(line, ' ')
-					space = false
-				}
-				line = append(line, c)
-			}
-		}
-		if len(line) == 0 {
+		line = trimHTMLSpace(line)
+		if line == "" {
 			para = false
 			continue
 		}
@@ -1042,14 +1080,36 @@ func plainMarkdown(s string) (string, bool) {
 	return b.String(), true
 }
 
-// escapeLine writes one line of plain text as Markdown: backslashes before
-// the characters that are syntax anywhere in a line, and before a line's
-// first character (or a number's "." or ")") where it would start a
-// heading, list, quote, definition or setext underline. Every escape used
-// is one that both CommonMark and kramdown's GFM parser (Jekyll's default)
-// know; "&" is written as an entity where it would start one.
-func escapeLine(b *strings.Builder, line []byte) {
-	start := 0
+// isHTMLSpace reports the white space HTML collapses (and wpautop trims).
+func isHTMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\f' || c == '\v' }
+
+func trimHTMLSpace(s string) string {
+	for s != "" && isHTMLSpace(s[0]) {
+		s = s[1:]
+	}
+	for s != "" && isHTMLSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// mdEscaped are the bytes escapeLine writes with a backslash anywhere.
+var mdEscaped = func() (t [256]bool) {
+	for _, c := range "\\`*_[]<>{}|$~" {
+		t[c] = true
+	}
+	return t
+}()
+
+// escapeLine writes one line of plain text (trimmed, not empty) as
+// Markdown: white space collapsed to one space, backslashes before the
+// characters that are syntax anywhere in a line, and before a line's first
+// character (or a number's "." or ")") where it would start a heading,
+// list, quote, definition or setext underline. Every escape used is one
+// that both CommonMark and kramdown's GFM parser (Jekyll's default) know;
+// "&" is written as an entity where it would start one.
+func escapeLine(b *strings.Builder, line string) {
+	start := 0 // line[start:i] is still to write
 	switch line[0] {
 	case '#', '-', '+', '=', ':':
 		b.WriteByte('\\')
@@ -1059,31 +1119,41 @@ func escapeLine(b *strings.Builder, line []byte) {
 			i++
 		}
 		if i > 0 && i < len(line) && (line[i] == '.' || line[i] == ')') {
-			b.Write(line[:i])
+			b.WriteString(line[:i])
 			b.WriteByte('\\')
 			start = i
 		}
 	}
 	for i := start; i < len(line); i++ {
-		switch c := line[i]; c {
-		case '\\', '`', '*', '_', '[', ']', '<', '>', '{', '}', '|', '$', '~':
+		c := line[i]
+		switch {
+		case mdEscaped[c]:
+			b.WriteString(line[start:i])
 			b.WriteByte('\\')
-			b.WriteByte(c)
-		case '&':
+			start = i
+		case c == '&':
 			if entityAt(line[i+1:]) {
+				b.WriteString(line[start:i])
 				b.WriteString("&amp;")
-			} else {
-				b.WriteByte('&')
+				start = i + 1
 			}
-		default:
-			b.WriteByte(c)
+		case isHTMLSpace(c) && (c != ' ' || isHTMLSpace(line[i+1])):
+			// A run of white space other than one space becomes one space
+			// (the line is trimmed, so line[i+1] exists).
+			b.WriteString(line[start:i])
+			b.WriteByte(' ')
+			for i+1 < len(line) && isHTMLSpace(line[i+1]) {
+				i++
+			}
+			start = i + 1
 		}
 	}
+	b.WriteString(line[start:])
 }
 
 // entityAt reports whether s (after an "&") starts like an HTML entity:
 // a name or number and a ";".
-func entityAt(s []byte) bool {
+func entityAt(s string) bool {
 	for i := 0; i < len(s) && i < 40; i++ {
 		c := s[i]
 		switch {

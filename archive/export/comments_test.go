@@ -653,6 +653,13 @@ var plainCases = []string{
 	"!important and a#hash and 50% and a+b=c and ~tilde~",
 	"(e-mail hidden) and (IP hidden)",
 	"\u00a0nbsp at the start and end\u00a0",
+	"<strong>Weekend reading: sanctions and the steppe</strong>\n\nSteppe Watch has translated a long article [&#8230;]",
+	"<strong>\"Quoted\" title, with *stars* &amp; 1. numbers</strong>\n\n# excerpt\nwith a break",
+	"<strong>#1 of 10</strong>",
+	"<strong>Ends with a backslash\\</strong>\n\nx",
+	"<strong>Title</strong>\r\n\r\nCRLF excerpt",
+	"<strong> spaced </strong>\n\nnot taken",
+	"<strong>Title</strong>\nnot taken: one newline",
 }
 
 // commentContents returns the comment texts of the public corpus exports
@@ -688,8 +695,8 @@ func commentContents(t *testing.T) []string {
 	return out
 }
 
-// TestPlainMarkdown checks the fast path for plain-text comments: where
-// plainMarkdown takes a comment, goldmark (Hugo) and kramdown (Jekyll,
+// TestPlainMarkdown checks the fast path for plain-text comments and
+// trackbacks: where fastMarkdown takes a comment, goldmark (Hugo) and kramdown (Jekyll,
 // when Ruby and kramdown are installed) render its Markdown to the
 // paragraphs, line breaks and text of WordPress's wpautop HTML, and to
 // nothing else.
@@ -714,7 +721,7 @@ func TestPlainMarkdown(t *testing.T) {
 	inputs = append(inputs, fromCorpus...)
 	var ins, fast []string
 	for _, in := range inputs {
-		md, ok := plainMarkdown(in)
+		md, ok := fastMarkdown(in)
 		if !ok {
 			continue
 		}
@@ -842,5 +849,26 @@ func TestCommentsCorpus(t *testing.T) {
 				t.Errorf("%d comments and pings in threads, %d in the archive", seen, stored)
 			}
 		})
+	}
+}
+
+func TestCommentDate(t *testing.T) {
+	for _, tc := range []struct{ local, gmt, at, want string }{
+		{"2022-05-01 23:06:17", "2022-05-01 21:06:17", "2022-05-01T21:06:17Z", "2022-05-01T23:06:17+02:00"},
+		{"2022-05-01 23:06:17", "2022-05-01 23:06:17", "2022-05-01T23:06:17Z", "2022-05-01T23:06:17Z"},
+		{"2021-12-31 19:30:00", "2022-01-01 01:00:00", "2022-01-01T01:00:00Z", "2021-12-31T19:30:00-05:30"},
+		{"2022-05-01 23:06:17", "2022-05-01 21:06:00", "2022-05-01T21:06:00Z", "2022-05-01T23:06:00+02:00"}, // offset rounded by WPTime
+		{"2022-05-01 23:06:17", "0000-00-00 00:00:00", "", "2022-05-01T23:06:17Z"},                          // no GMT date: read as UTC
+		{"0000-00-00 00:00:00", "2022-05-01 21:06:17", "2022-05-01T21:06:17Z", "2022-05-01T21:06:17Z"},      // no local date: UTC
+		{"", "", "", ""},
+	} {
+		if got := commentDate(tc.local, tc.gmt, tc.at); got != tc.want {
+			t.Errorf("commentDate(%q, %q, %q) = %q, want %q", tc.local, tc.gmt, tc.at, got, tc.want)
+		}
+		if tm, ok := markdown.WPTime(tc.local, tc.gmt, nil); ok {
+			if want := tm.Format(time.RFC3339); commentDate(tc.local, tc.gmt, tc.at) != want {
+				t.Errorf("commentDate(%q, %q) differs from WPTime's %q", tc.local, tc.gmt, want)
+			}
+		}
 	}
 }
