@@ -97,9 +97,15 @@ type cmtRow struct {
 	orphan       bool
 	ping         bool
 	included     bool
-	dateAt, date string          // UTC and local dates, the sort keys (included rows)
-	f            [nFields]string // the text fields until build
+	dateAt, date string // UTC and local dates, the sort keys (included rows)
 	c            Comment
+}
+
+// rowBatch is a batch of rows as read, with their text fields until
+// build has used them.
+type rowBatch struct {
+	rows   []cmtRow
+	fields [][nFields]string
 }
 
 // LoadComments returns the threads of every post of the site that has
@@ -190,34 +196,39 @@ func LoadComments(ctx context.Context, db *sql.DB, siteID int64, opt CommentOpti
 	// every row is read: masking comes last.
 	const batchSize = 512
 	workers := runtime.GOMAXPROCS(0)
-	work := make(chan []cmtRow, workers)
+	work := make(chan *rowBatch, workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for b := range work {
-				for i := range b {
-					if b[i].included {
-						b[i].build()
+				for i := range b.rows {
+					if b.rows[i].included {
+						b.rows[i].build(&b.fields[i])
 					}
 				}
+				b.fields = nil
 			}
 		}()
 	}
-	var batches [][]cmtRow
+	var batches []*rowBatch
 	priv := newPrivacy()
-	batch := make([]cmtRow, 0, batchSize)
+	newBatch := func() *rowBatch {
+		return &rowBatch{rows: make([]cmtRow, 0, batchSize), fields: make([][nFields]string, 0, batchSize)}
+	}
+	batch := newBatch()
+	n := 0
 	var packed string
 	for rows.Next() {
 		var r cmtRow
+		var f [nFields]string
 		var commenter int64
 		if err := rows.Scan(&r.post, &r.id, &r.wpID, &r.parent, &r.parentWP, &r.orphan, &commenter, &packed); err != nil {
 			close(work)
 			wg.Wait()
 			return nil, fmt.Errorf("load comments of site %d: %w", siteID, err)
 		}
-		f := &r.f
 		for k := 0; k < fContent; k++ {
 			end := strings.IndexByte(packed, 0x1f)
 			if end < 0 {
@@ -234,11 +245,12 @@ func LoadComments(ctx context.Context, db *sql.DB, siteID int64, opt CommentOpti
 		}
 		r.ping = f[fKind] == "trackback" || f[fKind] == "pingback"
 		r.included = want[strings.ToLower(f[fStatus])]
-		batch = append(batch, r)
-		if len(batch) == batchSize {
+		batch.rows, batch.fields = append(batch.rows, r), append(batch.fields, f)
+		n++
+		if len(batch.rows) == batchSize {
 			batches = append(batches, batch)
 			work <- batch
-			batch = make([]cmtRow, 0, batchSize)
+			batch = newBatch()
 		}
 	}
 	batches = append(batches, batch)
@@ -248,9 +260,11 @@ func LoadComments(ctx context.Context, db *sql.DB, siteID int64, opt CommentOpti
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load comments of site %d: %w", siteID, err)
 	}
-	all := make([]cmtRow, 0, (len(batches)-1)*batchSize+len(batch))
+	all := make([]*cmtRow, 0, n)
 	for _, b := range batches {
-		all = append(all, b...)
+		for i := range b.rows {
+			all = append(all, &b.rows[i])
+		}
 	}
 	// Masking, on every CPU again.
 	wg = sync.WaitGroup{}
@@ -292,8 +306,8 @@ const (
 // build fills r.c from the row's fields: names and URLs unescaped, the
 // date, the text converted (with e-mail addresses masked before, while
 // the HTML still holds them in links).
-func (r *cmtRow) build() {
-	f, c := &r.f, &r.c
+func (r *cmtRow) build(f *[nFields]string) {
+	c := &r.c
 	c.ID = max(r.wpID, 0)
 	c.Type = f[fKind]
 	if s := strings.ToLower(f[fStatus]); s != "approved" {
@@ -319,7 +333,6 @@ func (r *cmtRow) build() {
 	c.Content = commentMarkdown(noStored.scrub(f[fContent]))
 	// Copies of the sort keys, so that the packed row can go.
 	r.date, r.dateAt = strings.Clone(f[fDate]), strings.Clone(f[fDateAt])
-	*f = [nFields]string{}
 }
 
 // noStored masks e-mail addresses by their form alone.
@@ -405,7 +418,7 @@ func rowLess(a, b *cmtRow) bool {
 
 // threads groups the included rows by post and orders each post's
 // comments as threads and its pings by date.
-func threads(all []cmtRow) map[int64]*Thread {
+func threads(all []*cmtRow) map[int64]*Thread {
 	index := make(map[int64]int, len(all)) // row id → index in all
 	for i := range all {
 		index[all[i].id] = i
@@ -433,7 +446,7 @@ func threads(all []cmtRow) map[int64]*Thread {
 	posts := map[int64]*post{}
 	children := map[int][]int{}
 	for i := range all {
-		r := &all[i]
+		r := all[i]
 		if !r.included {
 			continue
 		}
@@ -454,12 +467,15 @@ func threads(all []cmtRow) map[int64]*Thread {
 		}
 	}
 	byDate := func(ix []int) {
-		sort.Slice(ix, func(a, b int) bool { return rowLess(&all[ix[a]], &all[ix[b]]) })
+		sort.Slice(ix, func(a, b int) bool { return rowLess(all[ix[a]], all[ix[b]]) })
 	}
 	out := make(map[int64]*Thread, len(posts))
 	done := make([]bool, len(all))
 	for postID, ps := range posts {
-		t := &Thread{Comments: []Comment{}}
+		t := &Thread{Comments: make([]Comment, 0, len(ps.members))}
+		if len(ps.pings) > 0 {
+			t.Pings = make([]Comment, 0, len(ps.pings))
+		}
 		var walk func(i, depth int, parent int64)
 		walk = func(i, depth int, parent int64) {
 			if done[i] {
