@@ -106,9 +106,26 @@ func Open(ctx context.Context, path string) (*Archive, error) {
 // SQLite opens the file read-only and every connection is query_only. It
 // returns ErrNotFound for a missing file, ErrNotSQLite for another kind of
 // file, ErrNotArchive for another program's database, ErrTooNew for an
-// archive of a newer wparchive and schema.ErrOutdated for one that an older
-// wparchive wrote and Open would upgrade, all wrapped with the path.
+// archive of a newer wparchive, all wrapped with the path. An archive that an
+// older wparchive wrote is first upgraded by Open (the migrations only add
+// tables, views and derived columns; nothing the user stored changes), so a
+// new wparchive reads an old archive without an import first; when the file
+// cannot be written it returns schema.ErrOutdated.
 func OpenReadOnly(ctx context.Context, path string) (*Archive, error) {
+	a, err := openReadOnly(ctx, path)
+	if !errors.Is(err, schema.ErrOutdated) {
+		return a, err
+	}
+	rw, werr := Open(ctx, path)
+	if werr == nil {
+		if werr = rw.Close(); werr == nil {
+			return openReadOnly(ctx, path)
+		}
+	}
+	return nil, fmt.Errorf("%w (upgrading it failed: %v)", err, werr)
+}
+
+func openReadOnly(ctx context.Context, path string) (*Archive, error) {
 	st, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("open archive %s: %w", path, ErrNotFound)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -175,25 +176,75 @@ func TestOpenReadOnlyCannotWrite(t *testing.T) {
 	}
 }
 
-func TestOpenReadOnlyRefusesEmptyAndOutdated(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	empty := filepath.Join(dir, "empty.sqlite")
+func TestOpenReadOnlyRefusesEmpty(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "empty.sqlite")
 	os.WriteFile(empty, nil, 0o644)
-	if _, err := OpenReadOnly(ctx, empty); !errors.Is(err, ErrNotArchive) {
+	if _, err := OpenReadOnly(context.Background(), empty); !errors.Is(err, ErrNotArchive) {
 		t.Errorf("empty file: %v, want ErrNotArchive", err)
 	}
-	if schema.Version() < 2 {
-		return // nothing older than the first version exists
-	}
-	path := filepath.Join(dir, "old.sqlite")
-	a, err := Open(ctx, path)
+}
+
+// oldArchive writes an archive as the first wparchive made it: only the
+// first migration applied.
+func oldArchive(t *testing.T, path string) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.DB().Exec("PRAGMA user_version = 1")
-	a.Close()
+	defer db.Close()
+	m := schema.Migrations()[0]
+	if _, err := db.Exec(m.SQL); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", schema.ApplicationID, m.Version)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO sites (site_key, title) VALUES ('example.org', 'Old')`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenReadOnlyUpgradesOldArchive(t *testing.T) {
+	if schema.Version() < 2 {
+		t.Skip("only one schema version exists: nothing to upgrade from")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.sqlite")
+	oldArchive(t, path)
+	a, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatalf("OpenReadOnly of a version-1 archive: %v", err)
+	}
+	defer a.Close()
+	v, err := schema.Check(ctx, a.DB())
+	if err != nil || v != schema.Version() {
+		t.Errorf("after OpenReadOnly: version %d, %v; want %d", v, err, schema.Version())
+	}
+	var title string
+	if err := a.DB().QueryRow("SELECT title FROM sites").Scan(&title); err != nil || title != "Old" {
+		t.Errorf("title = %q, %v; want the old archive's row", title, err)
+	}
+	if _, err := a.DB().Exec("DELETE FROM sites"); err == nil {
+		t.Error("the upgraded archive is open for writing")
+	}
+}
+
+func TestOpenReadOnlyOutdatedUnwritable(t *testing.T) {
+	if schema.Version() < 2 {
+		t.Skip("only one schema version exists: nothing to upgrade from")
+	}
+	if os.Geteuid() == 0 {
+		t.Skip("root writes read-only files: cannot make an unwritable archive")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "old.sqlite")
+	oldArchive(t, path)
+	os.Chmod(path, 0o444)
+	os.Chmod(dir, 0o555)
+	defer os.Chmod(dir, 0o755)
 	if _, err := OpenReadOnly(ctx, path); !errors.Is(err, schema.ErrOutdated) {
-		t.Errorf("outdated archive: %v, want schema.ErrOutdated", err)
+		t.Errorf("unwritable outdated archive: %v, want schema.ErrOutdated", err)
 	}
 }
