@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"net/netip"
 	"regexp"
 	"sort"
 	"strconv"
@@ -15,7 +16,7 @@ import (
 	"unicode/utf8"
 )
 
-// The full-text index (schema/0003_search.sql, 0005_excerpt_search.sql) has
+// The full-text index (schema/0003_search.sql, 0005_excerpts_pings_privacy.sql) has
 // three tables: posts_fts over posts (search_title, text, search_excerpt),
 // comments_fts over comments (text, author) and quotes_fts over quotes
 // (search_text). Search queries each and merges the results by rank.
@@ -179,8 +180,50 @@ func (a *Archive) Search(ctx context.Context, o SearchOptions) ([]Hit, error) {
 		hits[i].Title = displayText(html.UnescapeString(hits[i].Title))
 		hits[i].Author = html.UnescapeString(hits[i].Author)
 		hits[i].Snippet = displayText(hits[i].Snippet)
+		if privatePostTypes[hits[i].Type] {
+			hits[i].Title = maskAddresses(hits[i].Title, o.Mark)
+			hits[i].Snippet = maskAddresses(hits[i].Snippet, o.Mark)
+		}
 	}
 	return hits, nil
+}
+
+// privatePostTypes hold messages sent to the site, not published text:
+// Jetpack's contact form (feedback) and Flamingo's (Contact Form 7). Their
+// content names the sender's e-mail and IP address ("AUTHOR EMAIL: …",
+// "IP: …"), which search never prints.
+var privatePostTypes = map[string]bool{"feedback": true, "flamingo_inbound": true, "flamingo_contact": true}
+
+// The marks of a snippet, while maskAddresses looks for addresses they
+// may split ("jane.**doe**@example.net").
+const markOpen, markClose = "\ue000", "\ue001"
+
+var (
+	maskEmailRe = regexp.MustCompile(`[A-Za-z0-9._%+\-\x{E000}\x{E001}]+@[A-Za-z0-9\-\x{E000}\x{E001}]+(?:\.[A-Za-z0-9\-\x{E000}\x{E001}]+)+`)
+	maskIPv4Re  = regexp.MustCompile(`[0-9\x{E000}\x{E001}]+(?:\.[0-9\x{E000}\x{E001}]+){3}`)
+	maskIPv6Re  = regexp.MustCompile(`[0-9A-Fa-f\x{E000}\x{E001}]*(?::[0-9A-Fa-f\x{E000}\x{E001}]*){2,}`)
+	unmark      = strings.NewReplacer(markOpen, "", markClose, "")
+)
+
+// maskAddresses replaces the e-mail addresses, dotted quads and IPv6
+// addresses in s by "(e-mail hidden)" and "(IP hidden)", also where a
+// snippet's marks split one.
+func maskAddresses(s string, mark [2]string) string {
+	if mark[0] != "" {
+		s = strings.ReplaceAll(s, mark[0], markOpen)
+	}
+	if mark[1] != "" {
+		s = strings.ReplaceAll(s, mark[1], markClose)
+	}
+	s = maskEmailRe.ReplaceAllString(s, hiddenEmail)
+	s = maskIPv4Re.ReplaceAllString(s, "(IP hidden)")
+	s = maskIPv6Re.ReplaceAllStringFunc(s, func(m string) string {
+		if a, err := netip.ParseAddr(unmark.Replace(m)); err == nil && a.Is6() {
+			return "(IP hidden)"
+		}
+		return m
+	})
+	return strings.NewReplacer(markOpen, mark[0], markClose, mark[1]).Replace(s)
 }
 
 // source is one indexed table and how to search it.
@@ -817,7 +860,7 @@ func flushSearchIndex(ctx context.Context, tx execer) error {
 }
 
 // prepareDerived fills the derived columns that SQL cannot compute and the
-// Writer does not set (schema/0005_excerpt_search.sql): posts.excerpt_cjk,
+// Writer does not set (schema/0005_excerpts_pings_privacy.sql): posts.excerpt_cjk,
 // the excerpt as SearchText prepares it where that changes it, which the
 // index reads through posts.search_excerpt, and comments.ping_blog_name,
 // a trackback's blog name with HTML entities decoded, which the pings

@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"fmt"
 	"html"
 	"net/netip"
 	"os"
@@ -151,7 +152,7 @@ Hi.";}]]></wp:meta_value></wp:postmeta>
 			<wp:comment_author_IP><![CDATA[2001:db8:77::5]]></wp:comment_author_IP>
 			<wp:comment_date><![CDATA[2023-04-03 10:00:00]]></wp:comment_date>
 			<wp:comment_date_gmt><![CDATA[2023-04-03 09:00:00]]></wp:comment_date_gmt>
-			<wp:comment_content><![CDATA[My other machine is 2001:db8:77::9 and my office mail sam.office@example.org.]]></wp:comment_content>
+			<wp:comment_content><![CDATA[My other machine is 2001:db8:77::9 and my office mail sam.office%40example.org.]]></wp:comment_content>
 			<wp:comment_approved><![CDATA[1]]></wp:comment_approved>
 			<wp:comment_type><![CDATA[comment]]></wp:comment_type>
 			<wp:comment_parent>0</wp:comment_parent>
@@ -467,24 +468,54 @@ func outputs(t *testing.T, path string, db *sql.DB, queries []string) map[string
 			out["search "+q] = runOK("search", "--db", path, q)
 		}
 	}
-	if _, ok := commands["export"]; ok {
-		dir := filepath.Join(t.TempDir(), "export")
-		_, help, _ := wparchive(t, "help", "export")
-		args := []string{"export", "--db", path}
-		if strings.Contains(help, "--out") {
-			args = append(args, "--out", dir)
-		} else {
-			args = append(args, dir)
+	if _, ok := commands["sql"]; ok {
+		// The views are made for SQL users and hold no e-mail or IP column.
+		rows, err := db.Query(`SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name`)
+		if err != nil {
+			t.Fatal(err)
 		}
-		out["export"] = runOK(args...)
-		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				if b, err := os.ReadFile(p); err == nil {
-					out["export file "+strings.TrimPrefix(p, dir)] = string(b)
-				}
+		var views []string
+		for rows.Next() {
+			var v string
+			rows.Scan(&v)
+			views = append(views, v)
+		}
+		rows.Close()
+		if len(views) == 0 {
+			t.Error("no views to look through")
+		}
+		for _, v := range views {
+			out["sql "+v] = runOK("sql", "--db", path, "--format", "json", "SELECT * FROM "+v)
+		}
+	}
+	if _, ok := commands["export"]; ok {
+		rows, err := db.Query(`SELECT site_key FROM sites ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sites []string
+		for rows.Next() {
+			var k string
+			rows.Scan(&k)
+			sites = append(sites, k)
+		}
+		rows.Close()
+		for i, site := range sites {
+			for _, comments := range [][]string{nil, {"--comments", "inline", "--comments-status", "approved,pending,spam,trash"}} {
+				dir := filepath.Join(t.TempDir(), "export")
+				args := append([]string{"export", "--db", path, "--out", dir, "--site", site}, comments...)
+				name := fmt.Sprintf("export %d %s", i, strings.Join(comments, " "))
+				out[name] = runOK(args...)
+				filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+					if err == nil && !d.IsDir() {
+						if b, err := os.ReadFile(p); err == nil {
+							out[name+" file "+strings.TrimPrefix(p, dir)] = string(b)
+						}
+					}
+					return nil
+				})
 			}
-			return nil
-		})
+		}
 	}
 	return out
 }
@@ -514,7 +545,7 @@ func leaks(outs map[string]string, private []string) []string {
 func TestOutputsPrintNoAddress(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.sqlite")
 	var importOut strings.Builder
-	for _, f := range []string{seed, writePrivateWXR(t)} {
+	for _, f := range []string{seed, writePrivateWXR(t), writeContactWXR(t)} {
 		code, stdout, stderr := wparchive(t, "import", "--quiet", "--db", path, f)
 		if code != exitOK {
 			t.Fatal(stderr)
@@ -534,11 +565,25 @@ func TestOutputsPrintNoAddress(t *testing.T) {
 			t.Errorf("%s is not among the addresses the archive holds: %v", v, private)
 		}
 	}
+	// A contact-form message's sender: in its content and meta only.
+	feedback := []string{"rosa.roe@example.com", "198.51.100.201", "10.20.30.40", "172.16.5.77"}
 	private = append(private, metaOnlyValue)
-	outs := outputs(t, path, db, []string{"Aigerim", "Kazakhtan", "QSL", "Tashkent", "offers", "Jane", "letters", "example"})
+	private = append(private, feedback...)
+	outs := outputs(t, path, db, []string{"Aigerim", "Kazakhtan", "QSL", "Tashkent", "offers", "Jane", "letters", "example",
+		"slides", "Rosa", "IP", "AUTHOR", "rosa.roe", `"198.51.100.201"`})
 	outs["import"] = importOut.String()
 	if found := leaks(outs, private); len(found) > 0 {
 		t.Errorf("outputs print private addresses:\n  %s", strings.Join(found, "\n  "))
+	}
+	// Search finds the message, and hides its sender's addresses.
+	for _, q := range []string{"slides", "rosa.roe"} {
+		_, out, _ := wparchive(t, "search", "--db", path, "--json", q)
+		if !strings.Contains(out, `"type": "feedback"`) && !strings.Contains(out, `"type":"feedback"`) {
+			t.Errorf("search %s does not find the contact-form message: %s", q, out)
+		}
+		if q == "rosa.roe" && !strings.Contains(out, "(e-mail hidden)") {
+			t.Errorf("search %s: the snippet does not say the e-mail is hidden: %s", q, out)
+		}
 	}
 	// The control: asked to, show prints them.
 	for _, ref := range []string{"21873", "letters"} {

@@ -1,6 +1,8 @@
 -- 0005: posts' excerpts are indexed with the same CJK preparation as their
--- titles and text, and the pings view gives a trackback's blog name with
--- its HTML entities decoded.
+-- titles and text; the pings view gives a trackback's blog name with its
+-- HTML entities decoded; and the views comment_threads and
+-- commenter_activity hide an e-mail or IP address typed as a commenter's
+-- name or URL, as `wparchive show` does.
 --
 -- Excerpts: 0003 indexed posts.excerpt as exported, so a Chinese or
 -- Japanese run in an excerpt was one token and a word inside it was never
@@ -107,3 +109,64 @@ SELECT c.id            AS comment_id,
 FROM comments c
 JOIN posts p ON p.id = c.post_id
 WHERE c.kind IN ('trackback', 'pingback');
+
+-- A commenter's name or URL can be their e-mail address (typed into the
+-- name field, or a mailto: URL) or hold their IP address: the views made
+-- for reading show "(e-mail hidden)" and "(IP hidden)" there instead, as
+-- `wparchive show` and `search` do. The comments and commenters tables
+-- keep the values as exported. Otherwise as in 0004.
+DROP VIEW comment_threads;
+CREATE VIEW comment_threads AS
+WITH RECURSIVE t(id, root_id, level, sort_key) AS (
+    SELECT c.id, c.id, 0,
+           printf('%-20s|%-19s|%012d|%012d', coalesce(c.date_at, ''), coalesce(c.date_raw, ''), coalesce(c.wp_id, 0), c.id)
+    FROM comments c
+    WHERE c.parent_id IS NULL
+       OR NOT EXISTS (SELECT 1 FROM comments q WHERE q.id = c.parent_id AND q.post_id = c.post_id)
+    UNION ALL
+    SELECT c.id, t.root_id, t.level + 1,
+           t.sort_key || '/' || printf('%-20s|%-19s|%012d|%012d', coalesce(c.date_at, ''), coalesce(c.date_raw, ''), coalesce(c.wp_id, 0), c.id)
+    FROM comments c
+    JOIN t ON c.parent_id = t.id
+    WHERE t.level < 10000 AND c.id != t.id
+)
+SELECT c.post_id,
+       t.id      AS comment_id,
+       c.wp_id   AS comment_wp_id,
+       t.root_id,
+       t.level,
+       t.sort_key,
+       c.parent_wp_id,
+       c.orphan,
+       c.kind,
+       c.status,
+       CASE WHEN c.kind IN ('trackback', 'pingback') THEN c.author
+            WHEN c.author LIKE '%_@_%._%' THEN '(e-mail hidden)'
+            WHEN coalesce(c.author_ip, '') != '' AND instr(c.author, c.author_ip) > 0
+                 THEN replace(c.author, c.author_ip, '(IP hidden)')
+            ELSE c.author END AS author,
+       c.provider,
+       c.commenter_id,
+       c.date_at,
+       c.date_raw,
+       c.content
+FROM t
+JOIN comments c ON c.id = t.id;
+
+DROP VIEW commenter_activity;
+CREATE VIEW commenter_activity AS
+SELECT cm.id AS commenter_id,
+       cm.site_id,
+       cm.provider,
+       CASE WHEN cm.name LIKE '%_@_%._%' THEN '(e-mail hidden)' ELSE cm.name END AS name,
+       CASE WHEN cm.url LIKE '%_@_%._%' THEN '(e-mail hidden)' ELSE cm.url END AS url,
+       cm.foreign_user_id,
+       cm.user_id,
+       count(c.id)                  AS comments,
+       count(DISTINCT c.post_id)    AS posts,
+       min(c.date_at)               AS first_at,
+       max(c.date_at)               AS last_at,
+       sum(c.status = 'approved')   AS approved
+FROM commenters cm
+LEFT JOIN comments c ON c.commenter_id = cm.id
+GROUP BY cm.id;
