@@ -198,7 +198,7 @@ func TestSeedPingsAndAkismet(t *testing.T) {
 		t.Fatalf("pings: %+v", ps)
 	}
 	tb, pb := ps[0], ps[1]
-	if tb.kind != "trackback" || tb.title != "Weekend reading: sanctions and the steppe" || tb.blog != "Kettles &amp; Caravans" ||
+	if tb.kind != "trackback" || tb.title != "Weekend reading: sanctions and the steppe" || tb.blog != "Kettles & Caravans" ||
 		tb.domain != "caravans.example.net" || !strings.HasPrefix(tb.url, "https://caravans.example.net/") ||
 		!strings.HasPrefix(tb.excerpt, "Steppe Watch has translated") || !strings.HasSuffix(tb.excerpt, "…") ||
 		strings.Contains(tb.excerpt, "<") || tb.post != "21873" {
