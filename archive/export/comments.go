@@ -198,12 +198,17 @@ func LoadComments(ctx context.Context, db *sql.DB, siteID int64, opt CommentOpti
 	workers := runtime.GOMAXPROCS(0)
 	work := make(chan *rowBatch, workers)
 	var wg sync.WaitGroup
+	privs := make([]*privacy, workers) // each worker's stored addresses
 	for w := 0; w < workers; w++ {
+		privs[w] = newPrivacy()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			p := privs[w]
 			for b := range work {
 				for i := range b.rows {
+					p.addEmail(b.fields[i][fEmail])
+					p.addIP(b.fields[i][fIP])
 					if b.rows[i].included {
 						b.rows[i].build(&b.fields[i])
 					}
@@ -213,7 +218,6 @@ func LoadComments(ctx context.Context, db *sql.DB, siteID int64, opt CommentOpti
 		}()
 	}
 	var batches []*rowBatch
-	priv := newPrivacy()
 	newBatch := func() *rowBatch {
 		return &rowBatch{rows: make([]cmtRow, 0, batchSize), fields: make([][nFields]string, 0, batchSize)}
 	}
@@ -238,8 +242,6 @@ func LoadComments(ctx context.Context, db *sql.DB, siteID int64, opt CommentOpti
 		}
 		f[fContent] = packed
 		f[fAvatar] = avatars[commenter]
-		priv.addEmail(f[fEmail])
-		priv.addIP(f[fIP])
 		if f[fKind] == "" {
 			f[fKind] = "comment"
 		}
@@ -257,6 +259,15 @@ func LoadComments(ctx context.Context, db *sql.DB, siteID int64, opt CommentOpti
 	work <- batch
 	close(work)
 	wg.Wait()
+	priv := privs[0]
+	for _, p := range privs[1:] {
+		for k := range p.emails {
+			priv.emails[k] = true
+		}
+		for k := range p.ips {
+			priv.ips[k] = true
+		}
+	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load comments of site %d: %w", siteID, err)
 	}
@@ -419,9 +430,42 @@ func rowLess(a, b *cmtRow) bool {
 // threads groups the included rows by post and orders each post's
 // comments as threads and its pings by date.
 func threads(all []*cmtRow) map[int64]*Thread {
-	index := make(map[int64]int, len(all)) // row id → index in all
-	for i := range all {
-		index[all[i].id] = i
+	// Row id → index in all: a slice where the ids are dense (they are
+	// within one import), else a map.
+	var lo, hi int64
+	for i, r := range all {
+		if i == 0 || r.id < lo {
+			lo = r.id
+		}
+		if i == 0 || r.id > hi {
+			hi = r.id
+		}
+	}
+	var dense []int32
+	var sparse map[int64]int
+	if len(all) > 0 && hi-lo < 4*int64(len(all)) && len(all) < 1<<31 {
+		dense = make([]int32, hi-lo+1)
+		for i := range dense {
+			dense[i] = -1
+		}
+		for i, r := range all {
+			dense[r.id-lo] = int32(i)
+		}
+	} else {
+		sparse = make(map[int64]int, len(all))
+		for i, r := range all {
+			sparse[r.id] = i
+		}
+	}
+	index := func(id int64) (int, bool) {
+		if dense == nil {
+			i, ok := sparse[id]
+			return i, ok
+		}
+		if id < lo || id > hi || dense[id-lo] < 0 {
+			return 0, false
+		}
+		return int(dense[id-lo]), true
 	}
 	// shownUnder returns the index of the row r is shown under, or -1
 	// for top level: the nearest included, non-ping ancestor in the same
@@ -429,7 +473,7 @@ func threads(all []*cmtRow) map[int64]*Thread {
 	shownUnder := func(r *cmtRow) int {
 		p := r.parent
 		for steps := 0; p != 0 && p != r.id && steps <= len(all); steps++ {
-			j, ok := index[p]
+			j, ok := index(p)
 			if !ok || all[j].post != r.post || all[j].ping {
 				return -1
 			}

@@ -872,3 +872,44 @@ func TestCommentDate(t *testing.T) {
 		}
 	}
 }
+
+// TestThreadsIndex orders the same rows with row ids close together (a
+// slice indexes them) and far apart (a map does): the threads are equal.
+func TestThreadsIndex(t *testing.T) {
+	rows := func(stride int64) []*cmtRow {
+		id := func(n int64) int64 {
+			if n == 0 {
+				return 0
+			}
+			return 7 + n*stride
+		}
+		mk := func(n, post, parent int64, date string, included, ping bool) *cmtRow {
+			return &cmtRow{post: post, id: id(n), wpID: 100 + n, parent: id(parent), parentWP: map[bool]int64{true: 100 + parent}[parent != 0],
+				included: included, ping: ping, date: date, dateAt: date, c: Comment{ID: 100 + n}}
+		}
+		return []*cmtRow{
+			mk(1, 1, 0, "2020-01-01", true, false),
+			mk(2, 1, 1, "2020-01-03", false, false), // excluded reply
+			mk(3, 1, 2, "2020-01-04", true, false),  // shown under 1
+			mk(4, 1, 1, "2020-01-02", true, false),  // before 3 by date
+			mk(5, 1, 0, "2020-01-05", true, true),   // a ping
+			mk(6, 1, 5, "2020-01-06", true, false),  // reply to the ping: top level
+			mk(7, 2, 0, "2020-01-01", true, false),  // another post
+			mk(8, 2, 1, "2020-01-02", true, false),  // parent in another post: top level
+		}
+	}
+	dense, sparse := threads(rows(1)), threads(rows(1_000_003))
+	if !reflect.DeepEqual(dense, sparse) {
+		t.Errorf("dense and sparse ids give different threads:\n%+v\n%+v", dense, sparse)
+	}
+	want := []shape{{ID: 101}, {ID: 104, Parent: 101, Depth: 1}, {ID: 103, Parent: 101, ReplyTo: 102, Depth: 1}, {ID: 106, ReplyTo: 105}}
+	if got := shapes(dense[1].Comments); !reflect.DeepEqual(got, want) {
+		t.Errorf("post 1\n got %+v\nwant %+v", got, want)
+	}
+	if len(dense[1].Pings) != 1 || dense[1].Pings[0].ID != 105 {
+		t.Errorf("post 1 pings %+v", dense[1].Pings)
+	}
+	if got := shapes(dense[2].Comments); !reflect.DeepEqual(got, []shape{{ID: 107}, {ID: 108, ReplyTo: 101}}) {
+		t.Errorf("post 2 %+v", got)
+	}
+}
