@@ -838,6 +838,9 @@ func flushSearchIndex(ctx context.Context, tx execer) error {
 	if err := prepareDerived(ctx, tx); err != nil {
 		return err
 	}
+	if err := dropOrphanCommenters(ctx, tx); err != nil {
+		return err
+	}
 	for _, t := range searchTables {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+`_fts (rowid, `+t.cols+`)
 			SELECT id, `+t.cols+` FROM `+t.table+`
@@ -960,6 +963,34 @@ func prepareDerived(ctx context.Context, tx execer) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM _settings WHERE key = 'prepare_all_derived'`); err != nil {
 			return fmt.Errorf("prepare derived columns: %w", err)
 		}
+	}
+	return nil
+}
+
+// dropOrphanCommenters deletes the commenters no comment refers to any
+// more. An import that gives a comment another identity than the archive
+// had for it (import --redact over an archive that holds the export
+// unredacted, a commenter's changed e-mail) replaces the comment but would
+// leave its old commenter row, e-mail included.
+func dropOrphanCommenters(ctx context.Context, tx execer) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM commenters
+		WHERE NOT EXISTS (SELECT 1 FROM comments c WHERE c.commenter_id = commenters.id)`); err != nil {
+		return fmt.Errorf("drop commenters without comments: %w", err)
+	}
+	return nil
+}
+
+// SecureDelete makes SQLite overwrite with zeros what the import deletes
+// or replaces (PRAGMA secure_delete), in pages it keeps and pages it
+// frees, so that import --redact over an archive that holds the same
+// export unredacted leaves no plain address in the file's free space.
+// It makes deleting slower; call it before adding rows.
+func (w *Writer) SecureDelete(ctx context.Context) error {
+	if w.done {
+		return ErrClosed
+	}
+	if _, err := w.tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+		return fmt.Errorf("secure delete: %w", err)
 	}
 	return nil
 }

@@ -346,6 +346,26 @@ func TestRedactKeepsNoAddress(t *testing.T) {
 	if owner != str(t, rdb, `SELECT author_email FROM comments WHERE wp_id = 52`) || !strings.HasPrefix(owner, "redacted:") {
 		t.Errorf("the author's e-mail %q is not the hash of the same e-mail as commenter", owner)
 	}
+	// Importing the same exports with --redact into the archive that holds
+	// them plain rewrites every item (none is taken for unchanged) and
+	// leaves none of their addresses behind.
+	want := map[string]bool{}
+	for _, f := range []string{seed, writePrivateWXR(t), writeContactWXR(t)} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for a := range sourceAddresses(b) {
+			want[a] = true
+		}
+		code, out, stderr := wparchive(t, "import", "--redact", "--quiet", "--json", "--db", plain, f)
+		if code != exitOK || !strings.Contains(out, `"unchanged": 0`) {
+			t.Fatalf("import --redact over the plain archive: %s %s", out, stderr)
+		}
+	}
+	if left := archiveAddressesAt(t, plain, want, false); len(left) > 0 {
+		t.Errorf("--redact over a plain archive left %d addresses: %v", len(left), left)
+	}
 	// A second redacted import uses the archive's salt: nothing changes.
 	before := count(t, rdb, `SELECT count(*) FROM commenters`)
 	if code, _, stderr := wparchive(t, "import", "--quiet", "--redact", "--db", red, seed); code != exitOK {
@@ -832,6 +852,14 @@ func neverHost(ip netip.Addr) bool {
 // again after a checkpoint. where says where each was found first.
 func archiveAddresses(t *testing.T, path string, want map[string]bool) map[string]string {
 	t.Helper()
+	return archiveAddressesAt(t, path, want, true)
+}
+
+// archiveAddressesAt is archiveAddresses; with before false the files'
+// bytes are read only after the checkpoint (until which, in WAL mode, the
+// database file rightly keeps the pages a transaction replaced).
+func archiveAddressesAt(t *testing.T, path string, want map[string]bool, before bool) map[string]string {
+	t.Helper()
 	found := map[string]string{}
 	look := func(where, s string) {
 		for _, a := range addressesIn(s, false, true) {
@@ -852,7 +880,9 @@ func archiveAddresses(t *testing.T, path string, want map[string]bool) map[strin
 			}
 		}
 	}
-	files("before checkpoint:")
+	if before {
+		files("before checkpoint:")
+	}
 	db, err := sql.Open("sqlite3", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
