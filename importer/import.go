@@ -101,6 +101,11 @@ func Import(ctx context.Context, a *archive.Archive, srcs []Source, opt Options)
 	if err := w.DeferSearchIndex(ctx); err != nil {
 		return nil, err
 	}
+	if opt.Redact {
+		if err := w.SecureDelete(ctx); err != nil {
+			return nil, err
+		}
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
