@@ -87,21 +87,24 @@ func (n *normalizer) hash(kind, v string) string {
 	return "redacted:" + hex.EncodeToString(m.Sum(nil))[:20]
 }
 
-// sameLen is a salted hex hash of v exactly as many bytes long as v, for
-// text whose byte lengths must not change.
-func (n *normalizer) sameLen(kind, v string) string {
+// sameLen is a salted hex hash of v (normalised) exactly as many bytes long
+// as raw, the text it replaces, for text whose byte lengths must not
+// change.
+func (n *normalizer) sameLen(kind, v, raw string) string {
 	m := hmac.New(sha256.New, n.salt)
 	m.Write([]byte(kind + ":" + v))
 	h := hex.EncodeToString(m.Sum(nil))
-	return strings.Repeat(h, len(v)/len(h)+1)[:len(v)]
+	return strings.Repeat(h, len(raw)/len(h)+1)[:len(raw)]
 }
 
 func normEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
 // hashEmail and hashIP are the stand-ins of one address, the same wherever
 // it is found.
-func (n *normalizer) hashEmail(e string) string { return n.hash("email", normEmail(e)) }
-func (n *normalizer) hashIP(ip string) string   { return n.hash("ip", canonicalIP(ip)) }
+func (n *normalizer) hashEmail(e string) string {
+	return n.hash("email", normEmail(atForms.ReplaceAllString(e, "@")))
+}
+func (n *normalizer) hashIP(ip string) string { return n.hash("ip", canonicalIP(ip)) }
 
 // canonicalIP is ip in one form: IPv4 without leading zeros, IPv6
 // lower-case and compressed; a value that is not an address is trimmed.
@@ -174,7 +177,7 @@ var (
 	retinaRe  = regexp.MustCompile(`^\d+(?:\.\d+)?x\.`)
 	ipv4Re    = regexp.MustCompile(`\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}`)
 	ipv6RunRe = regexp.MustCompile(`[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*`)
-	atForms   = strings.NewReplacer("%40", "@", "&#64;", "@", "&#064;", "@", "&#x40;", "@", "&#X40;", "@")
+	atForms   = regexp.MustCompile(`(?i)%40|&#0*64;|&#x0*40;`)
 )
 
 // redactText replaces the addresses in s, read as f says, with hashes;
@@ -185,19 +188,22 @@ func (n *normalizer) redactText(s string, f field, ownIP string, sameLength bool
 	if s == "" {
 		return s
 	}
-	stand := func(kind, v string) string {
-		if sameLength {
-			return n.sameLen(kind, v)
+	// stand is what stands in for the address raw.
+	stand := func(kind, raw string) string {
+		switch {
+		case kind == "email" && sameLength:
+			return n.sameLen(kind, normEmail(atForms.ReplaceAllString(raw, "@")), raw)
+		case kind == "email":
+			return n.hashEmail(atForms.ReplaceAllString(raw, "@"))
+		case sameLength:
+			return n.sameLen(kind, canonicalIP(raw), raw)
 		}
-		if kind == "email" {
-			return n.hashEmail(v)
-		}
-		return n.hashIP(v)
+		return n.hashIP(raw)
 	}
 	if f == ipField {
 		if t := strings.TrimSpace(s); isIP(t) {
 			if sameLength {
-				return strings.Replace(s, t, n.sameLen("ip", canonicalIP(t)), 1)
+				return strings.Replace(s, t, stand("ip", t), 1)
 			}
 			return n.hashIP(t)
 		}
@@ -212,7 +218,7 @@ func (n *normalizer) redactText(s string, f field, ownIP string, sameLength bool
 			if last == "" || !isLetter(last[0]) || retinaRe.MatchString(domain) {
 				return "", false
 			}
-			return stand("email", atForms.Replace(s[loc[0]:loc[1]])), true
+			return stand("email", s[loc[0]:loc[1]]), true
 		})
 	}
 	if strings.Count(s, ":") >= 2 {

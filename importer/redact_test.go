@@ -141,10 +141,14 @@ func TestRedactSerialized(t *testing.T) {
 	broken := `a:1:{s:5:"email";s:3:"jane@example.net";}`
 	serialOK(t, n.redactValue("k", broken, ""))
 	// Not decodable: hashes of the same length, declared lengths kept.
-	bad := `a:2:{s:5:"email";s:16:"jane@example.net";s:1:"x";}`
-	got := n.redactValue("k", bad, "")
-	if len(got) != len(bad) || strings.Contains(got, "jane@") {
-		t.Errorf("undecodable value: %q", got)
+	for _, bad := range []string{
+		`a:2:{s:5:"email";s:16:"jane@example.net";s:1:"x";}`,
+		`a:2:{s:5:"email";s:18:"jane%40example.net";s:2:"ip";s:20:"2001:0db8:0000::0001";`,
+	} {
+		got := n.redactValue("user_ip", bad, "")
+		if len(got) != len(bad) || strings.Contains(got, "example.net") || strings.Contains(got, "2001:") {
+			t.Errorf("undecodable value %q: %q", bad, got)
+		}
 	}
 }
 
