@@ -275,8 +275,50 @@ func plan(posts []*post, opt *Options, d *archiveData) {
 		place(p)
 	}
 	for _, p := range posts {
-		p.key, _ = keys.claim("", "", p.slug, natural)
+		key := p.slug
+		if flavor == markdown.Jekyll {
+			key = jekyllKey(p)
+		}
+		p.key, _ = keys.claim("", "", key, natural)
 	}
+}
+
+// jekyllKey returns the comments key of a post for Jekyll, which reads
+// _data/comments/<key>.yml as site.data.comments[<key>] only after
+// dropping every character of the name but ASCII letters, digits, "_"
+// and "-": the slug with the others turned into "-", or, when no letter
+// is left (a Chinese slug), the type and WordPress id.
+func jekyllKey(p *post) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range p.slug {
+		if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		} else {
+			dash = true
+		}
+	}
+	k := b.String()
+	if strings.IndexFunc(k, unicode.IsLetter) >= 0 {
+		return k
+	}
+	typ := strings.Map(func(r rune) rune {
+		if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-') {
+			return r
+		}
+		return -1
+	}, p.typ)
+	if typ == "" {
+		typ = "post"
+	}
+	if p.wpID > 0 {
+		return typ + "-" + strconv.FormatInt(p.wpID, 10)
+	}
+	return typ + "-row" + strconv.FormatInt(p.id, 10)
 }
 
 // pageDir returns the folder of a page's own name, from the output root:
@@ -323,16 +365,19 @@ func placePost(p *post, opt *Options, names *namespace, natural map[string]bool)
 	}
 	// Jekyll.
 	switch {
-	case p.typ == "post" && (p.draft || p.date.IsZero()):
+	case p.typ == "post" && p.draft:
 		// Jekyll's drafts have no date in their name.
 		p.slug, p.renamed = names.claim("_drafts", "", p.slug, natural)
 		p.rel = path.Join("_drafts", p.slug+".md")
 	case p.typ == "post":
+		// A published post needs a date in its name to be built; one
+		// without (some hand-made exports) takes what else tells its age.
+		date := fileDate(p)
 		dir := "_posts"
 		if layout == LayoutDated {
-			dir = path.Join(dir, p.date.Format("2006"), p.date.Format("01"))
+			dir = path.Join(dir, date.Format("2006"), date.Format("01"))
 		}
-		prefix := p.date.Format("2006-01-02") + "-"
+		prefix := date.Format("2006-01-02") + "-"
 		p.slug, p.renamed = names.claim(dir, prefix, p.slug, natural)
 		p.rel = path.Join(dir, prefix+p.slug+".md")
 	default:
@@ -347,6 +392,23 @@ func placePost(p *post, opt *Options, names *namespace, natural map[string]bool)
 			p.rel = path.Join(dir, p.slug+".md")
 		}
 	}
+}
+
+// fileDate returns the date of a Jekyll post's file name: its date, else
+// its last modification, else its RSS pubDate, else 1970-01-01.
+func fileDate(p *post) time.Time {
+	switch {
+	case !p.date.IsZero():
+		return p.date
+	case !p.modified.IsZero():
+		return p.modified
+	}
+	for _, layout := range []string{time.RFC1123Z, time.RFC1123} {
+		if t, err := time.Parse(layout, strings.TrimSpace(p.pubDate)); err == nil && t.Year() > 1900 {
+			return t
+		}
+	}
+	return time.Unix(0, 0).UTC()
 }
 
 // postDates returns a post's publication and modification times with the

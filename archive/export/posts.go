@@ -93,7 +93,8 @@ type post struct {
 	dateGMT   string
 	modRaw    string
 	modGMT    string
-	parentID  int64 // archive row id of the parent; 0: none
+	pubDate   string // the item's RSS pubDate
+	parentID  int64  // archive row id of the parent; 0: none
 	menuOrder int64
 	protected bool // has a password
 	author    string
@@ -144,7 +145,7 @@ func loadData(ctx context.Context, db *sql.DB, s *site) (*archiveData, error) {
 			coalesce(p.date_raw, ''), coalesce(p.date_gmt_raw, ''), coalesce(p.modified_raw, ''), coalesce(p.modified_gmt_raw, ''),
 			coalesce(p.parent_id, 0), coalesce(p.menu_order, 0), coalesce(p.password, '') <> '',
 			coalesce(nullif(a.display_name, ''), nullif(a.login, ''), p.creator, ''), coalesce(p.lang, ''),
-			coalesce(p.attachment_url, ''),
+			coalesce(p.attachment_url, ''), coalesce(p.pub_date_raw, ''),
 			CASE WHEN p.post_type = 'wp_block' THEN coalesce(p.content, '') ELSE '' END
 		FROM posts p LEFT JOIN authors a ON a.id = p.author_id
 		WHERE p.site_id = ? ORDER BY p.id`, s.id)
@@ -157,7 +158,7 @@ func loadData(ctx context.Context, db *sql.DB, s *site) (*archiveData, error) {
 		var block string
 		if err := rows.Scan(&p.id, &p.wpID, &p.typ, &p.status, &p.title, &p.link, &p.slugRaw, &p.excerpt,
 			&p.dateRaw, &p.dateGMT, &p.modRaw, &p.modGMT, &p.parentID, &p.menuOrder, &p.protected,
-			&p.author, &p.lang, &p.attURL, &block); err != nil {
+			&p.author, &p.lang, &p.attURL, &p.pubDate, &block); err != nil {
 			return nil, fmt.Errorf("read posts: %w", err)
 		}
 		p.author = strings.TrimSpace(p.author)

@@ -344,3 +344,24 @@ func TestAliasOwners(t *testing.T) {
 		}
 	}
 }
+
+// TestJekyllKey: Jekyll names a data file by its ASCII letters, digits,
+// "_" and "-" only, so the comments key is made of those.
+func TestJekyllKey(t *testing.T) {
+	for _, c := range []struct {
+		slug string
+		id   int64
+		want string
+	}{
+		{"hello-world", 1, "hello-world"},
+		{"静夜思", 105, "post-105"},
+		{"pythonchallenge专题－3", 7, "pythonchallenge-3"},
+		{"归来2：后三天的课程", 8, "post-8"},
+		{"a.b_c", 9, "a-b_c"},
+		{"——", 0, "post-row42"},
+	} {
+		if got := jekyllKey(&post{slug: c.slug, wpID: c.id, id: 42, typ: "post"}); got != c.want {
+			t.Errorf("jekyllKey(%q) = %q, want %q", c.slug, got, c.want)
+		}
+	}
+}
