@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -183,4 +184,120 @@ func BenchmarkReimportUnchanged(b *testing.B) {
 	run()
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "posts/s")
+}
+
+// indexesAndTriggers lists the archive's indexes and triggers with their
+// SQL, in name order.
+func indexesAndTriggers(t testing.TB, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) string {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), `SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema
+		WHERE type IN ('index', 'trigger') ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var typ, name, tbl, q string
+		if err := rows.Scan(&typ, &name, &tbl, &q); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s %s on %s: %s\n", typ, name, tbl, q)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestBulkImportKeepsSchema: an import into an archive without posts
+// writes without the secondary indexes and the full-text insert triggers
+// (deferIndexes); a rollback leaves them as they were, and Commit builds
+// them again from the rows, so that the archive afterwards has the same
+// schema, passes integrity_check (every index entry matches its row) and
+// indexes the next import's rows by trigger.
+func TestBulkImportKeepsSchema(t *testing.T) {
+	ctx := context.Background()
+	a := openTemp(t)
+	before := indexesAndTriggers(t, a.DB())
+	posts := newBenchPosts()
+	bulk := func() *Writer {
+		t.Helper()
+		w, err := a.BeginImport(ctx, ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.DeferSearchIndex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.SetSite(ctx, &Site{Key: "example.org"}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 50 {
+			if _, err := w.AddPost(ctx, posts.get(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return w
+	}
+
+	w := bulk()
+	during := indexesAndTriggers(t, w.tx)
+	for _, gone := range []string{"index comments_kind", "index postmeta_key", "trigger posts_ai", "trigger comments_ai"} {
+		if strings.Contains(during, gone+" ") {
+			t.Errorf("%s is still there during an import into an empty archive", gone)
+		}
+	}
+	for _, kept := range []string{"index posts_wp_id", "index sqlite_autoindex_comments_1", "trigger posts_ad"} {
+		if !strings.Contains(during, kept+" ") {
+			t.Errorf("%s was dropped during the import; it must stay", kept)
+		}
+	}
+	if err := w.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if got := indexesAndTriggers(t, a.DB()); got != before {
+		t.Fatalf("a rolled back import changed the schema:\n%s\nwant\n%s", got, before)
+	}
+
+	w = bulk()
+	if err := w.FlushSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := indexesAndTriggers(t, a.DB()); got != before {
+		t.Fatalf("after a bulk import the schema is\n%s\nwant\n%s", got, before)
+	}
+	if got := one[string](t, a.DB(), "PRAGMA integrity_check"); got != "ok" {
+		t.Errorf("integrity_check: %s", got)
+	}
+	if n := one[int](t, a.DB(), `SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'lorem'`); n != 50 {
+		t.Errorf("%d posts of the bulk import found by the index, want 50", n)
+	}
+
+	// The next import is not a bulk one: its rows are indexed by the
+	// triggers Commit created again.
+	w, err := a.BeginImport(ctx, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.bulk {
+		t.Error("an import into an archive with posts is a bulk import")
+	}
+	w.SetSite(ctx, &Site{Key: "example.org"})
+	p := posts.get(50)
+	p.Derived.Text = "zebrafinch"
+	if _, err := w.AddPost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := one[int](t, a.DB(), `SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'zebrafinch'`); n != 1 {
+		t.Errorf("the post of the second import found %d times, want 1", n)
+	}
 }
