@@ -80,6 +80,11 @@ type normalizer struct {
 	salt   []byte
 	wpcom  bool // the site is hosted on WordPress.com
 	stats  *QuoteStats
+
+	// --redact's caches: how each key is read, and the hash of each
+	// address (one person's address recurs in every comment and meta row).
+	fields map[string]field
+	hashes map[string]string
 }
 
 func (n *normalizer) setSite(s *archive.Site, file string) {

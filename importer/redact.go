@@ -82,10 +82,24 @@ func (n *normalizer) hash(kind, v string) string {
 	if v == "" {
 		return ""
 	}
+	k := kind + ":" + v
+	if h, ok := n.hashes[k]; ok {
+		return h
+	}
 	m := hmac.New(sha256.New, n.salt)
-	m.Write([]byte(kind + ":" + v))
-	return "redacted:" + hex.EncodeToString(m.Sum(nil))[:20]
+	m.Write([]byte(k))
+	h := "redacted:" + hex.EncodeToString(m.Sum(nil))[:20]
+	if n.hashes == nil {
+		n.hashes = map[string]string{}
+	}
+	if len(n.hashes) < maxCached {
+		n.hashes[k] = h
+	}
+	return h
 }
+
+// maxCached bounds each of the normalizer's --redact caches.
+const maxCached = 1 << 16
 
 // sameLen is a salted hex hash of v (normalised) exactly as many bytes long
 // as raw, the text it replaces, for text whose byte lengths must not
@@ -158,6 +172,21 @@ var (
 	versionKeyRe = regexp.MustCompile(`version|(^|[^a-z])ver($|[^a-z])`)
 )
 
+// keyField is the package's keyField, remembered.
+func (n *normalizer) keyField(key string) field {
+	if f, ok := n.fields[key]; ok {
+		return f
+	}
+	f := keyField(key)
+	if n.fields == nil {
+		n.fields = map[string]field{}
+	}
+	if len(n.fields) < maxCached {
+		n.fields[key] = f
+	}
+	return f
+}
+
 // keyField classifies a meta key, array key, JSON member or element name.
 func keyField(key string) field {
 	k := strings.ToLower(key)
@@ -173,11 +202,9 @@ func keyField(key string) field {
 }
 
 var (
-	emailRe   = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+(?:@|%40|&#0*64;|&#x0*40;)([a-z0-9\-]+(?:\.[a-z0-9\-]+)+)`)
-	retinaRe  = regexp.MustCompile(`^\d+(?:\.\d+)?x\.`)
-	ipv4Re    = regexp.MustCompile(`\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}`)
-	ipv6RunRe = regexp.MustCompile(`[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*`)
-	atForms   = regexp.MustCompile(`(?i)%40|&#0*64;|&#x0*40;`)
+	emailRe  = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+(?:@|%40|&#0*64;|&#x0*40;)([a-z0-9\-]+(?:\.[a-z0-9\-]+)+)`)
+	retinaRe = regexp.MustCompile(`^\d+(?:\.\d+)?x\.`)
+	atForms  = regexp.MustCompile(`(?i)%40|&#0*64;|&#x0*40;`)
 )
 
 // redactText replaces the addresses in s, read as f says, with hashes;
@@ -211,7 +238,7 @@ func (n *normalizer) redactText(s string, f field, ownIP string, sameLength bool
 	if ownIP != "" && strings.Contains(s, ownIP) {
 		s = strings.ReplaceAll(s, ownIP, stand("ip", ownIP))
 	}
-	if strings.ContainsAny(s, "@%&") {
+	if strings.IndexByte(s, '@') >= 0 || strings.Contains(s, "%40") || strings.Contains(s, "&#") {
 		s = replaceAll(emailRe, s, func(loc []int) (string, bool) {
 			domain := s[loc[2]:loc[3]]
 			last := domain[strings.LastIndexByte(domain, '.')+1:]
@@ -222,8 +249,11 @@ func (n *normalizer) redactText(s string, f field, ownIP string, sameLength bool
 		})
 	}
 	if strings.Count(s, ":") >= 2 {
-		s = replaceAll(ipv6RunRe, s, func(loc []int) (string, bool) {
-			start, end := loc[0], loc[1]
+		s = replaceRuns(s, ':', isV6Byte, func(start, end int) (string, bool) {
+			if strings.Count(s[start:end], ":") < 2 {
+				return "", false
+			}
+			full := end
 			// Sentence punctuation after an address is not part of it.
 			for end > start && (s[end-1] == '.' || s[end-1] == ':' && (end-start < 2 || s[end-2] != ':')) {
 				end--
@@ -239,34 +269,104 @@ func (n *normalizer) redactText(s string, f field, ownIP string, sameLength bool
 			if f == textField && (a.IsUnspecified() || a.IsLoopback() || !looksIPv6(run)) {
 				return "", false
 			}
-			return stand("ip", run) + s[end:loc[1]], true
+			return stand("ip", run) + s[end:full], true
 		})
 	}
-	if f != versionField && strings.IndexByte(s, '.') >= 0 {
-		s = replaceAll(ipv4Re, s, func(loc []int) (string, bool) {
-			start, end := loc[0], loc[1]
-			m := s[start:end]
-			a, ok := parseIPv4(m)
-			if !ok {
+	if f != versionField && hasDottedNumber(s) {
+		s = replaceRuns(s, '.', isDottedByte, func(start, end int) (string, bool) {
+			// The run of digits and dots without dots at either end.
+			start0, end0 := start, end
+			for start < end && s[start] == '.' {
+				start++
+			}
+			for end > start && s[end-1] == '.' {
+				end--
+			}
+			parts := strings.Split(s[start:end], ".")
+			if len(parts) < 4 || strings.Contains(s[start:end], "..") {
 				return "", false
 			}
 			if f == textField {
 				// Not part of a longer dotted number or of a word.
-				if start > 0 && (isWordByte(s[start-1]) || s[start-1] == '.') ||
-					end < len(s) && isWordByte(s[end]) ||
-					end+1 < len(s) && s[end] == '.' && '0' <= s[end+1] && s[end+1] <= '9' {
+				if len(parts) != 4 || start > 0 && (isWordByte(s[start-1]) || s[start-1] == '.') || end < len(s) && isWordByte(s[end]) {
+					return "", false
+				}
+				a, ok := parseIPv4(s[start:end])
+				if !ok {
 					return "", false
 				}
 				if b := a.As4(); b[0] == 0 || b[0] == 127 || b[0] >= 240 {
 					return "", false
 				}
-			} else if start > 0 && '0' <= s[start-1] && s[start-1] <= '9' || end < len(s) && '0' <= s[end] && s[end] <= '9' {
-				return "", false
+				return s[start0:start] + stand("ip", s[start:end]) + s[end:end0], true
 			}
-			return stand("ip", m), true
+			// An IP field: every dotted quad of a list or longer run.
+			var b strings.Builder
+			b.WriteString(s[start0:start])
+			changed := false
+			for i := 0; i < len(parts); {
+				if i+4 <= len(parts) {
+					q := strings.Join(parts[i:i+4], ".")
+					if _, ok := parseIPv4(q); ok {
+						if i > 0 {
+							b.WriteByte('.')
+						}
+						b.WriteString(stand("ip", q))
+						changed = true
+						i += 4
+						continue
+					}
+				}
+				if i > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(parts[i])
+				i++
+			}
+			b.WriteString(s[end:end0])
+			return b.String(), changed
 		})
 	}
 	return s
+}
+
+func isV6Byte(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f' || c == ':' || c == '.'
+}
+
+func isDottedByte(c byte) bool { return '0' <= c && c <= '9' || c == '.' }
+
+// replaceRuns finds each maximal run s[start:end] of bytes that in accepts
+// around a sep in s, and replaces it with what fn returns for it, or keeps
+// it when fn says false. A hand-written scanner: regular expressions that
+// may match anywhere backtrack through long text.
+func replaceRuns(s string, sep byte, in func(byte) bool, fn func(start, end int) (string, bool)) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], sep)
+		if j < 0 {
+			break
+		}
+		start, end := i+j, i+j+1
+		for start > last && in(s[start-1]) {
+			start--
+		}
+		for end < len(s) && in(s[end]) {
+			end++
+		}
+		if r, ok := fn(start, end); ok {
+			b.WriteString(s[last:start])
+			b.WriteString(r)
+			last = end
+		}
+		i = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // looksIPv6 reports whether a run that parses as an IPv6 address is
@@ -328,7 +428,7 @@ func (n *normalizer) redactValue(key, s, ownIP string) string {
 	if !mayHoldAddress(s) {
 		return s
 	}
-	f := keyField(key)
+	f := n.keyField(key)
 	if phpserial.IsSerialized(s) {
 		if out, ok := n.redactSerialized(key, s, ownIP); ok {
 			return out
@@ -346,9 +446,12 @@ func (n *normalizer) redactValue(key, s, ownIP string) string {
 // mayHoldAddress is false for text with no @ (or its escapes), no dotted
 // number and fewer than two colons: most values, skipped cheaply.
 func mayHoldAddress(s string) bool {
-	if strings.ContainsAny(s, "@%&") || strings.Count(s, ":") >= 2 {
-		return true
-	}
+	return strings.IndexByte(s, '@') >= 0 || strings.Contains(s, "%40") || strings.Contains(s, "&#") ||
+		strings.Count(s, ":") >= 2 || hasDottedNumber(s)
+}
+
+// hasDottedNumber reports whether s has a digit, a dot and a digit in a row.
+func hasDottedNumber(s string) bool {
 	for i := strings.IndexByte(s, '.'); i >= 0; {
 		if i > 0 && i+1 < len(s) && '0' <= s[i-1] && s[i-1] <= '9' && '0' <= s[i+1] && s[i+1] <= '9' {
 			return true
@@ -400,7 +503,7 @@ func (n *normalizer) redactPHP(v *phpserial.Value, key, ownIP string) bool {
 		return changed
 	case phpserial.Custom:
 		// A Serializable object's own format: same lengths.
-		r := n.redactText(v.Str, keyField(key), ownIP, true)
+		r := n.redactText(v.Str, n.keyField(key), ownIP, true)
 		changed := r != v.Str
 		v.Str = r
 		return changed
