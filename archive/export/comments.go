@@ -126,7 +126,11 @@ type rowBatch struct {
 //
 // Content is the comment's text as WordPress shows it (wpautop, bare URLs
 // made links as make_clickable does, no shortcodes or embeds: comment_text
-// runs neither) converted to Markdown by archive/markdown.
+// runs neither) converted to Markdown by archive/markdown; plain text and
+// the "<strong>title</strong> excerpt" of a trackback, most comments, are
+// converted directly to Markdown that renders the same (fastMarkdown).
+// Names are HTML-unescaped; URLs and avatars are kept only when they are
+// http(s) (layouts link them).
 //
 // No e-mail or IP address is ever in the result, whatever opt says: every
 // e-mail address in any field is replaced by "(e-mail hidden)", and every
