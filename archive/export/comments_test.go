@@ -509,7 +509,7 @@ func TestCommentsInlineEscapes(t *testing.T) {
 // 20,000-post export (seed 1: 138,436 comments and pings, 4,234 of them
 // pending, 2,209 trash, 1,591 post-trashed) with the default options, as
 // export markdown does once per site. The export is written to bench/ and
-// imported into the temporary folder once (about 90 s), and both are kept
+// imported into the temporary folder once (a minute or more), and both are kept
 // between runs (wparchive-comments-bench-v<schema>.sqlite; delete it to
 // import again). WPARCHIVE_BENCH_ARCHIVE=FILE runs on an archive you made
 // instead, like the search benchmarks:
