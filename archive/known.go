@@ -192,5 +192,12 @@ func (w *Writer) FlushSearchIndex(ctx context.Context) error {
 	if w.done {
 		return ErrClosed
 	}
+	// An import into an empty archive builds the indexes it left out
+	// first: what flushSearchIndex runs besides indexing may read any of
+	// them (its DELETE of commenters without comments probes
+	// comments_commenter once per commenter).
+	if err := w.rebuildIndexes(ctx); err != nil {
+		return err
+	}
 	return flushSearchIndex(ctx, w.tx)
 }

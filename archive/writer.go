@@ -395,8 +395,8 @@ func (a *Archive) BeginImport(ctx context.Context, opts ImportOptions) (*Writer,
 const bulkTables = `'posts', 'post_terms', 'postmeta', 'comments', 'commentmeta', 'quotes'`
 
 // deferIndexes drops, when the archive holds no posts, the secondary
-// indexes of the tables an import fills, for Commit to create again from
-// the finished tables: SQLite then sorts each index once instead of
+// indexes of the tables an import fills, for FlushSearchIndex or Commit to
+// create again from the finished tables (rebuildIndexes): SQLite then sorts each index once instead of
 // inserting into it row by row, and the import dirties (and journals, per
 // statement) far fewer pages. With 16 MiB of page cache this took the
 // 200 MB export's import from 27.0 to 23.0 s of CPU (BENCHMARKS.md).
@@ -416,6 +416,20 @@ func (w *Writer) deferIndexes(ctx context.Context) error {
 	}
 	return w.dropForBulk(ctx, `type = 'index' AND tbl_name IN (`+bulkTables+`)
 		AND name != 'posts_wp_id' AND upper(sql) NOT LIKE 'CREATE UNIQUE%'`)
+}
+
+// rebuildIndexes creates the indexes and triggers deferIndexes and
+// DeferSearchIndex dropped, from the rows the import wrote, once the import
+// has written its last row: before the statements that end an import
+// (FlushSearchIndex's, Commit's), which may need any of them.
+func (w *Writer) rebuildIndexes(ctx context.Context) error {
+	for _, q := range w.rebuild {
+		if _, err := w.tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("rebuild index: %w", err)
+		}
+	}
+	w.rebuild = nil
+	return nil
 }
 
 // dropForBulk drops the schema objects that where selects (all with a
@@ -1081,14 +1095,11 @@ func (w *Writer) Commit(ctx context.Context, rec ImportRecord) (ImportSummary, e
 
 func (w *Writer) commit(ctx context.Context, rec ImportRecord) (ImportSummary, error) {
 	tx := w.tx
-	// The indexes and triggers a bulk import left out, built from the
-	// rows now: the linking below uses them.
-	for _, q := range w.rebuild {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return ImportSummary{}, fmt.Errorf("rebuild index: %w", err)
-		}
+	// The linking below needs the indexes, if FlushSearchIndex has not
+	// built them yet.
+	if err := w.rebuildIndexes(ctx); err != nil {
+		return ImportSummary{}, err
 	}
-	w.rebuild = nil
 	for site := range w.sites {
 		// Parents by WordPress id within the site: of this import's posts,
 		// and of older posts still waiting for theirs. With repeated ids

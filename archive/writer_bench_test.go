@@ -214,8 +214,8 @@ func indexesAndTriggers(t testing.TB, q interface {
 
 // TestBulkImportKeepsSchema: an import into an archive without posts
 // writes without the secondary indexes and the full-text insert triggers
-// (deferIndexes); a rollback leaves them as they were, and Commit builds
-// them again from the rows, so that the archive afterwards has the same
+// (deferIndexes); a rollback leaves them as they were, and
+// FlushSearchIndex (or Commit) builds them again from the rows, so that the archive afterwards has the same
 // schema, passes integrity_check (every index entry matches its row) and
 // indexes the next import's rows by trigger.
 func TestBulkImportKeepsSchema(t *testing.T) {
@@ -265,6 +265,11 @@ func TestBulkImportKeepsSchema(t *testing.T) {
 	w = bulk()
 	if err := w.FlushSearchIndex(ctx); err != nil {
 		t.Fatal(err)
+	}
+	// Built again before the statements that end an import, which may
+	// need them.
+	if got := indexesAndTriggers(t, w.tx); got != before {
+		t.Errorf("after FlushSearchIndex the schema is\n%s\nwant\n%s", got, before)
 	}
 	if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
 		t.Fatal(err)
