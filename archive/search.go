@@ -822,6 +822,14 @@ func deferSearchIndex(ctx context.Context, tx execer) error {
 		BEGIN
 			INSERT OR IGNORE INTO wparchive_excerpt_changed (id) VALUES (new.id);
 		END`,
+		// Whether the import deleted comments (replacing a changed post's),
+		// which may leave commenters without comments.
+		`CREATE TEMP TABLE IF NOT EXISTS wparchive_comments_deleted (one INTEGER PRIMARY KEY)`,
+		`DELETE FROM temp.wparchive_comments_deleted`,
+		`CREATE TEMP TRIGGER IF NOT EXISTS wparchive_comments_deleted AFTER DELETE ON main.comments
+		BEGIN
+			INSERT OR IGNORE INTO wparchive_comments_deleted (one) VALUES (1);
+		END`,
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("defer search index: %w", err)
@@ -835,6 +843,15 @@ func deferSearchIndex(ctx context.Context, tx execer) error {
 // deferSearchIndex and removes the marks, in the import's transaction,
 // before it commits.
 func flushSearchIndex(ctx context.Context, tx execer) error {
+	// The tables deferSearchIndex made, should it not have run.
+	for _, q := range []string{
+		`CREATE TEMP TABLE IF NOT EXISTS wparchive_excerpt_changed (id INTEGER PRIMARY KEY)`,
+		`CREATE TEMP TABLE IF NOT EXISTS wparchive_comments_deleted (one INTEGER PRIMARY KEY)`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("index for search: %w", err)
+		}
+	}
 	if err := prepareDerived(ctx, tx); err != nil {
 		return err
 	}
@@ -854,6 +871,8 @@ func flushSearchIndex(ctx context.Context, tx execer) error {
 	for _, q := range []string{
 		`DROP TRIGGER IF EXISTS temp.wparchive_excerpt_changed`,
 		`DROP TABLE IF EXISTS temp.wparchive_excerpt_changed`,
+		`DROP TRIGGER IF EXISTS temp.wparchive_comments_deleted`,
+		`DROP TABLE IF EXISTS temp.wparchive_comments_deleted`,
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("index posts for search: %w", err)
@@ -878,9 +897,11 @@ func prepareDerived(ctx context.Context, tx execer) error {
 
 	// Posts: those added (above the mark) or with a changed excerpt.
 	sel := `SELECT id, excerpt, excerpt_cjk FROM posts
-		WHERE (id > (SELECT value FROM _settings WHERE key = 'fts_deferred_posts')
-			OR id IN (SELECT id FROM temp.wparchive_excerpt_changed))
-		AND (coalesce(excerpt, '') != '' OR excerpt_cjk IS NOT NULL)`
+		WHERE id > (SELECT value FROM _settings WHERE key = 'fts_deferred_posts')
+		AND (coalesce(excerpt, '') != '' OR excerpt_cjk IS NOT NULL)
+		UNION ALL
+		SELECT p.id, p.excerpt, p.excerpt_cjk FROM temp.wparchive_excerpt_changed t JOIN posts p ON p.id = t.id
+		WHERE p.id <= (SELECT value FROM _settings WHERE key = 'fts_deferred_posts')`
 	if all {
 		sel = `SELECT id, excerpt, excerpt_cjk FROM posts WHERE coalesce(excerpt, '') != '' OR excerpt_cjk IS NOT NULL`
 	}
@@ -968,13 +989,23 @@ func prepareDerived(ctx context.Context, tx execer) error {
 }
 
 // dropOrphanCommenters deletes the commenters no comment refers to any
-// more. An import that gives a comment another identity than the archive
-// had for it (import --redact over an archive that holds the export
-// unredacted, a commenter's changed e-mail) replaces the comment but would
-// leave its old commenter row, e-mail included.
+// more, when the import deleted comments. An import that gives a comment
+// another identity than the archive had for it (import --redact over an
+// archive that holds the export unredacted, a commenter's changed e-mail)
+// replaces the comment but would leave its old commenter row, e-mail
+// included.
 func dropOrphanCommenters(ctx context.Context, tx execer) error {
+	var deleted bool
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM temp.wparchive_comments_deleted`).Scan(&deleted); err != nil {
+		return fmt.Errorf("drop commenters without comments: %w", err)
+	}
+	if !deleted {
+		return nil
+	}
+	// NOT IN reads the comments once, whether or not the import dropped
+	// comments_commenter for the time being.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM commenters
-		WHERE NOT EXISTS (SELECT 1 FROM comments c WHERE c.commenter_id = commenters.id)`); err != nil {
+		WHERE id NOT IN (SELECT commenter_id FROM comments WHERE commenter_id IS NOT NULL)`); err != nil {
 		return fmt.Errorf("drop commenters without comments: %w", err)
 	}
 	return nil
