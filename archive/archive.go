@@ -99,7 +99,30 @@ func Open(ctx context.Context, path string) (*Archive, error) {
 		db.Close()
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
+	if err := prepareAfterUpgrade(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
 	return &Archive{db: db, path: path}, nil
+}
+
+// prepareAfterUpgrade fills, once, the derived columns a migration added
+// (it leaves the mark prepare_all_derived), so that an upgraded archive
+// searches and reads like a new one before its next import.
+func prepareAfterUpgrade(ctx context.Context, db *sql.DB) error {
+	var pending bool
+	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM _settings WHERE key = 'prepare_all_derived'`).Scan(&pending); err != nil || !pending {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := prepareDerived(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // OpenReadOnly opens an existing archive so that nothing can change it:

@@ -248,3 +248,53 @@ func TestOpenReadOnlyOutdatedUnwritable(t *testing.T) {
 		t.Errorf("unwritable outdated archive: %v, want schema.ErrOutdated", err)
 	}
 }
+
+// TestUpgradePreparesDerived: an archive of schema 4 (before excerpts were
+// prepared for search and blog names decoded) searches and reads like a
+// new one right after a read-only open upgraded it, with no import.
+func TestUpgradePreparesDerived(t *testing.T) {
+	if schema.Version() < 5 {
+		t.Skip("no migration after schema 4 yet")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v4.sqlite")
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range schema.Migrations() {
+		if m.Version > 4 {
+			break
+		}
+		if _, err := db.Exec(m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+		if _, err := db.Exec(fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", schema.ApplicationID, m.Version)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		`INSERT INTO sites (id, site_key) VALUES (1, 'old.example.org')`,
+		`INSERT INTO posts (id, site_id, wp_key, post_type, status, title, search_title, text, excerpt) VALUES (1, 1, '1', 'post', 'publish', 'Old', 'Old', 'text', '旧文谈侵略。')`,
+		`INSERT INTO comments (post_id, wp_key, kind, status, author, text) VALUES (1, '1', 'trackback', 'approved', 'Q&amp;A &#8211; weekly', 'a ping')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	a, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	hits, err := a.Search(ctx, SearchOptions{Query: "侵略"})
+	if err != nil || len(hits) != 1 || hits[0].Title != "Old" {
+		t.Errorf("search 侵略 in the upgraded archive's excerpt: %+v, %v", hits, err)
+	}
+	var name string
+	if err := a.DB().QueryRow(`SELECT blog_name FROM pings`).Scan(&name); err != nil || name != "Q&A – weekly" {
+		t.Errorf("pings.blog_name = %q, %v; want the decoded name", name, err)
+	}
+}
