@@ -649,10 +649,10 @@ var columnDocs = map[string]string{
 	"_settings.key":   "setting name",
 	"_settings.value": "setting value",
 
-	"posts_fts.search_title": "posts.search_title, indexed",
-	"posts_fts.text":         "posts.text, indexed",
-	"posts_fts.excerpt":      "posts.excerpt, indexed",
-	"comments_fts.text":      "comments.text, indexed",
-	"comments_fts.author":    "comments.author, indexed",
-	"quotes_fts.search_text": "quotes.search_text, indexed",
+	"posts_fts.search_title":   "posts.search_title, indexed",
+	"posts_fts.text":           "posts.text, indexed",
+	"posts_fts.search_excerpt": "posts.search_excerpt (the excerpt, CJK prepared), indexed",
+	"comments_fts.text":        "comments.text, indexed",
+	"comments_fts.author":      "comments.author, indexed",
+	"quotes_fts.search_text":   "quotes.search_text, indexed",
 }
