@@ -143,6 +143,9 @@ func Convert(content string, opt Options) (string, Report) {
 	} else if strings.Contains(md, hugoOpen) {
 		md = strings.ReplaceAll(md, hugoOpen, "{{<")
 	}
+	if flavor == Jekyll {
+		md = EscapeKramdown(md)
+	}
 	if flavor == Jekyll && (strings.Contains(md, "{{") || strings.Contains(md, "{%")) {
 		// Liquid would read these as tags and break the build.
 		md = "{% raw %}\n" + md + "{% endraw %}\n"

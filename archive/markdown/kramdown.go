@@ -1,0 +1,284 @@
+package markdown
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// EscapeKramdown returns md, Markdown as Convert writes it (CommonMark with
+// GFM tables, strikethrough and footnotes, as goldmark reads it), written
+// so that kramdown, Jekyll's Markdown converter (GFM input, its default),
+// reads it the same way. kramdown has syntax of its own that CommonMark
+// reads as text:
+//
+//   - a line with a "|" outside code is a table row (a paragraph whose
+//     lines all hold one is a table);
+//   - a line starting with ": " is a definition, of the paragraph before;
+//   - "$$…$$" is math, inline or as a block;
+//   - "{:" starts an attribute list, an extension or a reference, and
+//     "{#id}" at the end of a heading is its id;
+//   - a line "^" ends a block and shows nothing;
+//   - "*[abbr]: text" defines an abbreviation;
+//   - "<<" and ">>" are « and »;
+//   - a line starting with "2019. " or "- " after a paragraph line starts
+//     a list (CommonMark interrupts a paragraph only with "1." and non-empty
+//     items);
+//   - "\\" at a line's end is a line break.
+//
+// Only text is escaped, with backslashes both read the same (or an entity,
+// for "^" and a backslash, which kramdown cannot escape): code spans and
+// blocks, raw HTML, link destinations, tables and their delimiters stay as
+// they are. One construct is rewritten: a table with a header and no body
+// rows, which kramdown does not read as a table, becomes the HTML table
+// goldmark renders for it. Markdown holding nothing kramdown could misread
+// is returned as it is, without being parsed. The result reads the same
+// in goldmark as md, and EscapeKramdown of it changes nothing.
+func EscapeKramdown(md string) string {
+	if !kramdownRisk(md) {
+		return md
+	}
+	src := []byte(md)
+	doc := theGoldmark().Parser().Parse(text.NewReader(src))
+	e := kdEscaper{src: src}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			if _, ok := n.(*ast.Heading); ok {
+				e.heading--
+			}
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.CodeSpan, *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock, *ast.RawHTML, *ast.AutoLink:
+			return ast.WalkSkipChildren, nil
+		case *ast.Heading:
+			e.heading++
+		case *east.Table:
+			if n.ChildCount() == 1 {
+				e.headerOnlyTable(n)
+				return ast.WalkSkipChildren, nil
+			}
+		case *ast.Text:
+			e.text(n.Segment)
+		}
+		return ast.WalkContinue, nil
+	})
+	if len(e.edits) == 0 {
+		return md
+	}
+	sort.SliceStable(e.edits, func(i, j int) bool { return e.edits[i].pos < e.edits[j].pos })
+	var b strings.Builder
+	b.Grow(len(md) + 2*len(e.edits))
+	last := 0
+	for _, ed := range e.edits {
+		if ed.pos < last {
+			continue // inside a span already replaced
+		}
+		b.WriteString(md[last:ed.pos])
+		b.WriteString(ed.ins)
+		last = ed.pos + ed.del
+	}
+	b.WriteString(md[last:])
+	return b.String()
+}
+
+// kdEdit replaces del bytes at pos with ins.
+type kdEdit struct {
+	pos, del int
+	ins      string
+}
+
+type kdEscaper struct {
+	src     []byte
+	edits   []kdEdit
+	heading int // inside a heading
+}
+
+func (e *kdEscaper) add(pos, del int, ins string) {
+	e.edits = append(e.edits, kdEdit{pos, del, ins})
+}
+
+// text escapes one text segment.
+func (e *kdEscaper) text(seg text.Segment) {
+	src := e.src
+	for i := seg.Start; i < seg.Stop; i++ {
+		c := src[i]
+		if c == '\\' {
+			// An escape pair; an escaped backslash ending a line that
+			// goes on is a line break for kramdown.
+			if i+1 < seg.Stop && src[i+1] == '\\' && i+2 == seg.Stop && seg.Stop < len(src) && src[seg.Stop] == '\n' {
+				e.add(i, 2, "&#92;")
+			}
+			i++
+			continue
+		}
+		if (i == seg.Start || src[i-1] == '\n') && kdLineStart(src, i) {
+			e.lineStart(i, seg.Stop)
+		}
+		switch c {
+		case '|':
+			e.add(i, 0, `\`)
+		case '$', '<', '>':
+			if i+1 < len(src) && src[i+1] == c || i > 0 && src[i-1] == c {
+				e.add(i, 0, `\`)
+			}
+		case '{':
+			if i+1 < len(src) && (src[i+1] == ':' || src[i+1] == '#' && e.heading > 0) {
+				e.add(i, 0, `\`)
+			}
+		}
+	}
+}
+
+// lineStart escapes what starts a block for kramdown at src[i], the first
+// character of a line's text.
+func (e *kdEscaper) lineStart(i, stop int) {
+	src := e.src
+	next := func(j int) byte {
+		if j < len(src) {
+			return src[j]
+		}
+		return '\n'
+	}
+	tail := func(c byte) bool { return c == ' ' || c == '\t' || c == '|' }
+	switch c := src[i]; {
+	case c == ':' || c == '-' || c == '+' || c == '*':
+		if tail(next(i+1)) || c == '*' && next(i+1) == '[' {
+			e.add(i, 0, `\`)
+		}
+	case c == '^':
+		j := i + 1
+		for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\r') {
+			j++
+		}
+		if j == len(src) || src[j] == '\n' {
+			e.add(i, 1, "&#94;")
+		}
+	case c >= '0' && c <= '9':
+		j := i
+		for j < stop && src[j] >= '0' && src[j] <= '9' {
+			j++
+		}
+		if next(j) == '.' && tail(next(j+1)) {
+			e.add(j, 0, `\`)
+		}
+	}
+}
+
+// kdLineStart reports whether src[i] is the first character of its line
+// after the markers of the blocks that contain it (white space, ">", list
+// markers), which goldmark has read.
+func kdLineStart(src []byte, i int) bool {
+	for j := i - 1; j >= 0; j-- {
+		switch c := src[j]; {
+		case c == '\n':
+			return true
+		case c == ' ' || c == '\t' || c == '>' || c == '-' || c == '+' || c == '*' || c == '.' || c == ')' || c >= '0' && c <= '9':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// headerOnlyTable replaces a table without body rows, which kramdown
+// leaves as text, with the HTML goldmark renders for it, on the header
+// row's line; the delimiter row's line goes.
+func (e *kdEscaper) headerOnlyTable(t *east.Table) {
+	src := e.src
+	start := t.FirstChild().Pos()
+	if start < 0 || start >= len(src) {
+		return
+	}
+	for start < len(src) && (src[start] == ' ' || src[start] == '\t') {
+		start++
+	}
+	headerEnd := bytes.IndexByte(src[start:], '\n')
+	if headerEnd < 0 {
+		return // a delimiter row follows the header: there is a newline
+	}
+	headerEnd += start
+	delimEnd := len(src)
+	if k := bytes.IndexByte(src[headerEnd+1:], '\n'); k >= 0 {
+		delimEnd = headerEnd + 1 + k + 1
+	}
+	var buf bytes.Buffer
+	if err := theGoldmark().Renderer().Render(&buf, src, t); err != nil {
+		return
+	}
+	// goldmark writes a newline between the table's tags only.
+	h := strings.ReplaceAll(strings.TrimSpace(buf.String()), "\n", "")
+	// An HTML block ends at a blank line: add one when a line follows,
+	// with the prefix of the header's line (its quote markers).
+	prefix := strings.TrimRight(string(src[bytes.LastIndexByte(src[:start], '\n')+1:start]), " \t")
+	sep := "\n"
+	if delimEnd < len(src) && src[delimEnd] != '\n' {
+		sep += prefix + "\n"
+	}
+	e.add(start, delimEnd-start, h+sep)
+}
+
+// kramdownRisk reports whether md holds anything EscapeKramdown might
+// change: a "|", "$$", "{:", "{#", "<<", ">>", or a line whose text
+// (after quote and list markers) starts with ":", "^", "*[", a number and
+// a dot, or a list marker kramdown would read. Most Markdown holds none.
+func kramdownRisk(md string) bool {
+	lineStart := true
+	for i := 0; i < len(md); i++ {
+		c := md[i]
+		if lineStart {
+			lineStart = false
+			j := i
+			for j < len(md) {
+				switch md[j] {
+				case ' ', '\t', '>':
+					j++
+					continue
+				case '-', '+', '*':
+					if j+1 < len(md) && (md[j+1] == ' ' || md[j+1] == '\t') {
+						j += 2
+						continue
+					}
+				}
+				break
+			}
+			if j < len(md) {
+				switch d := md[j]; {
+				case d == ':' || d == '^':
+					return true
+				case d == '*' && j+1 < len(md) && md[j+1] == '[':
+					return true
+				case d == '-' || d == '+' || d == '*':
+					if j+1 < len(md) && md[j+1] == '|' {
+						return true
+					}
+				case d >= '0' && d <= '9':
+					return true
+				}
+			}
+		}
+		switch c {
+		case '\n':
+			lineStart = true
+		case '|':
+			return true
+		case '$', '<', '>':
+			if i+1 < len(md) && md[i+1] == c {
+				return true
+			}
+		case '{':
+			if i+1 < len(md) && (md[i+1] == ':' || md[i+1] == '#') {
+				return true
+			}
+		case '\\':
+			if i+2 < len(md) && md[i+1] == '\\' && md[i+2] == '\n' {
+				return true
+			}
+		}
+	}
+	return false
+}
