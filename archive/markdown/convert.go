@@ -128,13 +128,18 @@ func (r Report) String() string {
 // HTML or verbatim text and is listed in the report. The Markdown ends in
 // one newline; empty content gives "".
 func Convert(content string, opt Options) (string, Report) {
+	return convert(content, opt, true)
+}
+
+// convert is Convert, with or without the fast path of toMarkdown.
+func convert(content string, opt Options, fast bool) (string, Report) {
 	var rep Report
 	flavor := opt.Flavor
 	if flavor == "" {
 		flavor = Hugo
 	}
 	h := newState(opt, &rep).render(content)
-	md := strings.TrimSpace(toMarkdown(h, flavor, &rep))
+	md := strings.TrimSpace(toMarkdown(h, flavor, &rep, fast))
 	if md != "" {
 		md += "\n"
 	}

@@ -26,6 +26,10 @@ type mdState struct {
 	flavor    string
 	footnotes map[string]int // data-fn id → number, in order of first reference
 	rep       *Report
+	// raw, when set, receives the converter's output before its
+	// post-processing (which is then skipped): the fast path assembles
+	// the document and post-processes it once.
+	raw *[]byte
 }
 
 type stateKey struct{}
@@ -67,6 +71,13 @@ func theConverter() *converter.Converter {
 			conv.Register.TagType(tag, converter.TagTypeBlock, converter.PriorityEarly)
 		}
 		conv.Register.PreRenderer(prepareDOM, converter.PriorityEarly)
+		conv.Register.PostRenderer(func(ctx converter.Context, result []byte) []byte {
+			if st := getState(ctx); st != nil && st.raw != nil {
+				*st.raw = append(*st.raw, result...)
+				return nil
+			}
+			return result
+		}, converter.PriorityEarly)
 		conv.Register.Renderer(renderWP, converter.PriorityEarly)
 		// Tables the table plugin cannot express stay HTML.
 		conv.Register.Renderer(func(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
@@ -82,8 +93,10 @@ func theConverter() *converter.Converter {
 
 var reMoreComment = regexp.MustCompile(`<!--more(?:\s[^>]*?)?-->|<!--nextpage-->`)
 
-// toMarkdown converts rendered post HTML to Markdown of the flavor.
-func toMarkdown(h string, flavor string, rep *Report) string {
+// toMarkdown converts rendered post HTML to Markdown of the flavor. With
+// fast, simple paragraphs are written directly (see splitFast) and the
+// rest goes through html-to-markdown; without, all of it does.
+func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 	if strings.Contains(h, "<!--") {
 		h = reMoreComment.ReplaceAllStringFunc(h, func(m string) string {
 			if m == "<!--nextpage-->" {
@@ -93,6 +106,36 @@ func toMarkdown(h string, flavor string, rep *Report) string {
 			return "<wp-more></wp-more>"
 		})
 	}
+	if !fast {
+		return libraryMarkdown(h, flavor, rep, nil)
+	}
+	// The paragraphs and the rest are rendered apart, then post-processed
+	// as one document. Footnote numbers run through the whole document:
+	// a post with footnotes is rendered in one piece.
+	raw := make([]byte, 0, len(h))
+	var parts []fastPart
+	ok := false
+	if !strings.Contains(h, "data-fn") && !strings.Contains(h, "wp-block-footnotes") {
+		parts, ok = splitFast(h)
+	}
+	if ok {
+		for _, part := range parts {
+			if part.p != nil {
+				raw = fastParagraph(raw, part.p)
+			} else {
+				libraryMarkdown(part.html, flavor, rep, &raw)
+			}
+		}
+	} else {
+		libraryMarkdown(h, flavor, rep, &raw)
+	}
+	return string(postProcess(raw))
+}
+
+// libraryMarkdown converts HTML to Markdown with html-to-markdown. With
+// raw set, it appends the converter's output before post-processing to
+// *raw instead (see postProcess) and returns "".
+func libraryMarkdown(h string, flavor string, rep *Report, raw *[]byte) string {
 	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	nodes, err := html.ParseFragment(strings.NewReader(h), body)
 	if err != nil { // only on a reader error, impossible with a string
@@ -102,7 +145,7 @@ func toMarkdown(h string, flavor string, rep *Report) string {
 	for _, n := range nodes {
 		body.AppendChild(n)
 	}
-	st := &mdState{flavor: flavor, rep: rep}
+	st := &mdState{flavor: flavor, rep: rep, raw: raw}
 	out, err := theConverter().ConvertNode(body, converter.WithContext(context.WithValue(context.Background(), stateKey{}, st)))
 	if err != nil {
 		rep.problem("convert HTML: %v", err)

@@ -1,0 +1,1131 @@
+package markdown
+
+import (
+	"bytes"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/JohannesKaufmann/html-to-markdown/v2/collapse"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/marker"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The fast path of toMarkdown.
+//
+// Most of a post is paragraphs of text with a few links and some emphasis.
+// html-to-markdown spends most of a conversion's time on its generic
+// machinery (a DOM, a dispatch per node, escape markers resolved by a
+// dozen handlers per character), so the paragraphs that only hold text,
+// <a>, <em>, <strong>, <b>, <i>, <code>, <br> and <span lang> are written
+// here directly, the way the library writes them, and everything else
+// (figures, quotes, lists, tables, headings …) still goes through the
+// library, one run of such blocks at a time. The output is the library's
+// byte for byte: TestFastPathMatchesLibrary converts the corpus, the
+// golden inputs and generated posts both ways. The text escaping,
+// emphasis, link, code and post-processing rules below are ports of
+// html-to-markdown v2's (MIT licence, © Johannes Kaufmann), with the
+// same DOM clean-ups applied to the paragraph's small tree first.
+
+// fastPart is one piece of a document on the fast path: a paragraph to
+// write here, or HTML for the library.
+type fastPart struct {
+	p    *html.Node
+	html string
+}
+
+// splitFast cuts rendered post HTML into top-level simple paragraphs and
+// the HTML between them. A paragraph counts only where the HTML parser
+// would see it at the top level: the tags before it are tracked, and
+// anything the tracking does not follow exactly (a tag closed out of
+// order, foreign content, <plaintext> …) leaves the rest of the document
+// to the library in one piece. ok is false when no paragraph was found.
+func splitFast(h string) (parts []fastPart, ok bool) {
+	var stack []string
+	seg, pos := 0, 0
+	for pos < len(h) {
+		if len(stack) == 0 && h[pos] == '<' && strings.HasPrefix(h[pos:], "<p") {
+			if p, end, good := parseFastP(h, pos); good {
+				if !isHTMLBlank(h[seg:pos]) {
+					parts = append(parts, fastPart{html: h[seg:pos]})
+				}
+				parts = append(parts, fastPart{p: p})
+				ok = true
+				pos, seg = end, end
+				continue
+			}
+		}
+		next, good := skipToken(h, pos, &stack)
+		if !good {
+			break
+		}
+		pos = next
+	}
+	if seg < len(h) && !isHTMLBlank(h[seg:]) {
+		parts = append(parts, fastPart{html: h[seg:]})
+	}
+	return parts, ok
+}
+
+func isHTMLBlank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\n', '\f', '\r':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// voidElements never have an end tag.
+var voidElements = map[string]bool{
+	"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
+	"input": true, "keygen": true, "link": true, "meta": true, "param": true, "source": true,
+	"track": true, "wbr": true,
+}
+
+// rawTextElements hold text up to their end tag, whatever it looks like.
+var rawTextElements = map[string]bool{
+	"script": true, "style": true, "textarea": true, "title": true, "xmp": true, "iframe": true,
+	"noembed": true, "noframes": true, "noscript": true,
+}
+
+// untracked are elements after which the parser's state is not followed
+// here: the rest of the document goes to the library.
+var untracked = map[string]bool{
+	"plaintext": true, "svg": true, "math": true, "template": true, "html": true, "head": true,
+	"body": true, "frameset": true, "frame": true, "image": true,
+}
+
+// skipToken moves past the token at h[i] (text, a comment, a tag),
+// keeping stack as the open elements. false when the token is one whose
+// effect on the parser is not tracked.
+func skipToken(h string, i int, stack *[]string) (int, bool) {
+	if h[i] != '<' {
+		if k := strings.IndexByte(h[i:], '<'); k >= 0 {
+			return i + k, true
+		}
+		return len(h), true
+	}
+	rest := h[i:]
+	switch {
+	case strings.HasPrefix(rest, "<!--"):
+		if strings.HasPrefix(rest, "<!-->") || strings.HasPrefix(rest, "<!--->") {
+			return 0, false
+		}
+		k := strings.Index(rest[4:], "-->")
+		if k < 0 {
+			return 0, false
+		}
+		return i + 4 + k + 3, true
+	case len(rest) > 2 && rest[1] == '/':
+		name, end, ok := tagName(h, i+2)
+		if !ok {
+			return 0, false
+		}
+		k := strings.IndexByte(h[end:], '>')
+		if k < 0 {
+			return 0, false
+		}
+		s := *stack
+		if len(s) == 0 || s[len(s)-1] != name {
+			return 0, false
+		}
+		*stack = s[:len(s)-1]
+		return end + k + 1, true
+	case len(rest) > 1 && isASCIILetter(rest[1]):
+		name, end, ok := tagName(h, i+1)
+		if !ok || untracked[name] {
+			return 0, false
+		}
+		end, ok = skipAttrs(h, end)
+		if !ok {
+			return 0, false
+		}
+		if voidElements[name] {
+			return end, true
+		}
+		if rawTextElements[name] {
+			// The text runs to the first "</name" followed by a space,
+			// "/" or ">"; a script holding "<!--" has subtler rules.
+			body := h[end:]
+			if name == "script" && strings.Contains(body, "<!--") {
+				return 0, false
+			}
+			for off := 0; ; {
+				k := indexFold(body[off:], "</"+name)
+				if k < 0 {
+					return 0, false
+				}
+				after := off + k + 2 + len(name)
+				if after < len(body) && (body[after] == '>' || body[after] == '/' || isHTMLBlank(body[after:after+1])) {
+					j := strings.IndexByte(body[after:], '>')
+					if j < 0 {
+						return 0, false
+					}
+					return end + after + j + 1, true
+				}
+				off = after
+			}
+		}
+		*stack = append(*stack, name)
+		return end, true
+	case len(rest) > 1 && (rest[1] == '!' || rest[1] == '?' || rest[1] == '/'):
+		// Doctypes, bogus comments, "</" not followed by a letter.
+		return 0, false
+	}
+	// A "<" that starts no tag is text.
+	return i + 1, true
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// indexFold is strings.Index ignoring ASCII case of s (sub is lower case).
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for ; j < len(sub); j++ {
+			c := s[i+j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == len(sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+// tagName reads a tag name of ASCII letters, digits and "-" at h[i],
+// lower-cased; it must end at white space, "/" or ">".
+func tagName(h string, i int) (string, int, bool) {
+	j := i
+	lower := true
+	for j < len(h) && (isASCIILetter(h[j]) || j > i && (h[j] >= '0' && h[j] <= '9' || h[j] == '-')) {
+		if h[j] >= 'A' && h[j] <= 'Z' {
+			lower = false
+		}
+		j++
+	}
+	if j == i || j >= len(h) || !(h[j] == '>' || h[j] == '/' || h[j] == ' ' || h[j] == '\t' || h[j] == '\n' || h[j] == '\f') {
+		return "", 0, false
+	}
+	if lower {
+		return h[i:j], j, true
+	}
+	return strings.ToLower(h[i:j]), j, true
+}
+
+// skipAttrs moves past the attributes of a start tag and its ">".
+func skipAttrs(h string, i int) (int, bool) {
+	_, end, _, ok := parseAttrs(h, i, false)
+	return end, ok
+}
+
+// parseAttrs reads attributes (name="value" or name='value', names of
+// lower-case letters, digits, "-", "_" and ":") up to the tag's ">"; with
+// keep it returns them decoded as the tokenizer does. selfClosing reports
+// a "/>" end. Anything else (unquoted values, a value-less attribute, an
+// entity whose decoding differs in attributes) is not ok.
+func parseAttrs(h string, i int, keep bool) (attrs []html.Attribute, end int, selfClosing, ok bool) {
+	for {
+		start := i
+		for i < len(h) && (h[i] == ' ' || h[i] == '\t' || h[i] == '\n' || h[i] == '\f') {
+			i++
+		}
+		if i >= len(h) {
+			return nil, 0, false, false
+		}
+		switch h[i] {
+		case '>':
+			return attrs, i + 1, false, true
+		case '/':
+			if i+1 < len(h) && h[i+1] == '>' {
+				return attrs, i + 2, true, true
+			}
+			return nil, 0, false, false
+		}
+		if i == start {
+			return nil, 0, false, false // no space before the name
+		}
+		n := i
+		for n < len(h) && (h[n] >= 'a' && h[n] <= 'z' || h[n] >= '0' && h[n] <= '9' || h[n] == '-' || h[n] == '_' || h[n] == ':') {
+			n++
+		}
+		if n == i || n+1 >= len(h) || h[n] != '=' || (h[n+1] != '"' && h[n+1] != '\'') {
+			return nil, 0, false, false
+		}
+		q := h[n+1]
+		k := strings.IndexByte(h[n+2:], q)
+		if k < 0 {
+			return nil, 0, false, false
+		}
+		raw := h[n+2 : n+2+k]
+		if strings.IndexByte(raw, '\r') >= 0 || strings.IndexByte(raw, 0) >= 0 {
+			return nil, 0, false, false
+		}
+		if keep {
+			if strings.IndexByte(raw, '&') >= 0 {
+				if !sameInAttribute(raw) {
+					return nil, 0, false, false
+				}
+				raw = html.UnescapeString(raw)
+			}
+			attrs = append(attrs, html.Attribute{Key: h[i:n], Val: raw})
+		}
+		i = n + 2 + k + 1
+	}
+}
+
+// sameInAttribute reports whether the character references of s decode
+// in an attribute value as in text: each "&" starts "#…" or a name ended
+// by ";" (the two differ only for names without ";").
+func sameInAttribute(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '&' {
+			continue
+		}
+		j := i + 1
+		if j < len(s) && s[j] == '#' {
+			continue
+		}
+		for j < len(s) && (isASCIILetter(s[j]) || s[j] >= '0' && s[j] <= '9') {
+			j++
+		}
+		if j == i+1 {
+			continue // a lone "&"
+		}
+		if j >= len(s) || s[j] != ';' {
+			return false
+		}
+	}
+	return true
+}
+
+// Elements of a simple paragraph.
+var fastAtoms = map[string]atom.Atom{
+	"em": atom.Em, "i": atom.I, "strong": atom.Strong, "b": atom.B, "code": atom.Code,
+	"a": atom.A, "span": atom.Span, "br": atom.Br,
+}
+
+func isEmphasisName(s string) bool { return s == "em" || s == "i" || s == "strong" || s == "b" }
+
+// fastChildOK says which elements a simple paragraph allows inside
+// which: no emphasis inside emphasis and no link inside a link (the
+// library removes those), no code, link or emphasis inside emphasis (it
+// moves spaces and swaps tags around those), only text in code and spans.
+func fastChildOK(parent, child string) bool {
+	switch parent {
+	case "p":
+		return true
+	case "a":
+		return child != "a"
+	case "em", "i", "strong", "b":
+		return child == "br" || child == "span"
+	}
+	return false
+}
+
+// parseFastP parses the paragraph at h[i] ("<p") into a tree like the
+// HTML parser's, when it is simple: only the elements of fastAtoms,
+// nested as fastChildOK allows, no lang attribute but on a span, no
+// adjacent emphasis or code elements (the library merges those), no
+// empty emphasis, code or span. end is just after its "</p>".
+func parseFastP(h string, i int) (p *html.Node, end int, ok bool) {
+	if len(h) < i+3 || !(h[i+2] == '>' || h[i+2] == ' ') {
+		return nil, 0, false
+	}
+	attrs, j, selfClosing, ok := parseAttrs(h, i+2, true)
+	if !ok || selfClosing {
+		return nil, 0, false
+	}
+	for _, a := range attrs {
+		if a.Key == "lang" || a.Key == "data-wpmd-html" {
+			return nil, 0, false
+		}
+	}
+	p = &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P, Attr: attrs}
+	cur := p
+	for {
+		if j >= len(h) {
+			return nil, 0, false
+		}
+		if h[j] != '<' {
+			k := strings.IndexByte(h[j:], '<')
+			if k < 0 {
+				return nil, 0, false
+			}
+			if !fastText(cur, h[j:j+k]) {
+				return nil, 0, false
+			}
+			j += k
+			continue
+		}
+		if j+1 < len(h) && h[j+1] == '/' {
+			name, e, ok := tagName(h, j+2)
+			if !ok || e >= len(h) || h[e] != '>' || name != cur.Data || !fastClosed(cur) {
+				return nil, 0, false
+			}
+			j = e + 1
+			if cur == p {
+				return p, j, true
+			}
+			cur = cur.Parent
+			continue
+		}
+		name, e, ok := tagName(h, j+1)
+		if !ok {
+			return nil, 0, false
+		}
+		a, isFast := fastAtoms[name]
+		if !isFast || !fastChildOK(cur.Data, name) {
+			return nil, 0, false
+		}
+		attrs, e, selfClosing, ok := parseAttrs(h, e, name == "a" || name == "span")
+		if !ok || selfClosing && name != "br" {
+			return nil, 0, false
+		}
+		n := &html.Node{Type: html.ElementNode, Data: name, DataAtom: a, Attr: attrs}
+		switch name {
+		case "br":
+			if len(attrs) > 0 {
+				return nil, 0, false
+			}
+		case "a":
+			seen := map[string]bool{}
+			for _, at := range attrs {
+				if seen[at.Key] || at.Key == "lang" || at.Key == "data-wpmd-html" {
+					return nil, 0, false
+				}
+				seen[at.Key] = true
+			}
+		case "span":
+			if len(attrs) != 1 || attrs[0].Key != "lang" || !reNaturalLang.MatchString(attrs[0].Val) {
+				return nil, 0, false
+			}
+		}
+		if prev := cur.LastChild; prev != nil && prev.Type == html.ElementNode &&
+			(isEmphasisName(prev.Data) && isEmphasisName(name) || prev.Data == "code" && name == "code") {
+			return nil, 0, false
+		}
+		cur.AppendChild(n)
+		j = e
+		if name != "br" {
+			cur = n
+		}
+	}
+}
+
+// fastText adds the text raw (as in the HTML) to n, when it holds
+// nothing the parser or the library treat specially.
+func fastText(n *html.Node, raw string) bool {
+	if raw == "" {
+		return true
+	}
+	if n.Data == "code" && n.FirstChild != nil {
+		return false
+	}
+	t := raw
+	if strings.IndexByte(raw, '&') >= 0 {
+		t = html.UnescapeString(raw)
+	}
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case 0, '\r', '\a':
+			return false
+		case 0xef: // U+F002, the library's code block newline marker
+			if strings.HasPrefix(t[i:], "\uF002") {
+				return false
+			}
+		}
+	}
+	n.AppendChild(&html.Node{Type: html.TextNode, Data: t})
+	return true
+}
+
+// fastClosed checks an element at its end tag: emphasis around some text
+// (the converter unwraps empty emphasis), code and spans not empty.
+func fastClosed(n *html.Node) bool {
+	switch n.Data {
+	case "em", "i", "strong", "b":
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.TextNode && strings.TrimFunc(c.Data, unicode.IsSpace) != "" ||
+				c.Type == html.ElementNode && c.Data == "span" && c.FirstChild != nil && strings.TrimFunc(c.FirstChild.Data, unicode.IsSpace) != "" {
+				return true
+			}
+		}
+		return false
+	case "code", "span":
+		return n.FirstChild != nil && n.FirstChild.Data != ""
+	}
+	return true
+}
+
+var fastCollapse = &collapse.DomFuncs{IsBlockNode: func(n *html.Node) bool {
+	return n.Type == html.ElementNode && n.Data == "p"
+}}
+
+// fastParagraph appends a simple paragraph to raw as html-to-markdown
+// renders it, before post-processing.
+func fastParagraph(raw []byte, p *html.Node) []byte {
+	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	body.AppendChild(p)
+	fixEmphasis(body)
+	collapse.Collapse(body, fastCollapse)
+	w := bytes.NewBuffer(raw)
+	fastNode(w, p, false)
+	return w.Bytes()
+}
+
+// postProcess is the library's post-processing of a rendered document:
+// trimmed, at most one blank line in a row, no hard break before a blank
+// line, escape markers resolved, code block newlines restored.
+func postProcess(raw []byte) []byte {
+	out := bytes.TrimSpace(raw)
+	out = trimConsecutiveNewlines(out)
+	out = trimUnnecessaryHardLineBreaks(out)
+	out = unEscapeContent(out)
+	if bytes.Contains(out, marker.BytesMarkerCodeBlockNewline) {
+		out = bytes.ReplaceAll(out, marker.BytesMarkerCodeBlockNewline, []byte("\n"))
+	}
+	return out
+}
+
+// fastNode writes n and its children.
+func fastNode(w *bytes.Buffer, n *html.Node, inLink bool) {
+	if n.Type == html.TextNode {
+		fastEscape(w, n.Data, inLink)
+		return
+	}
+	children := func(w *bytes.Buffer, inLink bool) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			fastNode(w, c, inLink)
+		}
+	}
+	if n.Data == "span" {
+		// renderWP: an inline element with a language keeps its tags.
+		w.WriteString(`<span lang="`)
+		w.WriteString(n.Attr[0].Val)
+		w.WriteString(`">`)
+		children(w, inLink)
+		w.WriteString("</span>")
+		return
+	}
+	if len(n.Attr) > 0 && attr(n, "data-wpmd-html") != "" {
+		// fixEmphasis: delimiters CommonMark would not see as such.
+		w.WriteString("<" + n.Data + ">")
+		children(w, inLink)
+		w.WriteString("</" + n.Data + ">")
+		return
+	}
+	switch n.Data {
+	case "p":
+		w.WriteString("\n\n")
+		children(w, inLink)
+		w.WriteString("\n\n")
+	case "br":
+		w.WriteString("  \n")
+	case "em", "i", "strong", "b":
+		var buf bytes.Buffer
+		children(&buf, inLink)
+		delim := "*"
+		if n.Data == "strong" || n.Data == "b" {
+			delim = "**"
+		}
+		w.Write(delimiterForEveryLine(buf.Bytes(), delim))
+	case "code":
+		fastCode(w, n.FirstChild.Data)
+	case "a":
+		href := assembleURL(strings.TrimSpace(attr(n, "href")))
+		title := strings.ReplaceAll(attr(n, "title"), "\n", " ")
+		var buf bytes.Buffer
+		children(&buf, true)
+		if href == "" {
+			title = ""
+		}
+		left, trimmed, right := surroundingSpaces(buf.Bytes())
+		trimmed = trimConsecutiveNewlines(trimmed)
+		trimmed = escapeMultiLine(trimmed)
+		w.Write(left)
+		w.WriteByte('[')
+		w.Write(trimmed)
+		w.WriteString("](")
+		w.WriteString(href)
+		if title != "" {
+			w.WriteByte(' ')
+			w.Write(surroundByQuotes([]byte(title)))
+		}
+		w.WriteByte(')')
+		w.Write(right)
+	}
+}
+
+// escapedChars are the characters html-to-markdown marks for escaping
+// (commonmark, strikethrough and table plugins).
+var escapedChars = func() (t [256]bool) {
+	for _, c := range "\\*_-+.>|$#=[]()!~`\"'" {
+		t[c] = true
+	}
+	return t
+}()
+
+// fastEscape writes text as the library's text transformers do: < and >
+// as entities, an escape marker before each Markdown character, and "]"
+// escaped outright inside a link.
+func fastEscape(w *bytes.Buffer, s string, inLink bool) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '<':
+			w.WriteString(s[last:i])
+			w.WriteString("&lt;")
+			last = i + 1
+		case c == '>':
+			w.WriteString(s[last:i])
+			w.WriteString("&gt;")
+			last = i + 1
+		case escapedChars[c]:
+			w.WriteString(s[last:i])
+			if inLink && c == ']' {
+				w.WriteString(`\]`)
+			} else {
+				w.WriteByte('\a')
+				w.WriteByte(c)
+			}
+			last = i + 1
+		}
+	}
+	w.WriteString(s[last:])
+}
+
+// fastCode writes inline code (renderInlineCode).
+func fastCode(w *bytes.Buffer, text string) {
+	if len(bytes.TrimSpace([]byte(text))) == 0 {
+		w.WriteByte('`')
+		w.WriteString(text)
+		w.WriteByte('`')
+		return
+	}
+	code := string(collapseInlineCodeContent([]byte(text)))
+	longest, run := 0, 0
+	for i := 0; i < len(code); i++ {
+		if code[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(code, "`") {
+		code = " " + code
+	}
+	if strings.HasSuffix(code, "`") {
+		code += " "
+	}
+	w.WriteString(fence)
+	w.WriteString(code)
+	w.WriteString(fence)
+}
+
+func collapseInlineCodeContent(content []byte) []byte {
+	content = bytes.ReplaceAll(content, []byte{'\n'}, []byte{' '})
+	content = bytes.ReplaceAll(content, []byte{'\t'}, []byte{' '})
+	content = bytes.TrimSpace(content)
+	out := make([]byte, 0, len(content))
+	count := 0
+	for _, c := range content {
+		if c == ' ' {
+			count++
+		} else {
+			count = 0
+		}
+		if count > 1 {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// surroundingSpaces splits off the white space at both ends.
+func surroundingSpaces(content []byte) (left, trimmed, right []byte) {
+	rightTrimmed := bytes.TrimRightFunc(content, unicode.IsSpace)
+	right = content[len(rightTrimmed):]
+	trimmed = bytes.TrimLeftFunc(rightTrimmed, unicode.IsSpace)
+	left = content[0 : len(rightTrimmed)-len(trimmed)]
+	return left, trimmed, right
+}
+
+// delimiterForEveryLine puts the delimiter around every line's text.
+func delimiterForEveryLine(text []byte, delim string) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(text) + 2*len(delim))
+	for {
+		line := text
+		k := bytes.IndexByte(text, '\n')
+		if k >= 0 {
+			line = text[:k]
+		}
+		left, trimmed, right := surroundingSpaces(line)
+		buf.Write(left)
+		if len(trimmed) > 0 {
+			buf.WriteString(delim)
+			buf.Write(trimmed)
+			buf.WriteString(delim)
+		}
+		buf.Write(right)
+		if k < 0 {
+			return buf.Bytes()
+		}
+		buf.WriteByte('\n')
+		text = text[k+1:]
+	}
+}
+
+// escapeMultiLine keeps a link's text on its lines with hard breaks.
+func escapeMultiLine(content []byte) []byte {
+	parts := bytes.Split(content, []byte{'\n'})
+	if len(parts) == 1 {
+		return content
+	}
+	out := make([]byte, 0, len(content))
+	for i := range parts {
+		left := bytes.TrimLeftFunc(parts[i], unicode.IsSpace)
+		if len(left) == 0 {
+			out = append(out, '\\', '\n')
+			continue
+		}
+		if i == len(parts)-1 {
+			out = append(out, left...)
+			continue
+		}
+		out = append(out, left...)
+		if bytes.HasSuffix(left, []byte("  ")) {
+			out = append(out, '\n')
+		} else {
+			out = append(out, ' ', ' ', '\n')
+		}
+	}
+	return out
+}
+
+func surroundByQuotes(content []byte) []byte {
+	if len(content) == 0 {
+		return nil
+	}
+	dq := bytes.IndexByte(content, '"') >= 0
+	sq := bytes.IndexByte(content, '\'') >= 0
+	switch {
+	case dq && sq:
+		return []byte(`"` + strings.ReplaceAll(string(content), `"`, `\"`) + `"`)
+	case dq:
+		return []byte("'" + string(content) + "'")
+	}
+	return []byte(`"` + string(content) + `"`)
+}
+
+// trimConsecutiveNewlines keeps at most two newlines in a row (with the
+// spaces before the kept ones).
+func trimConsecutiveNewlines(in []byte) []byte {
+	if !hasNewlineRun(in) {
+		return in // the loop below would copy it
+	}
+	out := make([]byte, 0, len(in))
+	newlines := 0
+	spaces := 0 // pending spaces (only ' ' is collected)
+	for _, c := range in {
+		switch c {
+		case '\n':
+			newlines++
+			if newlines <= 2 {
+				for ; spaces > 0; spaces-- {
+					out = append(out, ' ')
+				}
+				out = append(out, '\n')
+			}
+			spaces = 0
+		case ' ':
+			spaces++
+		default:
+			newlines = 0
+			for ; spaces > 0; spaces-- {
+				out = append(out, ' ')
+			}
+			out = append(out, c)
+		}
+	}
+	for ; spaces > 0; spaces-- {
+		out = append(out, ' ')
+	}
+	return out
+}
+
+// hasNewlineRun reports whether in has three newlines with only spaces
+// between them.
+func hasNewlineRun(in []byte) bool {
+	n := 0
+	for _, c := range in {
+		switch c {
+		case '\n':
+			n++
+			if n > 2 {
+				return true
+			}
+		case ' ':
+		default:
+			n = 0
+		}
+	}
+	return false
+}
+
+func trimUnnecessaryHardLineBreaks(content []byte) []byte {
+	if bytes.Index(content, []byte("  \n")) < 0 {
+		return content
+	}
+	content = bytes.ReplaceAll(content, []byte("  \n\n"), []byte("\n\n"))
+	content = bytes.ReplaceAll(content, []byte("  \n  \n"), []byte("\n\n"))
+	content = bytes.ReplaceAll(content, []byte("  \n \n"), []byte("\n\n"))
+	return content
+}
+
+var urlReplacer = strings.NewReplacer(" ", "%20", "[", "%5B", "]", "%5D", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
+
+// assembleURL is the library's link destination clean-up (without a base
+// domain).
+func assembleURL(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw == "#" {
+		return raw
+	}
+	raw = strings.ReplaceAll(raw, "\n", "%0A")
+	raw = strings.ReplaceAll(raw, "\t", "%09")
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "data" {
+		return urlReplacer.Replace(raw)
+	}
+	if u.RawQuery != "" {
+		u.RawQuery = strings.ReplaceAll(encodeQuery(u.RawQuery), "+", "%20")
+	}
+	return urlReplacer.Replace(u.String())
+}
+
+func encodeQuery(raw string) string {
+	recode := func(s string) string {
+		d, err := url.QueryUnescape(s)
+		if err != nil {
+			return s
+		}
+		return url.QueryEscape(d)
+	}
+	parts := strings.Split(raw, "&")
+	for i, part := range parts {
+		k, v, found := strings.Cut(part, "=")
+		switch {
+		case !found:
+			parts[i] = recode(k)
+		case v == "":
+			parts[i] = recode(k) + "="
+		default:
+			parts[i] = recode(k) + "=" + recode(v)
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// unEscapeContent turns the escape markers that precede a character
+// Markdown would read as syntax where it stands into backslashes and
+// drops the others.
+func unEscapeContent(chars []byte) []byte {
+	if bytes.IndexByte(chars, '\a') < 0 {
+		return chars
+	}
+	escape := make([]bool, len(chars))
+	for i := 0; i < len(chars); i++ {
+		if chars[i] != '\a' {
+			continue
+		}
+		if i+1 >= len(chars) {
+			break
+		}
+		skip := -1
+		for _, h := range unEscapers {
+			if skip = h(chars, i+1); skip != -1 {
+				break
+			}
+		}
+		if skip == -1 {
+			continue
+		}
+		escape[i] = true
+		i += skip - 1
+	}
+	out := make([]byte, 0, len(chars))
+	for i, c := range chars {
+		if c != '\a' {
+			out = append(out, c)
+		} else if escape[i] {
+			out = append(out, '\\')
+		}
+	}
+	return out
+}
+
+// unEscapers are the library's, in its order.
+var unEscapers = []func(chars []byte, index int) int{
+	isItalicOrBold, isBlockQuote, isAtxHeader, isSetextHeader, isDivider, isOrderedList,
+	isUnorderedList, isImageOrLink, isFencedCode, isInlineCode, isBackslash, isStrikethrough,
+}
+
+func nextRune(chars []byte, index int) rune {
+	for i := index + 1; i < len(chars); i++ {
+		if chars[i] == '\a' {
+			continue
+		}
+		r, _ := utf8.DecodeRune(chars[i:])
+		return r
+	}
+	return 0
+}
+
+func prevRune(chars []byte, index int) rune {
+	for i := index - 1; i >= 0; i-- {
+		if chars[i] == '\a' {
+			continue
+		}
+		r, _ := utf8.DecodeLastRune(chars[:i+1])
+		return r
+	}
+	return 0
+}
+
+func nextByte(chars []byte, index int) byte {
+	for i := index + 1; i < len(chars); i++ {
+		if chars[i] != '\a' {
+			return chars[i]
+		}
+	}
+	return 0
+}
+
+func isSpaceByte(b byte) bool {
+	switch b {
+	case '\t', '\n', '\v', '\f', '\r', ' ', 0x85, 0xA0:
+		return true
+	}
+	return false
+}
+
+func isItalicOrBold(chars []byte, index int) int {
+	if chars[index] != '*' && chars[index] != '_' {
+		return -1
+	}
+	next := nextRune(chars, index)
+	if unicode.IsSpace(next) || next == 0 {
+		return -1
+	}
+	return 1
+}
+
+func isStrikethrough(chars []byte, index int) int {
+	if chars[index] != '~' {
+		return -1
+	}
+	next := nextRune(chars, index)
+	if unicode.IsSpace(next) || next == 0 {
+		return -1
+	}
+	return 1
+}
+
+// lineStartBefore reports whether only spaces and markers stand between
+// index and the start of its line.
+func lineStartBefore(chars []byte, index int) bool {
+	for i := index - 1; i >= 0; i-- {
+		switch chars[i] {
+		case '\n':
+			return true
+		case '\a', ' ':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isBlockQuote(chars []byte, index int) int {
+	if chars[index] != '>' || !lineStartBefore(chars, index) {
+		return -1
+	}
+	return 1
+}
+
+func isAtxHeader(chars []byte, index int) int {
+	if chars[index] != '#' || !lineStartBefore(chars, index) {
+		return -1
+	}
+	n := 1
+	for i := index + 1; i < len(chars); i++ {
+		if chars[i] == '#' {
+			n++
+			if n > 6 {
+				return -1
+			}
+			continue
+		}
+		if chars[i] == '\a' {
+			continue
+		}
+		if chars[i] == ' ' || chars[i] == '\t' || chars[i] == '\n' || chars[i] == '\r' {
+			return i - index
+		}
+		return -1
+	}
+	return 1
+}
+
+func isSetextHeader(chars []byte, index int) int {
+	if chars[index] != '=' && chars[index] != '-' {
+		return -1
+	}
+	newlines := 0
+	for i := index - 1; i >= 0; i-- {
+		if chars[i] == '\a' || chars[i] == ' ' {
+			continue
+		}
+		if chars[i] == '\n' {
+			newlines++
+			continue
+		}
+		if newlines == 1 {
+			return 1
+		}
+		return -1
+	}
+	return -1
+}
+
+func isDivider(chars []byte, index int) int {
+	c := chars[index]
+	if c != '-' && c != '_' && c != '*' || !lineStartBefore(chars, index) {
+		return -1
+	}
+	count := 1
+	last := len(chars)
+	for i := index + 1; i < len(chars); i++ {
+		switch chars[i] {
+		case '\a', ' ':
+			continue
+		case c:
+			count++
+			continue
+		case '\n':
+			last = i
+		default:
+			return -1
+		}
+		break
+	}
+	if count >= 3 {
+		return last - index
+	}
+	return -1
+}
+
+func isOrderedList(chars []byte, index int) int {
+	if chars[index] != '.' && chars[index] != ')' {
+		return -1
+	}
+	if !unicode.IsDigit(prevRune(chars, index)) {
+		return -1
+	}
+	for i := index - 1; i >= 0; i-- {
+		c := chars[i]
+		if c == '\n' {
+			break
+		}
+		if c == ' ' || c == '\a' || c >= '0' && c <= '9' {
+			continue
+		}
+		return -1
+	}
+	if next := nextByte(chars, index); isSpaceByte(next) || next == 0 {
+		return 1
+	}
+	return -1
+}
+
+func isUnorderedList(chars []byte, index int) int {
+	c := chars[index]
+	if c != '-' && c != '*' && c != '+' || !lineStartBefore(chars, index) {
+		return -1
+	}
+	if next := nextByte(chars, index); isSpaceByte(next) || next == 0 {
+		return 1
+	}
+	return -1
+}
+
+func isImageOrLink(chars []byte, index int) int {
+	switch chars[index] {
+	case '!':
+		if index+1 < len(chars) && chars[index+1] == '[' {
+			return 1
+		}
+	case '[':
+		for i := index + 1; i < len(chars); i++ {
+			if chars[i] == '\n' {
+				return -1
+			}
+			if chars[i] == ']' {
+				return 1
+			}
+		}
+	}
+	return -1
+}
+
+func isFencedCode(chars []byte, index int) int {
+	if chars[index] != '`' && chars[index] != '~' || !lineStartBefore(chars, index) {
+		return -1
+	}
+	count := 1
+	i := index + 1
+	for ; i < len(chars); i++ {
+		if chars[i] == '\a' {
+			continue
+		}
+		if chars[i] == '`' || chars[i] == '~' {
+			count++
+			continue
+		}
+		break
+	}
+	if count < 3 {
+		return -1
+	}
+	return i - index
+}
+
+func isInlineCode(chars []byte, index int) int {
+	if chars[index] != '`' {
+		return -1
+	}
+	return 1
+}
+
+func isBackslash(chars []byte, index int) int {
+	if chars[index] != '\\' {
+		return -1
+	}
+	return 1
+}
