@@ -591,7 +591,9 @@ func threads(all []*cmtRow) map[int64]*Thread {
 
 // Data returns the YAML data file of t for flavor (hugo or jekyll): the
 // same document for both, a map with "comments" (always, [] when empty)
-// and "pings", keys in the order of Comment's fields. Hugo reads it as
+// and "pings", keys in the order of Comment's fields, except that for
+// Jekyll each content is escaped for kramdown (markdown.EscapeKramdown;
+// comment text rarely needs it). Hugo reads it as
 // data/comments/<key>.yaml, Jekyll as _data/comments/<key>.yml. The error
 // is an unknown flavor or the encoder's.
 func (t *Thread) Data(flavor string) ([]byte, error) {
@@ -605,6 +607,9 @@ func (t *Thread) Data(flavor string) ([]byte, error) {
 	if doc.Comments == nil {
 		doc.Comments = []Comment{}
 	}
+	if flavor == markdown.Jekyll {
+		doc.Comments, doc.Pings = escapeKramdown(doc.Comments), escapeKramdown(doc.Pings)
+	}
 	var b strings.Builder
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
@@ -615,6 +620,23 @@ func (t *Thread) Data(flavor string) ([]byte, error) {
 		return nil, fmt.Errorf("encode comments: %w", err)
 	}
 	return []byte(b.String()), nil
+}
+
+// escapeKramdown returns cs with each content escaped for kramdown by
+// markdown.EscapeKramdown: a copy when one changes, cs itself otherwise.
+func escapeKramdown(cs []Comment) []Comment {
+	copied := false
+	for i := range cs {
+		md := markdown.EscapeKramdown(cs[i].Content)
+		if md == cs[i].Content {
+			continue
+		}
+		if !copied {
+			cs, copied = append([]Comment(nil), cs...), true
+		}
+		cs[i].Content = md
+	}
+	return cs
 }
 
 func checkFlavor(flavor string) error {
@@ -632,7 +654,8 @@ func checkFlavor(flavor string) error {
 // (Jekyll) both render nested. Trackbacks and pingbacks follow under
 // "## Trackbacks and pingbacks". The text is escaped for flavor: Hugo
 // shortcode delimiters are broken with a zero-width space, and for Jekyll
-// a section holding "{{" or "{%" is wrapped in {% raw %}. It returns ""
+// the section is escaped for kramdown (markdown.EscapeKramdown) and, when
+// it holds "{{" or "{%", wrapped in {% raw %}. It returns ""
 // for a thread with nothing in it or an unknown flavor.
 func (t *Thread) Inline(flavor string) string {
 	if t.Len() == 0 || checkFlavor(flavor) != nil {
@@ -658,6 +681,7 @@ func (t *Thread) Inline(flavor string) string {
 			s = strings.NewReplacer("{{<", "{{\u200b<", "{{%", "{{\u200b%").Replace(s)
 		}
 	case markdown.Jekyll:
+		s = markdown.EscapeKramdown(s)
 		if strings.Contains(s, "{{") || strings.Contains(s, "{%") {
 			s = "{% raw %}\n" + strings.ReplaceAll(s, "{% endraw", "{\u200b% endraw") + "{% endraw %}\n"
 		}
