@@ -135,10 +135,15 @@ func (k *KnownItems) digest(key string, dup int, hash []byte) uint64 {
 // archive (probably) holds it unchanged: a row at the key AddPost will give
 // it, with the same raw hash.
 func (k *KnownItems) Next(p *Post) bool {
+	if len(k.set) == 0 {
+		// Nothing to find: the items need not even be counted, and a
+		// first import keeps no key per item.
+		return false
+	}
 	key := strings.TrimSpace(p.WPID)
 	dup := k.dups[key]
 	k.dups[key]++
-	if len(k.set) == 0 || len(p.RawHash) == 0 {
+	if len(p.RawHash) == 0 {
 		return false
 	}
 	_, ok := k.set[k.digest(key, dup, p.RawHash)]

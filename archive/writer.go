@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"html"
 	"net/url"
 	"sort"
@@ -124,11 +126,21 @@ type Writer struct {
 	siteKey string
 	sites   map[int64]bool // every site this import touched
 
-	dups       map[int64]map[string]int           // site → wp_key → items seen
-	authors    map[int64]map[string]sql.NullInt64 // site → login → id
-	terms      map[termKey]int64
-	commenters map[commenterKey]int64
-	seenIDs    map[commenterKey]string // identity → provider, for the summary
+	// dups counts the items seen per wp_key, for the dup_ordinal of the
+	// next, in sites that had posts before; in fresh sites the INSERT
+	// counts the rows with the key (see postInsFresh), and nothing is kept.
+	dups    map[int64]map[string]int           // site → wp_key → items seen
+	authors map[int64]map[string]sql.NullInt64 // site → login → id
+	terms   map[termKey]int64
+	// commenters holds every commenter identity the import met: its row
+	// id once upserted, and the provider it was first seen with, for the
+	// summary. It is keyed by a digest, not by the identity key (an e-mail
+	// address, or a name and URL), so that its size per identity is fixed
+	// and small.
+	commenters map[identity]commenterSeen
+	providers  []string          // commenterSeen.provider → provider
+	provIndex  map[string]uint32 // provider → index in providers
+	idSeeds    [2]maphash.Seed
 	// Authors and terms this import defined, for the summary: a multi-part
 	// export repeats them in every part, and WordPress 5+ defines a
 	// category or tag twice (wp:category and wp:term).
@@ -170,15 +182,53 @@ type termKey struct {
 	taxonomy, slug string
 }
 
-type commenterKey struct {
-	site int64
-	key  string
+// identity is a 128-bit digest of a commenter's site and identity key: a
+// collision between two of an import's identities is as likely as one of
+// SHA-256 in practice (about n²/2^129 for n identities).
+type identity [2]uint64
+
+type commenterSeen struct {
+	id       int64  // commenters.id; 0 until upserted
+	provider uint32 // index in Writer.providers
+}
+
+// identity returns the digest of the current site's identity key.
+func (w *Writer) identity(key string) identity {
+	var id identity
+	var site [8]byte
+	binary.LittleEndian.PutUint64(site[:], uint64(w.siteID))
+	for i := range id {
+		var h maphash.Hash
+		h.SetSeed(w.idSeeds[i])
+		h.Write(site[:])
+		h.WriteString(key)
+		id[i] = h.Sum64()
+	}
+	return id
+}
+
+// seeCommenter notes an identity the import met, with its provider, and
+// returns its digest.
+func (w *Writer) seeCommenter(key, provider string) identity {
+	k := w.identity(key)
+	if _, ok := w.commenters[k]; ok {
+		return k
+	}
+	i, ok := w.provIndex[provider]
+	if !ok {
+		i = uint32(len(w.providers))
+		w.providers = append(w.providers, provider)
+		w.provIndex[provider] = i
+	}
+	w.commenters[k] = commenterSeen{provider: i}
+	return k
 }
 
 type stmts struct {
 	site, author, term, termmetaDel *sql.Stmt
 	termGet, termItem, authorGet    *sql.Stmt
 	postGet, postIns, postUpd       *sql.Stmt
+	postInsFresh                    *sql.Stmt
 	ptDel, pmDel, cDel, qDel        *sql.Stmt
 	cUpse                           *sql.Stmt
 }
@@ -194,6 +244,7 @@ var sqlText = struct {
 	site, author, term, termmetaDel string
 	termGet, termItem, authorGet    string
 	postGet, postIns, postUpd       string
+	postInsFresh                    string
 	ptDel, pmDel, cDel, qDel        string
 	cUpse                           string
 }{
@@ -238,6 +289,12 @@ var sqlText = struct {
 	authorGet: `SELECT id FROM authors WHERE site_id = ? AND login = ?`,
 	postGet:   `SELECT id, raw_hash FROM posts WHERE site_id = ? AND wp_key = ? AND dup_ordinal = ?`,
 	postIns:   `INSERT INTO posts (` + postCols + `) VALUES (?` + strings.Repeat(",?", 42) + `)`,
+	// postIns in a fresh site: dup_ordinal is the number of rows of the
+	// site with the same wp_key, all of them this import's, found in the
+	// UNIQUE (site_id, wp_key, dup_ordinal) index the insert reads anyway.
+	// (A "?" after ?1 and ?2 is ?3.)
+	postInsFresh: `INSERT INTO posts (` + postCols + `) VALUES (?, ?,
+		(SELECT count(*) FROM posts WHERE site_id = ?1 AND wp_key = ?2)` + strings.Repeat(",?", 40) + `)`,
 	// The update leaves first_import_id alone and parent_id to Commit.
 	postUpd: `UPDATE posts SET wp_id=?, post_type=?, status=?, title=?, link=?, pub_date_raw=?,
 		creator=?, author_id=?, guid=?, guid_is_permalink=?, description=?, content=?, excerpt=?,
@@ -347,8 +404,9 @@ func (a *Archive) BeginImport(ctx context.Context, opts ImportOptions) (*Writer,
 		dups:        map[int64]map[string]int{},
 		authors:     map[int64]map[string]sql.NullInt64{},
 		terms:       map[termKey]int64{},
-		commenters:  map[commenterKey]int64{},
-		seenIDs:     map[commenterKey]string{},
+		commenters:  map[identity]commenterSeen{},
+		provIndex:   map[string]uint32{},
+		idSeeds:     [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 		fresh:       map[int64]bool{},
 		seenAuthors: map[int64]bool{},
 		seenTerms:   map[int64]termSeen{},
@@ -521,6 +579,7 @@ func (w *Writer) prepare(ctx context.Context) error {
 	p(&s.authorGet, q.authorGet)
 	p(&s.postGet, q.postGet)
 	p(&s.postIns, q.postIns)
+	p(&s.postInsFresh, q.postInsFresh)
 	p(&s.postUpd, q.postUpd)
 	p(&s.ptDel, q.ptDel)
 	p(&s.pmDel, q.pmDel)
@@ -837,8 +896,11 @@ func (w *Writer) AddPost(ctx context.Context, p *Post) (PostResult, error) {
 		return 0, err
 	}
 	wpKey := strings.TrimSpace(p.WPID)
-	dup := w.dups[w.siteID][wpKey]
-	w.dups[w.siteID][wpKey]++
+	dup := -1 // counted by postInsFresh
+	if !w.fresh[w.siteID] {
+		dup = w.dups[w.siteID][wpKey]
+		w.dups[w.siteID][wpKey]++
+	}
 	plan := w.planComments(p.Comments)
 	w.count(p, plan)
 
@@ -873,10 +935,7 @@ func (w *Writer) count(p *Post, plan []commentPlan) {
 			s.Orphans++
 		}
 		if c.Derived.IdentityKey != "" {
-			k := commenterKey{w.siteID, c.Derived.IdentityKey}
-			if _, ok := w.seenIDs[k]; !ok {
-				w.seenIDs[k] = c.Derived.Provider
-			}
+			w.seeCommenter(c.Derived.IdentityKey, c.Derived.Provider)
 		}
 	}
 }
@@ -930,12 +989,18 @@ func (w *Writer) addPost(ctx context.Context, p *Post, wpKey string, dup int, pl
 		// Insert order: postCols. parent_id (after parent_wp_id) is NULL
 		// until Commit.
 		ins := make([]any, 0, 43)
-		ins = append(ins, w.siteID, wpKey, dup)
+		st := w.st.postIns
+		ins = append(ins, w.siteID, wpKey)
+		if dup >= 0 {
+			ins = append(ins, dup)
+		} else {
+			st = w.st.postInsFresh
+		}
 		ins = append(ins, vals[:25]...)
 		ins = append(ins, nil)
 		ins = append(ins, vals[25:]...)
 		ins = append(ins, w.importID, w.importID)
-		r, err := w.st.postIns.ExecContext(ctx, ins...)
+		r, err := st.ExecContext(ctx, ins...)
 		if err != nil {
 			return 0, err
 		}
@@ -1054,9 +1119,10 @@ func (w *Writer) commenter(ctx context.Context, c *Comment) (any, error) {
 	if d.IdentityKey == "" {
 		return nil, nil
 	}
-	k := commenterKey{w.siteID, d.IdentityKey}
-	if id, ok := w.commenters[k]; ok {
-		return id, nil
+	k := w.seeCommenter(d.IdentityKey, d.Provider)
+	cs := w.commenters[k]
+	if cs.id != 0 {
+		return cs.id, nil
 	}
 	email := c.AuthorEmail
 	if d.EmailHash != "" {
@@ -1072,7 +1138,8 @@ func (w *Writer) commenter(ctx context.Context, c *Comment) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("commenter: %w", err)
 	}
-	w.commenters[k] = id
+	cs.id = id
+	w.commenters[k] = cs
 	return id, nil
 }
 
@@ -1134,9 +1201,9 @@ func (w *Writer) commit(ctx context.Context, rec ImportRecord) (ImportSummary, e
 		s.TermsByTaxonomy[t.taxonomy]++
 		s.TermMeta += t.meta
 	}
-	for _, prov := range w.seenIDs {
+	for _, cs := range w.commenters {
 		s.Commenters++
-		s.CommentersByProvider[prov]++
+		s.CommentersByProvider[w.providers[cs.provider]]++
 	}
 	sources := rec.Sources
 	if sources == nil {
