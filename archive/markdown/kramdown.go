@@ -194,9 +194,6 @@ func (e *kdEscaper) headerOnlyTable(t *east.Table) {
 	if start < 0 || start >= len(src) {
 		return
 	}
-	for start < len(src) && (src[start] == ' ' || src[start] == '\t') {
-		start++
-	}
 	headerEnd := bytes.IndexByte(src[start:], '\n')
 	if headerEnd < 0 {
 		return // a delimiter row follows the header: there is a newline

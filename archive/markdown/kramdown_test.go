@@ -274,7 +274,7 @@ var kramdownEscapes = []struct{ name, in, want string }{
 	{"pipe in link text", "[a|b](https://example.com/)\n", "[a\\|b](https://example.com/)\n"},
 	{"pipe in an image's alt", "![a|b](https://example.com/a.png)\n", "![a\\|b](https://example.com/a.png)\n"},
 	{"pipe escaped already", "a \\| b\n", "a \\| b\n"},
-	{"pipe after an escaped backslash", "a \\\\| b\n", "a \\\\\\| b\n"},
+	{"pipe after an escaped backslash", "x \\\\| y | z\n", "x \\\\\\| y \\| z\n"},
 	{"pipe in code", "`a | b`\n", "`a | b`\n"},
 	{"pipe in a code block", "```\na | b\n```\n", "```\na | b\n```\n"},
 	{"pipe in raw HTML", "<div title=\"a|b\">x</div>\n", "<div title=\"a|b\">x</div>\n"},
@@ -325,7 +325,7 @@ func TestEscapeKramdown(t *testing.T) {
 			t.Errorf("%s: kramdown reads %q differently: %s", tc.name, docs[2*i+1], d)
 		}
 		if d := kramdownDiff(out[2*i], tc.in); tc.in != tc.want && d == "" {
-			t.Logf("%s: kramdown reads the input %q as goldmark does already", tc.name, tc.in)
+			t.Errorf("%s: kramdown reads the input %q as goldmark does: nothing to escape", tc.name, tc.in)
 		}
 	}
 }
