@@ -219,6 +219,14 @@ func (e *kdEscaper) headerOnlyTable(t *east.Table) {
 	e.add(start, delimEnd-start, h+sep)
 }
 
+// kdRiskByte are the bytes kramdownRisk looks at outside a line's start.
+var kdRiskByte = func() (t [256]bool) {
+	for _, c := range "\n|$<>{\\" {
+		t[c] = true
+	}
+	return t
+}()
+
 // kramdownRisk reports whether md holds anything EscapeKramdown might
 // change: a "|", "$$", "{:", "{#", "<<", ">>", or a line whose text
 // (after quote and list markers) starts with ":", "^", "*[", a number and
@@ -227,6 +235,9 @@ func kramdownRisk(md string) bool {
 	lineStart := true
 	for i := 0; i < len(md); i++ {
 		c := md[i]
+		if !lineStart && !kdRiskByte[c] {
+			continue
+		}
 		if lineStart {
 			lineStart = false
 			j := i

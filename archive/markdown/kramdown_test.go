@@ -370,3 +370,22 @@ func FuzzEscapeKramdown(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkEscapeKramdown escapes the Jekyll Markdown of the typical post
+// (nothing to escape: the quick scan) and of the kramdown-syntax golden
+// case (parsed and escaped).
+func BenchmarkEscapeKramdown(b *testing.B) {
+	typical, _ := Convert(typicalClassicPost(), Options{Flavor: Jekyll})
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "markdown", "kramdown-syntax", "want.hugo.md"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct{ name, md string }{{"typical", typical}, {"syntax", string(raw)}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.md)))
+			for b.Loop() {
+				EscapeKramdown(c.md)
+			}
+		})
+	}
+}
