@@ -28,7 +28,8 @@ import (
 //   - a line starting with "2019. " or "- " after a paragraph line starts
 //     a list (CommonMark interrupts a paragraph only with "1." and non-empty
 //     items);
-//   - "\\" at a line's end is a line break.
+//   - "\\" at a line's end is a line break;
+//   - a table row of "-", "=", ":" and "+" only is a separator line.
 //
 // Only text is escaped, with backslashes both read the same (or an entity,
 // for "^" and a backslash, which kramdown cannot escape): code spans and
@@ -62,6 +63,8 @@ func EscapeKramdown(md string) string {
 				e.headerOnlyTable(n)
 				return ast.WalkSkipChildren, nil
 			}
+		case *east.TableHeader, *east.TableRow:
+			e.tableRow(n)
 		case *ast.Text:
 			e.text(n.Segment)
 		}
@@ -183,6 +186,34 @@ func kdLineStart(src []byte, i int) bool {
 		}
 	}
 	return true
+}
+
+// tableRow escapes the first character of a table row whose line holds
+// only "|", "-", "=", ":", "+" and white space, which kramdown reads as a
+// separator line (its text lost): a backslash is outside that set.
+func (e *kdEscaper) tableRow(row ast.Node) {
+	src := e.src
+	start := row.Pos()
+	if start < 0 || start >= len(src) {
+		return
+	}
+	end := bytes.IndexByte(src[start:], '\n')
+	if end < 0 {
+		end = len(src)
+	} else {
+		end += start
+	}
+	for _, c := range src[start:end] {
+		if !strings.ContainsRune("|-=:+ \t\r", rune(c)) {
+			return
+		}
+	}
+	for cell := row.FirstChild(); cell != nil; cell = cell.NextSibling() {
+		if t, ok := cell.FirstChild().(*ast.Text); ok && t.Segment.Len() > 0 {
+			e.add(t.Segment.Start, 0, `\`)
+			return
+		}
+	}
 }
 
 // headerOnlyTable replaces a table without body rows, which kramdown
