@@ -57,10 +57,14 @@ type PartRepairs struct {
 	Report clean.Report `json:"report"`
 }
 
-// cacheKiB is the SQLite page cache of an import: enough for the indexes
-// working set, small enough that a big export's import peaks near a small
-// one's (BENCHMARKS.md).
-var cacheKiB = 16 << 10
+// cacheKiB is the SQLite page cache of an import: enough for the pages it
+// keeps returning to (the last leaf and interior pages of each table and
+// index it appends to, the UNIQUE indexes it probes), small enough that a
+// big export's import peaks near a small one's. Since the first import
+// into an archive builds its secondary indexes at the end, 4, 8 and 16 MiB
+// give the same CPU time within noise; peak RSS of the 200 MB export's
+// import 102, 112 and 122 MB (BENCHMARKS.md).
+var cacheKiB = 4 << 10
 
 // memLimit is the soft limit of the Go runtime's memory during an import.
 // The import's live heap is about 30 MB and does not grow with the export
