@@ -32,7 +32,9 @@ import (
 //   - a table row of "-", "=", ":" and "+" only is a separator line.
 //
 // Only text is escaped, with backslashes both read the same (or an entity,
-// for "^" and a backslash, which kramdown cannot escape): code spans and
+// for "^" and a backslash, which kramdown cannot escape, and for an
+// escaped backtick on a line with a "|", which kramdown's search for
+// tables takes for the start of a code span): code spans and
 // blocks, raw HTML, link destinations, tables and their delimiters stay as
 // they are. One construct is rewritten: a table with a header and no body
 // rows, which kramdown does not read as a table, becomes the HTML table
@@ -66,7 +68,9 @@ func EscapeKramdown(md string) string {
 		case *east.TableHeader, *east.TableRow:
 			e.tableRow(n)
 		case *ast.Text:
-			e.text(n.Segment)
+			if !e.leftoverDelimiter(n) {
+				e.text(n.Segment)
+			}
 		}
 		return ast.WalkContinue, nil
 	})
@@ -74,12 +78,29 @@ func EscapeKramdown(md string) string {
 		return md
 	}
 	sort.SliceStable(e.edits, func(i, j int) bool { return e.edits[i].pos < e.edits[j].pos })
+	out := e.apply(md, true)
+	if e.emphasis {
+		// Escaping a delimiter changes the length of its run, which
+		// can pair emphasis differently: keep those escapes only when
+		// goldmark reads the result as it read md.
+		var want, have bytes.Buffer
+		gm := theGoldmark()
+		if gm.Convert(src, &want) != nil || gm.Convert([]byte(out), &have) != nil || !bytes.Equal(want.Bytes(), have.Bytes()) {
+			out = e.apply(md, false)
+		}
+	}
+	return out
+}
+
+// apply returns md with the edits made, those of emphasis delimiters only
+// when emphasis is set.
+func (e *kdEscaper) apply(md string, emphasis bool) string {
 	var b strings.Builder
 	b.Grow(len(md) + 2*len(e.edits))
 	last := 0
-	for _, ed := range e.edits {
-		if ed.pos < last {
-			continue // inside a span already replaced
+	for i, ed := range e.edits {
+		if ed.pos < last || i > 0 && ed == e.edits[i-1] || ed.emphasis && !emphasis {
+			continue // inside a span already replaced, or the same escape twice
 		}
 		b.WriteString(md[last:ed.pos])
 		b.WriteString(ed.ins)
@@ -93,16 +114,18 @@ func EscapeKramdown(md string) string {
 type kdEdit struct {
 	pos, del int
 	ins      string
+	emphasis bool // escapes an emphasis delimiter goldmark left as text
 }
 
 type kdEscaper struct {
-	src     []byte
-	edits   []kdEdit
-	heading int // inside a heading
+	src      []byte
+	edits    []kdEdit
+	emphasis bool // an edit escapes an emphasis delimiter
+	heading  int  // inside a heading
 }
 
 func (e *kdEscaper) add(pos, del int, ins string) {
-	e.edits = append(e.edits, kdEdit{pos, del, ins})
+	e.edits = append(e.edits, kdEdit{pos: pos, del: del, ins: ins})
 }
 
 // text escapes one text segment.
@@ -116,10 +139,15 @@ func (e *kdEscaper) text(seg text.Segment) {
 			if i+1 < seg.Stop && src[i+1] == '\\' && i+2 == seg.Stop && seg.Stop < len(src) && src[seg.Stop] == '\n' {
 				e.add(i, 2, "&#92;")
 			}
+			// kramdown looks for tables with only the code span parser:
+			// an escaped backtick would open a code span there.
+			if i+1 < seg.Stop && src[i+1] == '`' && kdLineHasPipe(src, i) {
+				e.add(i, 2, "&#96;")
+			}
 			i++
 			continue
 		}
-		if (i == seg.Start || src[i-1] == '\n') && kdLineStart(src, i) {
+		if (i == seg.Start || src[i-1] == '\n' || src[i-1] == ' ' || src[i-1] == '\t') && kdLineStart(src, i) {
 			e.lineStart(i, seg.Stop)
 		}
 		switch c {
@@ -135,6 +163,47 @@ func (e *kdEscaper) text(seg text.Segment) {
 			}
 		}
 	}
+}
+
+// leftoverDelimiter escapes the "*" or "_" that goldmark left as text
+// from a delimiter run closing an emphasis ("*a**"), which kramdown reads
+// as part of the run (no emphasis), and reports whether t was such text.
+// goldmark's segment for them may be any part of the run; the leftover of
+// a closing run is its end.
+func (e *kdEscaper) leftoverDelimiter(t *ast.Text) bool {
+	src, seg := e.src, t.Segment
+	if seg.Len() == 0 {
+		return false
+	}
+	c := src[seg.Start]
+	if c != '*' && c != '_' {
+		return false
+	}
+	for _, d := range src[seg.Start:seg.Stop] {
+		if d != c {
+			return false
+		}
+	}
+	start, end := seg.Start, seg.Stop
+	for start > 0 && src[start-1] == c {
+		start--
+	}
+	for end < len(src) && src[end] == c {
+		end++
+	}
+	if start > 0 && src[start-1] == '\\' {
+		return false // the run starts with an escaped character: leave it
+	}
+	_, closing := t.PreviousSibling().(*ast.Emphasis)
+	_, opening := t.NextSibling().(*ast.Emphasis)
+	if !closing || opening {
+		return false // kramdown reads "**a*" as goldmark does; "_a___b_" is left alone
+	}
+	for i := end - seg.Len(); i < end; i++ {
+		e.edits = append(e.edits, kdEdit{i, 0, `\`, true})
+	}
+	e.emphasis = true
+	return true
 }
 
 // lineStart escapes what starts a block for kramdown at src[i], the first
@@ -170,6 +239,27 @@ func (e *kdEscaper) lineStart(i, stop int) {
 			e.add(j, 0, `\`)
 		}
 	}
+}
+
+// kdBlankLineAt reports whether the line starting at src[i] is blank
+// (after quote markers) or the end of src.
+func kdBlankLineAt(src []byte, i int) bool {
+	for ; i < len(src) && src[i] != '\n'; i++ {
+		if c := src[i]; c != ' ' && c != '\t' && c != '>' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// kdLineHasPipe reports whether the line of src[i] holds a "|".
+func kdLineHasPipe(src []byte, i int) bool {
+	start := bytes.LastIndexByte(src[:i], '\n') + 1
+	end := bytes.IndexByte(src[i:], '\n')
+	if end < 0 {
+		end = len(src) - i
+	}
+	return bytes.IndexByte(src[start:i+end], '|') >= 0
 }
 
 // kdLineStart reports whether src[i] is the first character of its line
@@ -218,7 +308,8 @@ func (e *kdEscaper) tableRow(row ast.Node) {
 
 // headerOnlyTable replaces a table without body rows, which kramdown
 // leaves as text, with the HTML goldmark renders for it, on the header
-// row's line; the delimiter row's line goes.
+// row's line; the delimiter row's line goes. A table followed by a line
+// that is not blank is left as it is.
 func (e *kdEscaper) headerOnlyTable(t *east.Table) {
 	src := e.src
 	start := t.FirstChild().Pos()
@@ -234,25 +325,24 @@ func (e *kdEscaper) headerOnlyTable(t *east.Table) {
 	if k := bytes.IndexByte(src[headerEnd+1:], '\n'); k >= 0 {
 		delimEnd = headerEnd + 1 + k + 1
 	}
+	if !kdBlankLineAt(src, delimEnd) {
+		// An HTML block would take in the next line: the converter
+		// writes a blank line after a table, so this is rare Markdown
+		// from elsewhere, left as it is.
+		return
+	}
 	var buf bytes.Buffer
 	if err := theGoldmark().Renderer().Render(&buf, src, t); err != nil {
 		return
 	}
 	// goldmark writes a newline between the table's tags only.
 	h := strings.ReplaceAll(strings.TrimSpace(buf.String()), "\n", "")
-	// An HTML block ends at a blank line: add one when a line follows,
-	// with the prefix of the header's line (its quote markers).
-	prefix := strings.TrimRight(string(src[bytes.LastIndexByte(src[:start], '\n')+1:start]), " \t")
-	sep := "\n"
-	if delimEnd < len(src) && src[delimEnd] != '\n' {
-		sep += prefix + "\n"
-	}
-	e.add(start, delimEnd-start, h+sep)
+	e.add(start, delimEnd-start, h+"\n")
 }
 
 // kdRiskByte are the bytes kramdownRisk looks at outside a line's start.
 var kdRiskByte = func() (t [256]bool) {
-	for _, c := range "\n|$<>{\\" {
+	for _, c := range "\n|$<>{\\*_" {
 		t[c] = true
 	}
 	return t
@@ -305,7 +395,7 @@ func kramdownRisk(md string) bool {
 			lineStart = true
 		case '|':
 			return true
-		case '$', '<', '>':
+		case '$', '<', '>', '*', '_':
 			if i+1 < len(md) && md[i+1] == c {
 				return true
 			}
