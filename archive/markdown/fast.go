@@ -126,8 +126,7 @@ func skipToken(h string, i int, stack *[]string) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		k := strings.IndexByte(h[end:], '>')
-		if k < 0 {
+		if end, ok = skipAttrs(h, end); !ok {
 			return 0, false
 		}
 		s := *stack
@@ -135,7 +134,7 @@ func skipToken(h string, i int, stack *[]string) (int, bool) {
 			return 0, false
 		}
 		*stack = s[:len(s)-1]
-		return end + k + 1, true
+		return end, true
 	case len(rest) > 1 && isASCIILetter(rest[1]):
 		name, end, ok := tagName(h, i+1)
 		if !ok || untracked[name] {
@@ -223,10 +222,61 @@ func tagName(h string, i int) (string, int, bool) {
 	return strings.ToLower(h[i:j]), j, true
 }
 
-// skipAttrs moves past the attributes of a start tag and its ">".
+// skipAttrs moves past the attributes of a tag and its ">", as the
+// tokenizer reads them (values quoted or not, names without values).
 func skipAttrs(h string, i int) (int, bool) {
-	_, end, _, ok := parseAttrs(h, i, false)
-	return end, ok
+	space := func(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' }
+	skipSpace := func() {
+		for i < len(h) && space(h[i]) {
+			i++
+		}
+	}
+	for {
+		skipSpace()
+		if i >= len(h) {
+			return 0, false
+		}
+		if h[i] == '>' {
+			return i + 1, true
+		}
+		// The name: up to white space, "/", ">" or a "=" that is not
+		// its first character.
+		start := i
+		for i < len(h) && !space(h[i]) && h[i] != '/' && h[i] != '>' && (h[i] != '=' || i == start) {
+			i++
+		}
+		// The value, if any.
+		skipSpace()
+		if i >= len(h) {
+			return 0, false
+		}
+		switch h[i] {
+		case '/':
+			i++
+			continue
+		case '=':
+		default:
+			continue
+		}
+		i++
+		skipSpace()
+		if i >= len(h) {
+			return 0, false
+		}
+		switch q := h[i]; q {
+		case '>':
+		case '"', '\'':
+			k := strings.IndexByte(h[i+1:], q)
+			if k < 0 {
+				return 0, false
+			}
+			i += k + 2
+		default:
+			for i < len(h) && !space(h[i]) && h[i] != '>' {
+				i++
+			}
+		}
+	}
 }
 
 // parseAttrs reads attributes (name="value" or name='value', names of
