@@ -54,25 +54,38 @@ func FrontMatter(fm Fields, flavor string) ([]byte, error) {
 	if flavor != Hugo && flavor != Jekyll {
 		return nil, fmt.Errorf("markdown: unknown flavor %q", flavor)
 	}
-	m := &yaml.Node{Kind: yaml.MappingNode}
+	entries := frontEntries(fm, flavor)
+	if b, ok := writeYAML(make([]byte, 0, 512), entries); ok {
+		return b, nil
+	}
+	return encodeYAML(entries)
+}
+
+// fmEntry is one key of the front matter: a string (or date, bool, int:
+// written as they are) or a list of strings.
+type fmEntry struct {
+	key   string
+	tag   string // "!!str", "!!timestamp", "!!bool" or "!!int" for a scalar; "" for a list
+	value string
+	list  []string
+}
+
+// frontEntries lists the front matter of fm for flavor, in order.
+func frontEntries(fm Fields, flavor string) []fmEntry {
+	es := make([]fmEntry, 0, 16)
 	str := func(k, v string) {
 		if v != "" {
-			addPair(m, k, strNode(v))
+			es = append(es, fmEntry{key: k, tag: "!!str", value: v})
 		}
 	}
 	list := func(k string, vs []string) {
-		if len(vs) == 0 {
-			return
+		if len(vs) > 0 {
+			es = append(es, fmEntry{key: k, list: vs})
 		}
-		seq := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, v := range vs {
-			seq.Content = append(seq.Content, strNode(v))
-		}
-		addPair(m, k, seq)
 	}
 	date := func(k string, t time.Time) {
 		if !t.IsZero() {
-			addPair(m, k, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!timestamp", Value: t.Format(time.RFC3339)})
+			es = append(es, fmEntry{key: k, tag: "!!timestamp", value: t.Format(time.RFC3339)})
 		}
 	}
 	str("title", fm.Title)
@@ -85,9 +98,9 @@ func FrontMatter(fm Fields, flavor string) ([]byte, error) {
 	str("slug", fm.Slug)
 	if fm.Draft {
 		if flavor == Hugo {
-			addPair(m, "draft", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+			es = append(es, fmEntry{key: "draft", tag: "!!bool", value: "true"})
 		} else {
-			addPair(m, "published", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "false"})
+			es = append(es, fmEntry{key: "published", tag: "!!bool", value: "false"})
 		}
 	}
 	str("author", fm.Author)
@@ -110,7 +123,7 @@ func FrontMatter(fm Fields, flavor string) ([]byte, error) {
 	}
 	str("lang", fm.Lang)
 	if fm.WPID != 0 {
-		addPair(m, "wp_id", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(fm.WPID)})
+		es = append(es, fmEntry{key: "wp_id", tag: "!!int", value: strconv.Itoa(fm.WPID)})
 	}
 	if flavor == Hugo {
 		list("aliases", fm.Aliases)
@@ -120,6 +133,28 @@ func FrontMatter(fm Fields, flavor string) ([]byte, error) {
 		if fm.More {
 			str("excerpt_separator", "<!--more-->")
 		}
+	}
+	return es
+}
+
+// encodeYAML writes the entries with the YAML encoder, between "---"
+// lines.
+func encodeYAML(entries []fmEntry) ([]byte, error) {
+	m := &yaml.Node{Kind: yaml.MappingNode}
+	for _, e := range entries {
+		var v *yaml.Node
+		switch {
+		case e.tag == "!!str":
+			v = strNode(e.value)
+		case e.tag != "":
+			v = &yaml.Node{Kind: yaml.ScalarNode, Tag: e.tag, Value: e.value}
+		default:
+			v = &yaml.Node{Kind: yaml.SequenceNode}
+			for _, s := range e.list {
+				v.Content = append(v.Content, strNode(s))
+			}
+		}
+		addPair(m, e.key, v)
 	}
 	var buf bytes.Buffer
 	buf.WriteString("---\n")
@@ -133,6 +168,163 @@ func FrontMatter(fm Fields, flavor string) ([]byte, error) {
 	}
 	buf.WriteString("---\n")
 	return unescapeAstral(buf.Bytes()), nil
+}
+
+// writeYAML appends to b what encodeYAML writes for the entries, when
+// every key and value is one the encoder writes plain or single-quoted
+// (see yamlStyle): the usual titles, names, slugs, URLs and dates. ok is
+// false otherwise (and for no entries), and encodeYAML must be used:
+// TestFrontMatterByHand checks the two agree.
+func writeYAML(b []byte, entries []fmEntry) ([]byte, bool) {
+	if len(entries) == 0 {
+		return nil, false
+	}
+	b = append(b, "---\n"...)
+	for _, e := range entries {
+		// Keys longer than 128 bytes are written as complex keys.
+		if len(e.key) > 128 || yamlStyle(e.key) != 'p' {
+			return nil, false
+		}
+		b = append(b, e.key...)
+		b = append(b, ':')
+		switch e.tag {
+		case "!!str":
+			var ok bool
+			if b, ok = appendYAMLString(append(b, ' '), e.value); !ok {
+				return nil, false
+			}
+		case "!!timestamp":
+			// RFC 3339 reads back as a timestamp, so the encoder writes
+			// it plain, for four-digit years.
+			if len(e.value) < 20 || e.value[4] != '-' || e.value[0] < '1' || e.value[0] > '9' {
+				return nil, false
+			}
+			b = append(append(b, ' '), e.value...)
+		case "!!bool", "!!int":
+			b = append(append(b, ' '), e.value...)
+		case "":
+			for _, v := range e.list {
+				var ok bool
+				if b, ok = appendYAMLString(append(b, "\n  - "...), v); !ok {
+					return nil, false
+				}
+			}
+		default:
+			return nil, false
+		}
+		b = append(b, '\n')
+	}
+	return append(b, "---\n"...), true
+}
+
+// appendYAMLString appends v as the encoder writes a string node made by
+// strNode: plain or single-quoted; false for what it would double-quote
+// or write as a block.
+func appendYAMLString(b []byte, v string) ([]byte, bool) {
+	switch yamlStyle(v) {
+	case 'p':
+		return append(b, v...), true
+	case '\'':
+		b = append(b, '\'')
+		for i := 0; i < len(v); i++ {
+			if v[i] == '\'' {
+				b = append(b, '\'')
+			}
+			b = append(b, v[i])
+		}
+		return append(b, '\''), true
+	}
+	return b, false
+}
+
+// yamlStyle returns how go.yaml.in/yaml/v3 writes the string v of a
+// strNode as a block mapping value: 'p' plain, '\” single-quoted, or 0
+// for anything else (double-quoted: YAML 1.1 specials, values that read
+// back as another type, control and astral characters; literal blocks:
+// line breaks). It is the encoder's scalar analysis
+// (yaml_emitter_analyze_scalar and yaml_emitter_select_scalar_style) for
+// single-line values, and it answers 0 where it is not sure.
+func yamlStyle(v string) byte {
+	// yamlPlainIsString refuses what reYAML11Number could match: only
+	// yaml11Special's words are left to check.
+	if v == "" || !yamlPlainIsString(v) || len(v) <= len("false") && yaml11Special(v) || !utf8.ValidString(v) {
+		return 0
+	}
+	blockIndicators := false
+	if strings.HasPrefix(v, "---") || strings.HasPrefix(v, "...") {
+		blockIndicators = true
+	}
+	precededBySpace := true
+	for i := 0; i < len(v); {
+		c := v[i]
+		w := 1
+		switch {
+		case c < 0x80:
+		case c&0xE0 == 0xC0:
+			w = 2
+		case c&0xF0 == 0xE0:
+			w = 3
+		default:
+			return 0 // astral: escaped in double quotes
+		}
+		followedBySpace := i+w >= len(v) || v[i+w] == ' ' || v[i+w] == '\t'
+		if i == 0 {
+			switch c {
+			case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+				blockIndicators = true
+			case '?', ':', '-':
+				if followedBySpace {
+					blockIndicators = true
+				}
+			}
+		} else {
+			switch c {
+			case ':':
+				if followedBySpace {
+					blockIndicators = true
+				}
+			case '#':
+				if precededBySpace {
+					blockIndicators = true
+				}
+			}
+		}
+		// Tabs, line breaks and characters YAML does not print as they
+		// are: not plain, not single-quoted.
+		switch {
+		case c == ' ' || c >= 0x21 && c <= 0x7E:
+		case w == 2 && c == 0xC2 && v[i+1] >= 0xA0, w == 2 && c > 0xC2:
+		case w == 3 && c == 0xE2 && v[i+1] == 0x80 && (v[i+2] == 0xA8 || v[i+2] == 0xA9):
+			return 0
+		case w == 3 && (c < 0xED || c == 0xEE || c == 0xED && v[i+1] < 0xA0):
+		case w == 3 && c == 0xEF && !(v[i+1] == 0xBB && v[i+2] == 0xBF) && !(v[i+1] == 0xBF && (v[i+2] == 0xBE || v[i+2] == 0xBF)):
+		default:
+			return 0
+		}
+		precededBySpace = c == ' '
+		i += w
+	}
+	if v[0] == ' ' || v[len(v)-1] == ' ' || blockIndicators {
+		return '\''
+	}
+	return 'p'
+}
+
+// yamlPlainIsString reports whether the plain scalar v surely reads back
+// as a string (the encoder's resolve): its first character hints at no
+// other type, or it only could be one of the few words YAML 1.2 reads as
+// a boolean, null or merge key.
+func yamlPlainIsString(v string) bool {
+	switch c := v[0]; {
+	case c == '+' || c == '-' || c == '.' || c >= '0' && c <= '9':
+		return false
+	case strings.IndexByte("yYnNtTfFoO~<", c) >= 0:
+		switch v {
+		case "true", "True", "TRUE", "false", "False", "FALSE", "~", "null", "Null", "NULL", "<<":
+			return false
+		}
+	}
+	return true
 }
 
 // unescapeAstral turns the \UXXXXXXXX escapes the YAML encoder writes for

@@ -1,0 +1,131 @@
+package markdown
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/wparchive/wparchive/internal/corpus"
+)
+
+// yamlCases are strings on the edges of the encoder's scalar styles.
+var yamlCases = []string{
+	"Back to Tashkent, again", "Заметки о переводе", "林梅 (Mei Lin)", "central-asia", "https://example.com/a?b=c#d",
+	"/2024/12/01/back-to-tashkent-again-2/", "/?p=35325", "The road: a reader's question", "a'b: c",
+	"yes", "No", "on", "OFF", "y", "n", "true", "False", "null", "NULL", "~", "<<", "<tag>", "<!--more-->",
+	"1.5", "2024-01-01", "2024", "-x", "- x", "+1", ".inf", ".5", "0x1F", "1_000", "1:20", "x", "Y2K", "Tom", "o'clock",
+	"x: y", "x:y", "x:", ":x", ": x", "?x", "? x", "#x", "x #y", "x#y", "x # y", " lead", "trail ", "  ", "it's",
+	"---x", "--- x", "...", "...x", "@x", "`x", "%x", "!x", "&x", "*x", "|x", ">x", "\"x", "'x", "[x", "]x", "{x", "}x", ",x",
+	"x, y", "x[0]", "a{b}", "x|y", "tab\tx", "new\nline", "cr\rx", "nbsp\u00a0x", "nel\u0085x", "ls\u2028x", "ps\u2029x",
+	"emoji 😀", "\ufeffbom", "x\ufffe", "private \ue000", "surrogate-ish \ud7ff", "é", "中文: 标题", "中文：标题", "«quote»",
+	"\x7f", "\x01ctl", "a\\b", "a\"b", "C:\\path", "50% off", "@user", "1st", "x y z",
+	strings.Repeat("long title ", 20), strings.Repeat("k", 129),
+}
+
+// checkFrontMatterByHand compares the hand-written YAML with the
+// encoder's for the entries, when the hand-written path takes them.
+func checkFrontMatterByHand(t *testing.T, entries []fmEntry) bool {
+	t.Helper()
+	hand, ok := writeYAML(nil, entries)
+	want, err := encodeYAML(entries)
+	if err != nil {
+		// Invalid UTF-8: the encoder refuses it, and so must the hand.
+		if ok {
+			t.Errorf("entries %q: written by hand, but the encoder says %v", entries, err)
+		}
+		return false
+	}
+	if !ok {
+		return false
+	}
+	if !bytes.Equal(hand, want) {
+		t.Errorf("entries %q:\nby hand:\n%s\nencoder:\n%s", entries, hand, want)
+	}
+	// And it reads back.
+	var back map[string]any
+	if err := yaml.Unmarshal(bytes.Trim(hand, "-\n"), &back); err != nil {
+		t.Errorf("entries %q: written YAML does not read back: %v", entries, err)
+	}
+	return true
+}
+
+func yamlCaseEntries(v string) []fmEntry {
+	return []fmEntry{
+		{key: "title", tag: "!!str", value: v},
+		{key: "date", tag: "!!timestamp", value: time.Date(2024, 12, 1, 5, 51, 29, 0, time.FixedZone("", 6*3600)).Format(time.RFC3339)},
+		{key: "author", tag: "!!str", value: v},
+		{key: "categories", list: []string{v, "plain"}},
+		{key: "wp_id", tag: "!!int", value: "12"},
+	}
+}
+
+// yamlKeyEntries has v as a key (a custom taxonomy's name).
+func yamlKeyEntries(v string) []fmEntry {
+	return []fmEntry{{key: "title", tag: "!!str", value: "x"}, {key: v, list: []string{"x", "y"}}}
+}
+
+// TestFrontMatterByHand: the front matter written by hand is the
+// encoder's byte for byte, for edge cases, and the usual values take
+// that path.
+func TestFrontMatterByHand(t *testing.T) {
+	hand := 0
+	for _, v := range yamlCases {
+		if checkFrontMatterByHand(t, yamlCaseEntries(v)) {
+			hand++
+		}
+		if checkFrontMatterByHand(t, yamlKeyEntries(v)) {
+			hand++
+		}
+	}
+	for _, v := range []string{"Back to Tashkent, again", "Заметки о переводе", "The road: a reader's question", "中文: 标题"} {
+		if _, ok := writeYAML(nil, yamlCaseEntries(v)); !ok {
+			t.Errorf("%q: not written by hand", v)
+		}
+	}
+	for _, d := range []time.Time{time.Date(999, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(12024, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		checkFrontMatterByHand(t, []fmEntry{{key: "date", tag: "!!timestamp", value: d.Format(time.RFC3339)}})
+	}
+	t.Logf("%d of %d cases written by hand", hand, 2*len(yamlCases))
+}
+
+// TestFrontMatterByHandCorpus: the titles, excerpts, names and terms of
+// the corpus and the seed, written by hand where the hand-written path
+// takes them, are what the encoder writes.
+func TestFrontMatterByHandCorpus(t *testing.T) {
+	files := []string{filepath.Join("..", "..", "testdata", "seed", "central-asia.xml")}
+	if dir := corpus.Dir(); dir != "" {
+		more, _ := filepath.Glob(filepath.Join(dir, "public", "*.xml"))
+		files = append(files, more...)
+	}
+	n, hand := 0, 0
+	for _, f := range files {
+		items, _ := readCorpusItems(f)
+		for _, it := range items {
+			for _, v := range []string{PlainText(it.Title), PlainText(it.Excerpt), it.AttachmentURL, SafeSlug(it.ID)} {
+				if v == "" {
+					continue
+				}
+				n++
+				if checkFrontMatterByHand(t, yamlCaseEntries(v)) {
+					hand++
+				}
+				checkFrontMatterByHand(t, yamlKeyEntries(v))
+			}
+		}
+	}
+	t.Logf("%d corpus values, %d written by hand", n, hand)
+}
+
+func FuzzFrontMatterByHand(f *testing.F) {
+	for _, v := range yamlCases {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		checkFrontMatterByHand(t, yamlCaseEntries(v))
+		checkFrontMatterByHand(t, yamlKeyEntries(v))
+	})
+}
