@@ -3,6 +3,8 @@ package importer
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"os"
 	"os/exec"
@@ -151,5 +153,54 @@ func BenchmarkParseNormalize(b *testing.B) {
 				n.post(e.Post)
 			}
 		}
+	}
+}
+
+// TestImportHashes: each source's SHA-256 and the import's over all
+// sources in order, as the _imports row keeps them, for one source (whose
+// hash is both) and for two.
+func TestImportHashes(t *testing.T) {
+	seed, err := os.ReadFile(filepath.Join("..", "testdata", "seed", "central-asia.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := sha256.Sum256(seed)
+	two := sha256.Sum256(append(append([]byte{}, seed...), seed...))
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name    string
+		sources int
+		want    string
+	}{
+		{"one source", 1, hex.EncodeToString(one[:])},
+		{"two sources", 2, hex.EncodeToString(two[:])},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := archive.Open(ctx, filepath.Join(t.TempDir(), "a.sqlite"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			var srcs []Source
+			for range tc.sources {
+				srcs = append(srcs, benchSources(seed)...)
+			}
+			sum, err := Import(ctx, a, srcs, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range sum.Sources {
+				if s.SHA256 != hex.EncodeToString(one[:]) || s.Bytes != int64(len(seed)) {
+					t.Errorf("source %s: %d bytes, sha256 %s; want %d, %x", s.Name, s.Bytes, s.SHA256, len(seed), one)
+				}
+			}
+			var got string
+			if err := a.DB().QueryRow(`SELECT sha256 FROM _imports WHERE id = ?`, sum.ImportID).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("_imports.sha256 = %s, want %s", got, tc.want)
+			}
+		})
 	}
 }
