@@ -78,28 +78,36 @@ func EscapeKramdown(md string) string {
 		return md
 	}
 	sort.SliceStable(e.edits, func(i, j int) bool { return e.edits[i].pos < e.edits[j].pos })
-	out := e.apply(md, true)
-	if e.emphasis {
-		// Escaping a delimiter changes the length of its run, which
-		// can pair emphasis differently: keep those escapes only when
-		// goldmark reads the result as it read md.
-		var want, have bytes.Buffer
-		gm := theGoldmark()
-		if gm.Convert(src, &want) != nil || gm.Convert([]byte(out), &have) != nil || !bytes.Equal(want.Bytes(), have.Bytes()) {
-			out = e.apply(md, false)
+	if e.groups == 0 {
+		return e.apply(md, nil)
+	}
+	// Escaping a delimiter changes the length of its run, which can pair
+	// emphasis differently: keep each run's escapes only when goldmark
+	// reads the result as it reads md with the other edits.
+	keep := map[int]bool{}
+	var want bytes.Buffer
+	gm := theGoldmark()
+	if gm.Convert([]byte(e.apply(md, keep)), &want) != nil {
+		return e.apply(md, keep)
+	}
+	for g := 1; g <= e.groups; g++ {
+		keep[g] = true
+		var have bytes.Buffer
+		if gm.Convert([]byte(e.apply(md, keep)), &have) != nil || !bytes.Equal(want.Bytes(), have.Bytes()) {
+			delete(keep, g)
 		}
 	}
-	return out
+	return e.apply(md, keep)
 }
 
 // apply returns md with the edits made, those of emphasis delimiters only
-// when emphasis is set.
-func (e *kdEscaper) apply(md string, emphasis bool) string {
+// for the groups in keep (all when keep is nil).
+func (e *kdEscaper) apply(md string, keep map[int]bool) string {
 	var b strings.Builder
 	b.Grow(len(md) + 2*len(e.edits))
 	last := 0
 	for i, ed := range e.edits {
-		if ed.pos < last || i > 0 && ed == e.edits[i-1] || ed.emphasis && !emphasis {
+		if ed.pos < last || i > 0 && ed == e.edits[i-1] || ed.group > 0 && keep != nil && !keep[ed.group] {
 			continue // inside a span already replaced, or the same escape twice
 		}
 		b.WriteString(md[last:ed.pos])
@@ -114,14 +122,14 @@ func (e *kdEscaper) apply(md string, emphasis bool) string {
 type kdEdit struct {
 	pos, del int
 	ins      string
-	emphasis bool // escapes an emphasis delimiter goldmark left as text
+	group    int // > 0: escapes the emphasis delimiters of one run, left as text by goldmark
 }
 
 type kdEscaper struct {
-	src      []byte
-	edits    []kdEdit
-	emphasis bool // an edit escapes an emphasis delimiter
-	heading  int  // inside a heading
+	src     []byte
+	edits   []kdEdit
+	groups  int // the runs of emphasis delimiters escaped
+	heading int // inside a heading
 }
 
 func (e *kdEscaper) add(pos, del int, ins string) {
@@ -179,12 +187,11 @@ func (e *kdEscaper) leftoverDelimiter(t *ast.Text) bool {
 	if c != '*' && c != '_' {
 		return false
 	}
-	for _, d := range src[seg.Start:seg.Stop] {
-		if d != c {
-			return false
-		}
+	n := 0 // the leftover delimiters, at the segment's start
+	for n < seg.Len() && src[seg.Start+n] == c {
+		n++
 	}
-	start, end := seg.Start, seg.Stop
+	start, end := seg.Start, seg.Start+n
 	for start > 0 && src[start-1] == c {
 		start--
 	}
@@ -199,10 +206,13 @@ func (e *kdEscaper) leftoverDelimiter(t *ast.Text) bool {
 	if !closing || opening {
 		return false // kramdown reads "**a*" as goldmark does; "_a___b_" is left alone
 	}
-	for i := end - seg.Len(); i < end; i++ {
-		e.edits = append(e.edits, kdEdit{i, 0, `\`, true})
+	e.groups++
+	for i := end - n; i < end; i++ {
+		e.edits = append(e.edits, kdEdit{i, 0, `\`, e.groups})
 	}
-	e.emphasis = true
+	if n < seg.Len() {
+		e.text(text.NewSegment(seg.Start+n, seg.Stop))
+	}
 	return true
 }
 
@@ -218,7 +228,20 @@ func (e *kdEscaper) lineStart(i, stop int) {
 	}
 	tail := func(c byte) bool { return c == ' ' || c == '\t' || c == '|' }
 	switch c := src[i]; {
-	case c == ':' || c == '-' || c == '+' || c == '*':
+	case c == '-' || c == '=':
+		// A line of "-" and "=" under a paragraph's first line makes
+		// it a heading for kramdown, mixed ones too.
+		j := i
+		for j < len(src) && (src[j] == '-' || src[j] == '=') {
+			j++
+		}
+		for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\r') {
+			j++
+		}
+		if j == len(src) || src[j] == '\n' || c == '-' && tail(next(i+1)) {
+			e.add(i, 0, `\`)
+		}
+	case c == ':' || c == '+' || c == '*':
 		if tail(next(i+1)) || c == '*' && next(i+1) == '[' {
 			e.add(i, 0, `\`)
 		}
@@ -349,9 +372,10 @@ var kdRiskByte = func() (t [256]bool) {
 }()
 
 // kramdownRisk reports whether md holds anything EscapeKramdown might
-// change: a "|", "$$", "{:", "{#", "<<", ">>", or a line whose text
-// (after quote and list markers) starts with ":", "^", "*[", a number and
-// a dot, or a list marker kramdown would read. Most Markdown holds none.
+// change: a "|", "$$", "{:", "{#", "<<", ">>", "**" or "__", an escaped
+// backslash ending a line, or a line whose text (after quote and list
+// markers) starts with ":", "^", "*[", "=", "-" not followed by a space, a
+// number, or a list marker kramdown would read. Most Markdown holds none.
 func kramdownRisk(md string) bool {
 	lineStart := true
 	for i := 0; i < len(md); i++ {
@@ -381,8 +405,10 @@ func kramdownRisk(md string) bool {
 					return true
 				case d == '*' && j+1 < len(md) && md[j+1] == '[':
 					return true
+				case d == '=':
+					return true
 				case d == '-' || d == '+' || d == '*':
-					if j+1 < len(md) && md[j+1] == '|' {
+					if j+1 == len(md) || strings.IndexByte("|-=\n", md[j+1]) >= 0 {
 						return true
 					}
 				case d >= '0' && d <= '9':
