@@ -13,10 +13,14 @@ type QuoteStats struct {
 	Repeats int            `json:"repeats"`
 }
 
+// analyze is quotes.Analyze; BenchmarkImportWithoutQuotes swaps it for a
+// plain-text pass to measure what the analysis costs an import.
+var analyze = quotes.Analyze
+
 // analyzePost fills the post's text, main language and foreign passages
 // (importer/quotes), and counts the passages into st.
 func analyzePost(p *archive.Post, hint string, st *QuoteStats) {
-	res := quotes.Analyze(p.Content, hint)
+	res := analyze(p.Content, hint)
 	d := &p.Derived
 	d.Text = archive.SearchText(res.Text)
 	d.Lang = res.Lang
