@@ -171,10 +171,10 @@ func encodeYAML(entries []fmEntry) ([]byte, error) {
 }
 
 // writeYAML appends to b what encodeYAML writes for the entries, when
-// every key and value is one the encoder writes plain or single-quoted
-// (see yamlStyle): the usual titles, names, slugs, URLs and dates. ok is
-// false otherwise (and for no entries), and encodeYAML must be used:
-// TestFrontMatterByHand checks the two agree.
+// the hand-written scalars of yaml.go can write every key and value (the
+// usual titles, names, slugs, URLs and dates). ok is false otherwise (and
+// for no entries), and encodeYAML must be used: TestFrontMatterByHand
+// checks the two agree.
 func writeYAML(b []byte, entries []fmEntry) ([]byte, bool) {
 	if len(entries) == 0 {
 		return nil, false
@@ -182,15 +182,15 @@ func writeYAML(b []byte, entries []fmEntry) ([]byte, bool) {
 	b = append(b, "---\n"...)
 	for _, e := range entries {
 		// Keys longer than 128 bytes are written as complex keys.
-		if len(e.key) > 128 || yamlStyle(e.key) != 'p' {
+		if style, _ := yamlStyleOf(e.key, true); len(e.key) > 128 || style != 'p' {
 			return nil, false
 		}
 		b = append(b, e.key...)
 		b = append(b, ':')
+		var ok bool
 		switch e.tag {
 		case "!!str":
-			var ok bool
-			if b, ok = appendYAMLString(append(b, ' '), e.value); !ok {
+			if b, ok = appendYAMLScalar(append(b, ' '), e.value, 0, true); !ok {
 				return nil, false
 			}
 		case "!!timestamp":
@@ -204,8 +204,11 @@ func writeYAML(b []byte, entries []fmEntry) ([]byte, bool) {
 			b = append(append(b, ' '), e.value...)
 		case "":
 			for _, v := range e.list {
-				var ok bool
-				if b, ok = appendYAMLString(append(b, "\n  - "...), v); !ok {
+				// A block scalar in a sequence is indented otherwise.
+				if strings.Contains(v, "\n") {
+					return nil, false
+				}
+				if b, ok = appendYAMLScalar(append(b, "\n  - "...), v, 2, true); !ok {
 					return nil, false
 				}
 			}
@@ -215,116 +218,6 @@ func writeYAML(b []byte, entries []fmEntry) ([]byte, bool) {
 		b = append(b, '\n')
 	}
 	return append(b, "---\n"...), true
-}
-
-// appendYAMLString appends v as the encoder writes a string node made by
-// strNode: plain or single-quoted; false for what it would double-quote
-// or write as a block.
-func appendYAMLString(b []byte, v string) ([]byte, bool) {
-	switch yamlStyle(v) {
-	case 'p':
-		return append(b, v...), true
-	case '\'':
-		b = append(b, '\'')
-		for i := 0; i < len(v); i++ {
-			if v[i] == '\'' {
-				b = append(b, '\'')
-			}
-			b = append(b, v[i])
-		}
-		return append(b, '\''), true
-	}
-	return b, false
-}
-
-// yamlStyle returns how go.yaml.in/yaml/v3 writes the string v of a
-// strNode as a block mapping value: 'p' plain, '\” single-quoted, or 0
-// for anything else (double-quoted: YAML 1.1 specials, values that read
-// back as another type, control and astral characters; literal blocks:
-// line breaks). It is the encoder's scalar analysis
-// (yaml_emitter_analyze_scalar and yaml_emitter_select_scalar_style) for
-// single-line values, and it answers 0 where it is not sure.
-func yamlStyle(v string) byte {
-	// yamlPlainIsString refuses what reYAML11Number could match: only
-	// yaml11Special's words are left to check.
-	if v == "" || !yamlPlainIsString(v) || len(v) <= len("false") && yaml11Special(v) || !utf8.ValidString(v) {
-		return 0
-	}
-	blockIndicators := false
-	if strings.HasPrefix(v, "---") || strings.HasPrefix(v, "...") {
-		blockIndicators = true
-	}
-	precededBySpace := true
-	for i := 0; i < len(v); {
-		c := v[i]
-		w := 1
-		switch {
-		case c < 0x80:
-		case c&0xE0 == 0xC0:
-			w = 2
-		case c&0xF0 == 0xE0:
-			w = 3
-		default:
-			return 0 // astral: escaped in double quotes
-		}
-		followedBySpace := i+w >= len(v) || v[i+w] == ' ' || v[i+w] == '\t'
-		if i == 0 {
-			switch c {
-			case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
-				blockIndicators = true
-			case '?', ':', '-':
-				if followedBySpace {
-					blockIndicators = true
-				}
-			}
-		} else {
-			switch c {
-			case ':':
-				if followedBySpace {
-					blockIndicators = true
-				}
-			case '#':
-				if precededBySpace {
-					blockIndicators = true
-				}
-			}
-		}
-		// Tabs, line breaks and characters YAML does not print as they
-		// are: not plain, not single-quoted.
-		switch {
-		case c == ' ' || c >= 0x21 && c <= 0x7E:
-		case w == 2 && c == 0xC2 && v[i+1] >= 0xA0, w == 2 && c > 0xC2:
-		case w == 3 && c == 0xE2 && v[i+1] == 0x80 && (v[i+2] == 0xA8 || v[i+2] == 0xA9):
-			return 0
-		case w == 3 && (c < 0xED || c == 0xEE || c == 0xED && v[i+1] < 0xA0):
-		case w == 3 && c == 0xEF && !(v[i+1] == 0xBB && v[i+2] == 0xBF) && !(v[i+1] == 0xBF && (v[i+2] == 0xBE || v[i+2] == 0xBF)):
-		default:
-			return 0
-		}
-		precededBySpace = c == ' '
-		i += w
-	}
-	if v[0] == ' ' || v[len(v)-1] == ' ' || blockIndicators {
-		return '\''
-	}
-	return 'p'
-}
-
-// yamlPlainIsString reports whether the plain scalar v surely reads back
-// as a string (the encoder's resolve): its first character hints at no
-// other type, or it only could be one of the few words YAML 1.2 reads as
-// a boolean, null or merge key.
-func yamlPlainIsString(v string) bool {
-	switch c := v[0]; {
-	case c == '+' || c == '-' || c == '.' || c >= '0' && c <= '9':
-		return false
-	case strings.IndexByte("yYnNtTfFoO~<", c) >= 0:
-		switch v {
-		case "true", "True", "TRUE", "false", "False", "FALSE", "~", "null", "Null", "NULL", "<<":
-			return false
-		}
-	}
-	return true
 }
 
 // unescapeAstral turns the \UXXXXXXXX escapes the YAML encoder writes for
