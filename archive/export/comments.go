@@ -610,6 +610,9 @@ func (t *Thread) Data(flavor string) ([]byte, error) {
 	if flavor == markdown.Jekyll {
 		doc.Comments, doc.Pings = escapeKramdown(doc.Comments), escapeKramdown(doc.Pings)
 	}
+	if b, ok := doc.appendYAML(make([]byte, 0, 1024)); ok {
+		return b, nil
+	}
 	var b strings.Builder
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
