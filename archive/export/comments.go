@@ -2,7 +2,6 @@ package export
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"html"
 	"regexp"
@@ -138,7 +137,7 @@ type rowBatch struct {
 // also where a commenter typed one as their name or URL or in the text.
 //
 // Errors are the database's.
-func LoadComments(ctx context.Context, db *sql.DB, siteID int64, opt CommentOptions) (map[int64]*Thread, error) {
+func LoadComments(ctx context.Context, db Querier, siteID int64, opt CommentOptions) (map[int64]*Thread, error) {
 	want := map[string]bool{}
 	for _, s := range opt.Statuses {
 		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {

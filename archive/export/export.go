@@ -183,9 +183,38 @@ func Markdown(ctx context.Context, a *archive.Archive, opt Options) (*Summary, e
 	return all, nil
 }
 
+// Querier is what the export's reads need of the archive's database: a
+// *sql.DB, or one *sql.Conn of it.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// readConn returns a connection of db for the long reads of an export,
+// with a page cache of cacheKiB (each page is read once: the archive's
+// own cache of 64 MiB per connection only grows the process), and the
+// function that restores the cache size and gives it back to the pool.
+func readConn(ctx context.Context, db *sql.DB, cacheKiB int) (*sql.Conn, func(), error) {
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open archive connection: %w", err)
+	}
+	var old int64
+	if err := c.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&old); err != nil {
+		c.Close()
+		return nil, nil, fmt.Errorf("read cache size: %w", err)
+	}
+	if _, err := c.ExecContext(ctx, `PRAGMA cache_size = `+strconv.Itoa(-cacheKiB)); err != nil {
+		c.Close()
+		return nil, nil, fmt.Errorf("set cache size: %w", err)
+	}
+	return c, func() {
+		c.ExecContext(context.Background(), `PRAGMA cache_size = `+strconv.FormatInt(old, 10))
+		c.Close()
+	}, nil
+}
+
 // exportSite is Markdown for one site.
 func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (*Summary, error) {
-	db := a.DB()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// The comments load on their own while the posts are read and
@@ -193,13 +222,23 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 	// core.
 	cm := &commentLoad{ready: make(chan struct{})}
 	if opt.Comments != CommentsNone {
+		conn, release, err := readConn(ctx, a.DB(), 8<<10)
+		if err != nil {
+			return nil, err
+		}
 		go func() {
 			defer close(cm.ready)
-			cm.threads, cm.err = LoadComments(ctx, db, s.id, CommentOptions{Statuses: opt.CommentStatuses, Private: opt.IncludePrivate})
+			defer release()
+			cm.threads, cm.err = LoadComments(ctx, conn, s.id, CommentOptions{Statuses: opt.CommentStatuses, Private: opt.IncludePrivate})
 		}()
 	} else {
 		close(cm.ready)
 	}
+	db, release, err := readConn(ctx, a.DB(), 2<<10)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	d, err := loadData(ctx, db, s)
 	if err != nil {
 		return nil, err
@@ -363,7 +402,7 @@ type result struct {
 // run converts and writes every post, on opt.Workers goroutines fed by
 // one query streaming the posts' content; results come back in posts'
 // order.
-func (x *exporter) run(ctx context.Context, db *sql.DB, posts []*post) ([]result, error) {
+func (x *exporter) run(ctx context.Context, db Querier, posts []*post) ([]result, error) {
 	results := make([]result, len(posts))
 	if len(posts) == 0 {
 		return results, nil
@@ -447,7 +486,7 @@ func (x *exporter) run(ctx context.Context, db *sql.DB, posts []*post) ([]result
 // the given types, in row order, until fn returns false. The content is
 // the normalised one where the import marked foreign-language passages
 // (so they keep their lang), else the content as exported.
-func streamContent(ctx context.Context, db *sql.DB, siteID int64, types []string, fn func(id int64, content string) bool) error {
+func streamContent(ctx context.Context, db Querier, siteID int64, types []string, fn func(id int64, content string) bool) error {
 	args := []any{siteID}
 	for _, t := range types {
 		args = append(args, t)

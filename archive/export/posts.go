@@ -137,7 +137,7 @@ type archiveData struct {
 
 // loadData reads the site's posts (without content), their terms and the
 // meta keys the export uses, in four queries.
-func loadData(ctx context.Context, db *sql.DB, s *site) (*archiveData, error) {
+func loadData(ctx context.Context, db Querier, s *site) (*archiveData, error) {
 	d := &archiveData{site: s, byID: map[int64]*post{}, attachments: map[int64]*post{},
 		attached: map[int64][]int{}, blocks: map[int64]string{}}
 	rows, err := db.QueryContext(ctx, `SELECT p.id, coalesce(p.wp_id, 0), coalesce(p.post_type, ''), coalesce(p.status, ''),
@@ -206,7 +206,7 @@ func loadData(ctx context.Context, db *sql.DB, s *site) (*archiveData, error) {
 }
 
 // loadMeta reads the post meta the export uses.
-func (d *archiveData) loadMeta(ctx context.Context, db *sql.DB) error {
+func (d *archiveData) loadMeta(ctx context.Context, db Querier) error {
 	rows, err := db.QueryContext(ctx, `SELECT m.post_id, m.meta_key, coalesce(m.meta_value, '')
 		FROM postmeta m JOIN posts p ON p.id = m.post_id
 		WHERE p.site_id = ? AND m.meta_key IN ('_thumbnail_id', '_wp_old_slug', 'footnotes', '_wp_attachment_image_alt')
@@ -256,7 +256,7 @@ var ignoredTaxonomies = map[string]bool{"nav_menu": true, "post_format": true, "
 
 // loadTerms reads the terms of every post: categories, tags and custom
 // taxonomies, as display names in the export's order, each once.
-func (d *archiveData) loadTerms(ctx context.Context, db *sql.DB) error {
+func (d *archiveData) loadTerms(ctx context.Context, db Querier) error {
 	rows, err := db.QueryContext(ctx, `SELECT pt.post_id, coalesce(t.taxonomy, pt.domain, ''), coalesce(nullif(t.name, ''), pt.name, t.name_raw, '')
 		FROM post_terms pt JOIN posts p ON p.id = pt.post_id LEFT JOIN terms t ON t.id = pt.term_id
 		WHERE p.site_id = ? ORDER BY pt.post_id, pt.ord`, d.site.id)
