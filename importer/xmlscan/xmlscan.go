@@ -69,9 +69,9 @@ type Decoder struct {
 	start xml.StartElement
 	end   xml.EndElement
 
-	stk   []frame
-	ns    map[string]string
-	undo  []nsUndo
+	stk  []frame
+	ns   map[string]string
+	undo []nsUndo
 
 	out     []byte
 	names   map[string]string
