@@ -138,22 +138,45 @@ type rowBatch struct {
 //
 // Errors are the database's.
 func LoadComments(ctx context.Context, db Querier, siteID int64, opt CommentOptions) (map[int64]*Thread, error) {
-	want := map[string]bool{}
+	l, err := newCommentLoader(ctx, db, siteID, opt)
+	if err != nil {
+		return nil, err
+	}
+	return l.load(ctx, 0, -1)
+}
+
+// commentLoader loads the threads of a site's posts, all at once
+// (LoadComments) or a range of posts at a time (the export, so that the
+// comments of a large archive are never all in memory).
+type commentLoader struct {
+	db       Querier
+	siteID   int64
+	want     map[string]bool
+	statuses []any
+	avatars  map[int64]string // commenter row id → avatar URL
+	// priv, when set, holds every stored address of the site's comments
+	// (loadPrivacy): a range is masked with it. Unset, load gathers the
+	// addresses from the rows it reads, which is all of them when it
+	// reads every post.
+	priv *privacy
+}
+
+// newCommentLoader reads the avatars of the site's commenters.
+func newCommentLoader(ctx context.Context, db Querier, siteID int64, opt CommentOptions) (*commentLoader, error) {
+	l := &commentLoader{db: db, siteID: siteID, want: map[string]bool{}, avatars: map[int64]string{}}
 	for _, s := range opt.Statuses {
 		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
-			want[s] = true
+			l.want[s] = true
 		}
 	}
-	if len(want) == 0 {
-		want["approved"] = true
+	if len(l.want) == 0 {
+		l.want["approved"] = true
 	}
-	statuses := make([]any, 0, len(want))
-	for s := range want {
-		statuses = append(statuses, s)
+	for s := range l.want {
+		l.statuses = append(l.statuses, s)
 	}
 	// The avatars of the site's commenters, a few hundred rows at most,
 	// read apart: joining commenters to every comment costs more.
-	avatars := map[int64]string{}
 	arows, err := db.QueryContext(ctx, `SELECT id, avatar FROM commenters WHERE site_id = ? AND avatar != ''`, siteID)
 	if err != nil {
 		return nil, fmt.Errorf("load commenters of site %d: %w", siteID, err)
@@ -165,11 +188,53 @@ func LoadComments(ctx context.Context, db Querier, siteID int64, opt CommentOpti
 			arows.Close()
 			return nil, fmt.Errorf("load commenters of site %d: %w", siteID, err)
 		}
-		avatars[id] = avatar
+		l.avatars[id] = avatar
 	}
 	arows.Close()
 	if err := arows.Err(); err != nil {
 		return nil, fmt.Errorf("load commenters of site %d: %w", siteID, err)
+	}
+	return l, nil
+}
+
+// loadPrivacy reads every e-mail and IP address stored with a comment of
+// the site, included or not, for load to mask ranges with.
+func (l *commentLoader) loadPrivacy(ctx context.Context) error {
+	rows, err := l.db.QueryContext(ctx, `SELECT DISTINCT coalesce(c.author_email, ''), coalesce(c.author_ip, '')
+		FROM posts p JOIN comments c ON c.post_id = p.id
+		WHERE p.site_id = ? AND (coalesce(c.author_email, '') != '' OR coalesce(c.author_ip, '') != '')`, l.siteID)
+	if err != nil {
+		return fmt.Errorf("load comment addresses of site %d: %w", l.siteID, err)
+	}
+	defer rows.Close()
+	p := newPrivacy()
+	for rows.Next() {
+		var email, ip string
+		if err := rows.Scan(&email, &ip); err != nil {
+			return fmt.Errorf("load comment addresses of site %d: %w", l.siteID, err)
+		}
+		p.addEmail(email)
+		p.addIP(ip)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load comment addresses of site %d: %w", l.siteID, err)
+	}
+	l.priv = p
+	return nil
+}
+
+// load returns the threads of the site's posts with row ids from lo to
+// hi (every post when lo > hi), as LoadComments describes.
+func (l *commentLoader) load(ctx context.Context, lo, hi int64) (map[int64]*Thread, error) {
+	db, siteID, want, statuses, avatars := l.db, l.siteID, l.want, l.statuses, l.avatars
+	args := append(append([]any{}, statuses...), siteID)
+	where := `p.site_id = ?`
+	if lo <= hi {
+		// The range of post row ids drives the query (the comments'
+		// post_id index); "+" keeps SQLite from scanning the site's posts
+		// by their site_id index for every range instead.
+		where = `+p.site_id = ? AND p.id BETWEEN ? AND ?`
+		args = append(args, lo, hi)
 	}
 	// One query over the site's comments, excluded ones too: their parent
 	// links carry an included reply to its nearest included ancestor, and
@@ -190,7 +255,7 @@ func LoadComments(ctx context.Context, db Querier, siteID int64, opt CommentOpti
 				CASE WHEN lower(c.status) IN (`+marks(len(statuses))+`) THEN coalesce(c.content, '') ELSE '' END)
 		FROM posts p
 		JOIN comments c ON c.post_id = p.id
-		WHERE p.site_id = ?`, append(statuses, siteID)...)
+		WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load comments of site %d: %w", siteID, err)
 	}
@@ -213,8 +278,10 @@ func LoadComments(ctx context.Context, db Querier, siteID int64, opt CommentOpti
 			p := privs[w]
 			for b := range work {
 				for i := range b.rows {
-					p.addEmail(b.fields[i][fEmail])
-					p.addIP(b.fields[i][fIP])
+					if l.priv == nil {
+						p.addEmail(b.fields[i][fEmail])
+						p.addIP(b.fields[i][fIP])
+					}
 					if b.rows[i].included {
 						b.rows[i].build(&b.fields[i])
 					}
@@ -277,13 +344,16 @@ func LoadComments(ctx context.Context, db Querier, siteID int64, opt CommentOpti
 	work <- batch
 	close(work)
 	wg.Wait()
-	priv := privs[0]
-	for _, p := range privs[1:] {
-		for k := range p.emails {
-			priv.emails[k] = true
-		}
-		for k := range p.ips {
-			priv.ips[k] = true
+	priv := l.priv
+	if priv == nil {
+		priv = privs[0]
+		for _, p := range privs[1:] {
+			for k := range p.emails {
+				priv.emails[k] = true
+			}
+			for k := range p.ips {
+				priv.ips[k] = true
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {

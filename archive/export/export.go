@@ -24,6 +24,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -217,22 +218,22 @@ func readConn(ctx context.Context, db *sql.DB, cacheKiB int) (*sql.Conn, func(),
 func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (*Summary, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// The comments load on their own while the posts are read and
-	// converted: it is one query and a pass over every comment, on one
-	// core.
-	cm := &commentLoad{ready: make(chan struct{})}
+	// The comments are loaded a range of posts at a time while the posts
+	// are converted (see run), on their own connection; every address
+	// they must mask is read first.
+	var comments *commentLoader
 	if opt.Comments != CommentsNone {
 		conn, release, err := readConn(ctx, a.DB(), 8<<10)
 		if err != nil {
 			return nil, err
 		}
-		go func() {
-			defer close(cm.ready)
-			defer release()
-			cm.threads, cm.err = LoadComments(ctx, conn, s.id, CommentOptions{Statuses: opt.CommentStatuses, Private: opt.IncludePrivate})
-		}()
-	} else {
-		close(cm.ready)
+		defer release()
+		if comments, err = newCommentLoader(ctx, conn, s.id, CommentOptions{Statuses: opt.CommentStatuses, Private: opt.IncludePrivate}); err == nil {
+			err = comments.loadPrivacy(ctx)
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	db, release, err := readConn(ctx, a.DB(), 2<<10)
 	if err != nil {
@@ -281,11 +282,8 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 	if err != nil {
 		return nil, err
 	}
-	x := &exporter{opt: &opt, d: d, t: t, aliases: aliases, comments: cm}
+	x := &exporter{opt: &opt, d: d, t: t, aliases: aliases, comments: comments}
 	results, err := x.run(ctx, db, posts)
-	if err == nil && opt.Comments == CommentsData {
-		err = x.commentData(ctx, posts, results)
-	}
 	if err == nil && opt.Media == MediaDownload {
 		err = x.media(ctx, posts, results, &sum.Media)
 	}
@@ -330,67 +328,19 @@ type exporter struct {
 	d        *archiveData
 	t        *tree
 	aliases  map[*post][]string
-	comments *commentLoad
+	comments *commentLoader // nil with CommentsNone
 }
 
-// commentLoad is LoadComments running: threads (by post row id) and err
-// are set when ready is closed.
-type commentLoad struct {
-	ready   chan struct{}
+// commentBatch is the comment threads of the posts with row ids from lo
+// to hi, by post row id.
+type commentBatch struct {
 	threads map[int64]*Thread
 	err     error
 }
 
-// wait waits for the comments and returns them.
-func (c *commentLoad) wait(ctx context.Context) (map[int64]*Thread, error) {
-	select {
-	case <-c.ready:
-		return c.threads, c.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-// commentData writes the comments data file of every post that has
-// comments, on opt.Workers goroutines, and counts them into results.
-func (x *exporter) commentData(ctx context.Context, posts []*post, results []result) error {
-	threads, err := x.comments.wait(ctx)
-	if err != nil {
-		return err
-	}
-	var (
-		wg       sync.WaitGroup
-		errOnce  sync.Once
-		firstErr error
-	)
-	jobs := make(chan int)
-	for w := 0; w < x.opt.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				th := threads[posts[i].id]
-				data, err := th.Data(x.opt.Flavor)
-				if err == nil {
-					err = x.t.write(x.commentsFile(posts[i]), data)
-				}
-				if err != nil {
-					errOnce.Do(func() { firstErr = fmt.Errorf("comments of %s: %w", posts[i].rel, err) })
-					continue
-				}
-				results[i].comments = th.Len()
-			}
-		}()
-	}
-	for i, p := range posts {
-		if threads[p.id].Len() > 0 {
-			jobs <- i
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	return firstErr
-}
+// commentBatchPosts is how many exported posts a commentBatch covers: the
+// comments of at most two batches are in memory at a time.
+const commentBatchPosts = 256
 
 // result is what converting one post gave.
 type result struct {
@@ -399,9 +349,11 @@ type result struct {
 	file     []byte // with MediaDownload: the file, written once the media are in
 }
 
-// run converts and writes every post, on opt.Workers goroutines fed by
-// one query streaming the posts' content; results come back in posts'
-// order.
+// run converts and writes every post (and its comments data file), on
+// opt.Workers goroutines fed by one query streaming the posts' content;
+// results come back in posts' order. The comments are loaded by another
+// goroutine, commentBatchPosts posts (by row id) at a time, one batch
+// ahead of the stream.
 func (x *exporter) run(ctx context.Context, db Querier, posts []*post) ([]result, error) {
 	results := make([]result, len(posts))
 	if len(posts) == 0 {
@@ -409,19 +361,21 @@ func (x *exporter) run(ctx context.Context, db Querier, posts []*post) ([]result
 	}
 	index := make(map[int64]int, len(posts))
 	types := map[string]bool{}
+	ids := make([]int64, len(posts))
 	for i, p := range posts {
 		index[p.id] = i
 		types[p.typ] = true
+		ids[i] = p.id
+	}
+	slices.Sort(ids)
+	// batchOf: posts index → its comments batch.
+	batchOf := make([]int32, len(posts))
+	for k, id := range ids {
+		batchOf[index[id]] = int32(k / commentBatchPosts)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	type job struct {
-		i       int
-		content string
-	}
-	jobs := make(chan job, 2*x.opt.Workers)
-	done := make(chan int, 2*x.opt.Workers)
 	var (
 		errOnce  sync.Once
 		firstErr error
@@ -429,15 +383,58 @@ func (x *exporter) run(ctx context.Context, db Querier, posts []*post) ([]result
 	fail := func(err error) {
 		errOnce.Do(func() { firstErr = err; cancel() })
 	}
+	batches := make(chan *commentBatch, 1)
+	if x.comments != nil {
+		go func() {
+			defer close(batches)
+			for lo := 0; lo < len(ids); lo += commentBatchPosts {
+				hi := min(lo+commentBatchPosts, len(ids)) - 1
+				th, err := x.comments.load(ctx, ids[lo], ids[hi])
+				select {
+				case batches <- &commentBatch{threads: th, err: err}:
+				case <-ctx.Done():
+					return
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
+
+	type job struct {
+		i        int
+		content  string
+		comments *commentBatch
+	}
+	jobs := make(chan job, 2*x.opt.Workers)
+	done := make(chan int, 2*x.opt.Workers)
 	go func() {
 		defer close(jobs)
+		cur, batch := int32(-1), &commentBatch{}
 		if err := streamContent(ctx, db, x.d.site.id, sortedKeys(types), func(id int64, content string) bool {
 			i, ok := index[id]
 			if !ok {
 				return true
 			}
+			// Rows come by row id, so the batches in their order.
+			for x.comments != nil && cur < batchOf[i] {
+				select {
+				case b, ok := <-batches:
+					if !ok {
+						return false
+					}
+					if b.err != nil {
+						fail(b.err)
+						return false
+					}
+					cur, batch = cur+1, b
+				case <-ctx.Done():
+					return false
+				}
+			}
 			select {
-			case jobs <- job{i, content}:
+			case jobs <- job{i, content, batch}:
 				return true
 			case <-ctx.Done():
 				return false
@@ -452,7 +449,7 @@ func (x *exporter) run(ctx context.Context, db Querier, posts []*post) ([]result
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				r, err := x.one(ctx, posts[j.i], j.content)
+				r, err := x.one(ctx, posts[j.i], j.content, j.comments.threads[posts[j.i].id])
 				if err != nil {
 					fail(err)
 					continue
@@ -513,8 +510,9 @@ func streamContent(ctx context.Context, db Querier, siteID int64, types []string
 	return nil
 }
 
-// one converts a post and writes its file.
-func (x *exporter) one(ctx context.Context, p *post, content string) (result, error) {
+// one converts a post and writes its file, and its comments data file
+// when it has comments (th) and the export writes data files.
+func (x *exporter) one(ctx context.Context, p *post, content string, th *Thread) (result, error) {
 	d := x.d
 	mopt := markdown.Options{
 		Flavor:        x.opt.Flavor,
@@ -531,14 +529,20 @@ func (x *exporter) one(ctx context.Context, p *post, content string) (result, er
 	}
 	r := result{rep: rep}
 	var inline string
-	if x.opt.Comments == CommentsInline {
-		threads, err := x.comments.wait(ctx)
-		if err != nil {
-			return result{}, err
-		}
-		if th := threads[p.id]; th.Len() > 0 {
+	if th.Len() > 0 {
+		switch x.opt.Comments {
+		case CommentsInline:
 			r.comments = th.Len()
 			inline = th.Inline(x.opt.Flavor)
+		case CommentsData:
+			data, err := th.Data(x.opt.Flavor)
+			if err == nil {
+				err = x.t.write(x.commentsFile(p), data)
+			}
+			if err != nil {
+				return result{}, fmt.Errorf("comments of %s: %w", p.rel, err)
+			}
+			r.comments = th.Len()
 		}
 	}
 	var b bytes.Buffer
