@@ -527,25 +527,34 @@ var fastCollapse = &collapse.DomFuncs{IsBlockNode: func(n *html.Node) bool {
 func fastParagraph(raw []byte, p *html.Node) []byte {
 	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	body.AppendChild(p)
-	fixEmphasis(body)
+	if hasEmphasis(p) {
+		fixEmphasis(body)
+	}
 	collapse.Collapse(body, fastCollapse)
 	w := bytes.NewBuffer(raw)
 	fastNode(w, p, false)
 	return w.Bytes()
 }
 
+// hasEmphasis reports whether n holds an element fixEmphasis looks at.
+func hasEmphasis(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (emphasis[c.DataAtom] || hasEmphasis(c)) {
+			return true
+		}
+	}
+	return false
+}
+
 // postProcess is the library's post-processing of a rendered document:
 // trimmed, at most one blank line in a row, no hard break before a blank
-// line, escape markers resolved, code block newlines restored.
-func postProcess(raw []byte) []byte {
+// line, escape markers resolved, code block newlines restored. It
+// reuses raw.
+func postProcess(raw []byte) string {
 	out := bytes.TrimSpace(raw)
 	out = trimConsecutiveNewlines(out)
 	out = trimUnnecessaryHardLineBreaks(out)
-	out = unEscapeContent(out)
-	if bytes.Contains(out, marker.BytesMarkerCodeBlockNewline) {
-		out = bytes.ReplaceAll(out, marker.BytesMarkerCodeBlockNewline, []byte("\n"))
-	}
-	return out
+	return unEscapeString(out)
 }
 
 // fastNode writes n and its children.
@@ -784,16 +793,17 @@ func surroundByQuotes(content []byte) []byte {
 }
 
 // trimConsecutiveNewlines keeps at most two newlines in a row (with the
-// spaces before the kept ones).
+// spaces before the kept ones), in place.
 func trimConsecutiveNewlines(in []byte) []byte {
 	if !hasNewlineRun(in) {
-		return in // the loop below would copy it
+		return in
 	}
-	out := make([]byte, 0, len(in))
+	// Writing never overtakes reading: out is in's own start.
+	out := in[:0]
 	newlines := 0
 	spaces := 0 // pending spaces (only ' ' is collected)
-	for _, c := range in {
-		switch c {
+	for i := 0; i < len(in); i++ {
+		switch c := in[i]; c {
 		case '\n':
 			newlines++
 			if newlines <= 2 {
@@ -892,48 +902,82 @@ func encodeQuery(raw string) string {
 	return strings.Join(parts, "&")
 }
 
-// unEscapeContent turns the escape markers that precede a character
-// Markdown would read as syntax where it stands into backslashes and
-// drops the others.
-func unEscapeContent(chars []byte) []byte {
-	if bytes.IndexByte(chars, '\a') < 0 {
-		return chars
-	}
-	escape := make([]bool, len(chars))
+// unEscapeString turns the escape markers that precede a character
+// Markdown would read as syntax where it stands into backslashes, drops
+// the others, and turns code block newline markers into newlines, in one
+// pass: the library's unEscapeContent (its handlers, in its order, see
+// unEscapeAt) and code block post-renderer.
+func unEscapeString(chars []byte) string {
+	var b strings.Builder
+	b.Grow(len(chars))
+	skipUntil := 0 // markers before this index are not looked at: dropped
+	last := 0      // chars[last:i] are still to be written
 	for i := 0; i < len(chars); i++ {
-		if chars[i] != '\a' {
-			continue
-		}
-		if i+1 >= len(chars) {
-			break
-		}
-		skip := -1
-		for _, h := range unEscapers {
-			if skip = h(chars, i+1); skip != -1 {
-				break
+		switch chars[i] {
+		case '\a':
+			b.Write(chars[last:i])
+			last = i + 1
+			if i < skipUntil || i+1 >= len(chars) {
+				continue
+			}
+			if skip := unEscapeAt(chars, i+1); skip != -1 {
+				b.WriteByte('\\')
+				skipUntil = i + skip
+			}
+		case marker.BytesMarkerCodeBlockNewline[0]:
+			if bytes.HasPrefix(chars[i:], marker.BytesMarkerCodeBlockNewline) {
+				b.Write(chars[last:i])
+				b.WriteByte('\n')
+				last = i + 3
+				i += 2
 			}
 		}
-		if skip == -1 {
-			continue
-		}
-		escape[i] = true
-		i += skip - 1
 	}
-	out := make([]byte, 0, len(chars))
-	for i, c := range chars {
-		if c != '\a' {
-			out = append(out, c)
-		} else if escape[i] {
-			out = append(out, '\\')
-		}
-	}
-	return out
+	b.Write(chars[last:])
+	return b.String()
 }
 
-// unEscapers are the library's, in its order.
-var unEscapers = []func(chars []byte, index int) int{
-	isItalicOrBold, isBlockQuote, isAtxHeader, isSetextHeader, isDivider, isOrderedList,
-	isUnorderedList, isImageOrLink, isFencedCode, isInlineCode, isBackslash, isStrikethrough,
+// unEscapeAt runs the library's unescape handlers that concern the
+// character at index (the one after a marker), in the library's order
+// (italic or bold, block quote, ATX heading, setext heading, divider,
+// ordered list, unordered list, image or link, fenced code, inline code,
+// backslash, strikethrough); -1 when none applies.
+func unEscapeAt(chars []byte, index int) int {
+	first := func(hs ...func([]byte, int) int) int {
+		for _, h := range hs {
+			if r := h(chars, index); r != -1 {
+				return r
+			}
+		}
+		return -1
+	}
+	switch chars[index] {
+	case '*':
+		return first(isItalicOrBold, isDivider, isUnorderedList)
+	case '_':
+		return first(isItalicOrBold, isDivider)
+	case '>':
+		return isBlockQuote(chars, index)
+	case '#':
+		return isAtxHeader(chars, index)
+	case '=':
+		return isSetextHeader(chars, index)
+	case '-':
+		return first(isSetextHeader, isDivider, isUnorderedList)
+	case '.', ')':
+		return isOrderedList(chars, index)
+	case '+':
+		return isUnorderedList(chars, index)
+	case '!', '[':
+		return isImageOrLink(chars, index)
+	case '`':
+		return first(isFencedCode, isInlineCode)
+	case '~':
+		return first(isFencedCode, isStrikethrough)
+	case '\\':
+		return isBackslash(chars, index)
+	}
+	return -1
 }
 
 func nextRune(chars []byte, index int) rune {

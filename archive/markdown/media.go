@@ -140,34 +140,44 @@ func autoembed(s string, rep *Report) string {
 	if !strings.Contains(s, "://") {
 		return s
 	}
-	var b strings.Builder
-	changed := false
+	var b strings.Builder // written from the first embed on
+	last := 0             // s[last:] is not written yet
 	inPre := 0
-	lines := strings.SplitAfter(s, "\n")
-	for _, line := range lines {
+	for pos := 0; pos < len(s); {
+		end := strings.IndexByte(s[pos:], '\n') + 1
+		if end == 0 {
+			end = len(s) - pos
+		}
+		line := s[pos : pos+end]
 		t := strings.TrimSpace(line)
 		if inPre == 0 && (strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://")) && !strings.ContainsAny(t, " \t<>\"") {
 			if v := videoEmbed(t); v != "" {
-				lead := line[:strings.Index(line, t)]
-				b.WriteString(lead)
+				if last == 0 {
+					b.Grow(len(s) + len(v))
+				}
+				lead := pos + strings.Index(line, t)
+				b.WriteString(s[last:lead])
 				b.WriteString(v)
-				b.WriteString(line[len(lead)+len(t):])
-				changed = true
+				last = lead + len(t)
 				rep.count(&rep.Shortcodes, "embed")
+				pos += end
 				continue
 			}
 		}
-		inPre += strings.Count(line, "<pre") - strings.Count(line, "</pre>")
-		if inPre < 0 {
-			inPre = 0
+		if strings.Contains(line, "pre") {
+			inPre += strings.Count(line, "<pre") - strings.Count(line, "</pre>")
+			if inPre < 0 {
+				inPre = 0
+			}
 		}
-		b.WriteString(line)
+		pos += end
 	}
-	if changed {
+	if last > 0 {
+		b.WriteString(s[last:])
 		s = b.String()
 	}
 	if strings.Contains(s, "<p") {
-		s = reAutoembedPara.ReplaceAllStringFunc(s, func(m string) string {
+		s = replaceReFunc(reAutoembedPara, s, func(m string) string {
 			sub := reAutoembedPara.FindStringSubmatch(m)
 			if v := videoEmbed(sub[2]); v != "" {
 				rep.count(&rep.Shortcodes, "embed")

@@ -98,7 +98,7 @@ var reMoreComment = regexp.MustCompile(`<!--more(?:\s[^>]*?)?-->|<!--nextpage-->
 // rest goes through html-to-markdown; without, all of it does.
 func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 	if strings.Contains(h, "<!--") {
-		h = reMoreComment.ReplaceAllStringFunc(h, func(m string) string {
+		h = replaceReFunc(reMoreComment, h, func(m string) string {
 			if m == "<!--nextpage-->" {
 				return ""
 			}
@@ -129,7 +129,7 @@ func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 	} else {
 		libraryMarkdown(h, flavor, rep, &raw)
 	}
-	return string(postProcess(raw))
+	return postProcess(raw)
 }
 
 // libraryMarkdown converts HTML to Markdown with html-to-markdown. With
@@ -815,7 +815,7 @@ var reBlankLines = regexp.MustCompile(`\n[ \t]*\n+`)
 func writeRawBlock(w converter.Writer, n *html.Node) {
 	var buf bytes.Buffer
 	_ = html.Render(&buf, n)
-	s := reBlankLines.ReplaceAllString(strings.TrimSpace(buf.String()), "\n")
+	s := replaceRe(reBlankLines, strings.TrimSpace(buf.String()), "\n")
 	w.WriteString("\n\n")
 	w.WriteString(s)
 	w.WriteString("\n\n")

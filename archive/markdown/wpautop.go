@@ -65,10 +65,10 @@ func Wpautop(s string) string {
 	}
 
 	if strings.Contains(s, "<br") {
-		s = reDoubleBr.ReplaceAllString(s, "\n\n")
+		s = replaceRe(reDoubleBr, s, "\n\n")
 	}
 	s = spaceAroundBlocks(s)
-	s = reHr.ReplaceAllString(s, "$1\n\n")
+	s = replaceRe(reHr, s, "$1\n\n")
 	if strings.Contains(s, "\r") {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
 		s = strings.ReplaceAll(s, "\r", "\n")
@@ -76,22 +76,22 @@ func Wpautop(s string) string {
 	s = replaceNewlinesInTags(s, " <!-- wpnl --> ")
 
 	if strings.Contains(s, "<option") {
-		s = reOptionBefore.ReplaceAllString(s, "<option")
-		s = reOptionAfter.ReplaceAllString(s, "</option>")
+		s = replaceRe(reOptionBefore, s, "<option")
+		s = replaceRe(reOptionAfter, s, "</option>")
 	}
 	if strings.Contains(s, "</object>") {
-		s = reObjectOpen.ReplaceAllString(s, "$1")
-		s = reObjectClose.ReplaceAllString(s, "</object>")
-		s = reParamEmbed.ReplaceAllString(s, "$1")
+		s = replaceRe(reObjectOpen, s, "$1")
+		s = replaceRe(reObjectClose, s, "</object>")
+		s = replaceRe(reParamEmbed, s, "$1")
 	}
 	if strings.Contains(s, "<source") || strings.Contains(s, "<track") {
-		s = reMediaOpen.ReplaceAllString(s, "$1")
-		s = reMediaClose.ReplaceAllString(s, "$1")
-		s = reSourceTrack.ReplaceAllString(s, "$1")
+		s = replaceRe(reMediaOpen, s, "$1")
+		s = replaceRe(reMediaClose, s, "$1")
+		s = replaceRe(reSourceTrack, s, "$1")
 	}
 	if strings.Contains(s, "<figcaption") {
-		s = reFigcaptionOpen.ReplaceAllString(s, "$1")
-		s = reFigcaptionClose.ReplaceAllString(s, "</figcaption>")
+		s = replaceRe(reFigcaptionOpen, s, "$1")
+		s = replaceRe(reFigcaptionClose, s, "</figcaption>")
 	}
 
 	s = collapseNewlines(s)
@@ -108,11 +108,11 @@ func Wpautop(s string) string {
 	}
 	s = b.String()
 
-	s = reEmptyPara.ReplaceAllString(s, "")
+	s = replaceRe(reEmptyPara, s, "")
 	s = closeParaInDiv(s)
 	s = unwrapParaAroundBlock(s)
 	if strings.Contains(s, "<p><li") {
-		s = reParaLi.ReplaceAllString(s, "$1")
+		s = replaceRe(reParaLi, s, "$1")
 	}
 	s = moveParaIntoBlockquote(s)
 	s = strings.ReplaceAll(s, "</blockquote></p>", "</p></blockquote>")
@@ -142,6 +142,24 @@ func Wpautop(s string) string {
 		s = strings.ReplaceAll(s, "<!-- wpnl -->", "\n")
 	}
 	return s
+}
+
+// replaceRe is re.ReplaceAllString(s, repl) without its copy of s when
+// nothing matches, the usual case.
+func replaceRe(re *regexp.Regexp, s, repl string) string {
+	if re.FindStringIndex(s) == nil {
+		return s
+	}
+	return re.ReplaceAllString(s, repl)
+}
+
+// replaceReFunc is re.ReplaceAllStringFunc(s, fn) without its copy of s
+// when nothing matches.
+func replaceReFunc(re *regexp.Regexp, s string, fn func(string) string) string {
+	if re.FindStringIndex(s) == nil {
+		return s
+	}
+	return re.ReplaceAllStringFunc(s, fn)
 }
 
 // The block elements of allBlocks. The regular expressions using them are
@@ -359,6 +377,9 @@ func dropAfterBlockTag(s, what string) string {
 		if e := prefixTagEnd(s, start, startsBlockName); e > 0 {
 			f := skipPCRESpace(s, e)
 			if strings.HasPrefix(s[f:], what) {
+				if last == 0 {
+					b.Grow(len(s))
+				}
 				b.WriteString(s[last:e])
 				last = f + len(what)
 				i = last
