@@ -659,7 +659,13 @@ func (r *Reader) hold(e Entity) {
 // readText returns the character data (text and CDATA, concatenated) of
 // the element whose start tag was just read, and consumes its end tag.
 func (r *Reader) readText() (string, error) {
-	var b []byte
+	// Most fields are one chunk of character data: it becomes the string
+	// directly (one copy); b gathers the chunks of one that has more.
+	var (
+		s      string
+		b      []byte
+		chunks int
+	)
 	depth := 0
 	line := r.line()
 	for {
@@ -672,14 +678,30 @@ func (r *Reader) readText() (string, error) {
 		}
 		switch tok.Kind {
 		case xmlscan.KindText:
-			if b, err = r.addText(b, tok.Text, line); err != nil {
-				return "", err
+			switch chunks {
+			case 0:
+				// addText's check, without its copy.
+				if int64(len(tok.Text)) > r.MaxFieldBytes {
+					return "", &limitError{what: "one text field", limit: r.MaxFieldBytes, line: line}
+				}
+				s = string(tok.Text)
+			case 1:
+				b = append(make([]byte, 0, len(s)+len(tok.Text)), s...)
+				fallthrough
+			default:
+				if b, err = r.addText(b, tok.Text, line); err != nil {
+					return "", err
+				}
 			}
+			chunks++
 		case xmlscan.KindStart:
 			depth++
 		case xmlscan.KindEnd:
 			if depth == 0 {
-				return string(b), nil
+				if chunks > 1 {
+					return string(b), nil
+				}
+				return s, nil
 			}
 			depth--
 		}

@@ -143,16 +143,30 @@ func (d *Decoder) InputPos() (line, column int) {
 
 var nl = []byte{'\n'}
 
-// countLines brings line up to buf[r].
+// countLines brings line up to buf[r]. A reader that asks for the line of
+// every token asks over a few bytes each time: those are counted in a
+// loop, which costs less than bytes.Count's call for them.
 func (d *Decoder) countLines() {
-	if d.lpos < d.r {
-		seg := d.buf[d.lpos:d.r]
-		if n := bytes.Count(seg, nl); n > 0 {
-			d.line += n
-			d.lnpos = d.base + int64(d.lpos+bytes.LastIndexByte(seg, '\n')+1)
-		}
-		d.lpos = d.r
+	if d.lpos >= d.r {
+		return
 	}
+	seg := d.buf[d.lpos:d.r]
+	n, last := 0, -1
+	if len(seg) <= 32 {
+		for i, c := range seg {
+			if c == '\n' {
+				n++
+				last = i
+			}
+		}
+	} else if n = bytes.Count(seg, nl); n > 0 {
+		last = bytes.LastIndexByte(seg, '\n')
+	}
+	if n > 0 {
+		d.line += n
+		d.lnpos = d.base + int64(d.lpos+last+1)
+	}
+	d.lpos = d.r
 }
 
 func (d *Decoder) syntaxError(msg string) error {
