@@ -31,8 +31,8 @@ echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /p
 echo "- $(go version)"
 echo "- method: median of $RUNS runs of the whole process (GNU time: wall time, user+system CPU, peak RSS); each import starts from an empty archive; re-import = the same file again into the archive just built"
 echo
-echo "| input | MB | items | comments | import s | CPU s | MB/s | items/s | peak RSS MB | re-import s | re-import CPU s | re-import peak RSS MB |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| input | MB | items | comments | import s | CPU s | MB/s | MB per CPU s | items/s | peak RSS MB | re-import s | re-import CPU s | re-import peak RSS MB |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 
 : >bench/summary
 for size in $SIZES; do
@@ -59,7 +59,7 @@ for size in $SIZES; do
   t2=$(median <bench/t2); c2=$(median <bench/c2); m2=$(median <bench/m2)
   echo "$name $bytes $t1 $m1 $t2 $m2" >>bench/summary
   awk -v n="$size" -v b="$bytes" -v it="$items" -v c="$comments" -v t1="$t1" -v c1="$c1" -v m1="$m1" -v t2="$t2" -v c2="$c2" -v m2="$m2" 'BEGIN {
-    printf "| %s | %.1f | %d | %d | %.2f | %.2f | %.1f | %.0f | %.0f | %.2f | %.2f | %.0f |\n", n, b/1e6, it, c, t1, c1, b/1e6/t1, it/t1, m1/1024, t2, c2, m2/1024 }'
+    printf "| %s | %.1f | %d | %d | %.2f | %.2f | %.1f | %.1f | %.0f | %.0f | %.2f | %.2f | %.0f |\n", n, b/1e6, it, c, t1, c1, b/1e6/t1, b/1e6/c1, it/t1, m1/1024, t2, c2, m2/1024 }'
 done
 
 echo
@@ -117,3 +117,5 @@ echo '```'
   go test $TAGS -run '^$' -bench '^Benchmark(Render|Convert)$' -benchmem -count "$COUNT" ./archive/markdown/
 } 2>&1 | grep -E '^(Benchmark|ok|FAIL|PASS|---)' || true
 echo '```'
+echo
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
