@@ -3,6 +3,7 @@ package markdown
 import (
 	"bytes"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -46,8 +47,8 @@ func splitFast(h string) (parts []fastPart, ok bool) {
 	var stack []string
 	seg, pos := 0, 0
 	for pos < len(h) {
-		if len(stack) == 0 && h[pos] == '<' && strings.HasPrefix(h[pos:], "<p") {
-			if p, end, good := parseFastP(h, pos); good {
+		if len(stack) == 0 && h[pos] == '<' {
+			if p, end, good := parseFastBlock(h, pos); good {
 				if !isHTMLBlank(h[seg:pos]) {
 					parts = append(parts, fastPart{html: h[seg:pos]})
 				}
@@ -383,25 +384,121 @@ func fastChildOK(parent, child string) bool {
 	return false
 }
 
-// parseFastP parses the paragraph at h[i] ("<p") into a tree like the
-// HTML parser's, when it is simple: only the elements of fastAtoms,
-// nested as fastChildOK allows, no lang attribute but on a span, no
-// adjacent emphasis or code elements (the library merges those), no
-// empty emphasis, code or span. end is just after its "</p>".
-func parseFastP(h string, i int) (p *html.Node, end int, ok bool) {
-	if len(h) < i+3 || !(h[i+2] == '>' || h[i+2] == ' ') {
+// headingAtoms are the headings a simple block may be.
+var headingAtoms = map[string]atom.Atom{"h1": atom.H1, "h2": atom.H2, "h3": atom.H3, "h4": atom.H4, "h5": atom.H5, "h6": atom.H6}
+
+// parseFastBlock parses the top-level block at h[i] when the fast path
+// writes it: a simple paragraph or heading (parseFastInline), a <hr>, the
+// summary divider (<wp-more></wp-more>, alone or as a paragraph), or a
+// blockquote of simple paragraphs (with a language: kept as HTML).
+func parseFastBlock(h string, i int) (n *html.Node, end int, ok bool) {
+	rest := h[i:]
+	switch {
+	case strings.HasPrefix(rest, "<p"):
+		if strings.HasPrefix(rest, "<p><wp-more></wp-more></p>") {
+			p := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P}
+			p.AppendChild(&html.Node{Type: html.ElementNode, Data: "wp-more"})
+			return p, i + len("<p><wp-more></wp-more></p>"), true
+		}
+		return parseFastInline(h, i, "p", atom.P)
+	case strings.HasPrefix(rest, "<wp-more></wp-more>"):
+		return &html.Node{Type: html.ElementNode, Data: "wp-more"}, i + len("<wp-more></wp-more>"), true
+	case len(rest) > 3 && rest[1] == 'h' && rest[2] >= '1' && rest[2] <= '6':
+		name := rest[1:3]
+		return parseFastInline(h, i, name, headingAtoms[name])
+	case strings.HasPrefix(rest, "<hr"):
+		name, e, ok := tagName(h, i+1)
+		if !ok || name != "hr" {
+			return nil, 0, false
+		}
+		attrs, e, _, ok := parseAttrs(h, e, true)
+		if !ok {
+			return nil, 0, false
+		}
+		for _, a := range attrs {
+			if a.Key == "lang" || a.Key == "data-wpmd-html" {
+				return nil, 0, false
+			}
+		}
+		return &html.Node{Type: html.ElementNode, Data: "hr", DataAtom: atom.Hr, Attr: attrs}, e, true
+	case strings.HasPrefix(rest, "<blockquote"):
+		return parseFastQuote(h, i)
+	}
+	return nil, 0, false
+}
+
+// parseFastQuote parses a blockquote that holds only simple paragraphs
+// (and white space).
+func parseFastQuote(h string, i int) (*html.Node, int, bool) {
+	name, j, ok := tagName(h, i+1)
+	if !ok || name != "blockquote" {
 		return nil, 0, false
 	}
-	attrs, j, selfClosing, ok := parseAttrs(h, i+2, true)
+	attrs, j, selfClosing, ok := parseAttrs(h, j, true)
 	if !ok || selfClosing {
 		return nil, 0, false
 	}
 	for _, a := range attrs {
-		if a.Key == "lang" || a.Key == "data-wpmd-html" {
+		switch {
+		case a.Key == "data-wpmd-html":
+			return nil, 0, false
+		case a.Key == "lang" && !reNaturalLang.MatchString(a.Val):
+			// renderWP trims it; the fast path only takes clean ones.
 			return nil, 0, false
 		}
 	}
-	p = &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P, Attr: attrs}
+	q := &html.Node{Type: html.ElementNode, Data: "blockquote", DataAtom: atom.Blockquote, Attr: attrs}
+	paras := 0
+	for {
+		k := j
+		for k < len(h) && (h[k] == ' ' || h[k] == '\n' || h[k] == '\t' || h[k] == '\f') {
+			k++
+		}
+		if k > j {
+			q.AppendChild(&html.Node{Type: html.TextNode, Data: h[j:k]})
+			j = k
+		}
+		switch {
+		case strings.HasPrefix(h[j:], "</blockquote>"):
+			if paras == 0 {
+				return nil, 0, false
+			}
+			return q, j + len("</blockquote>"), true
+		case strings.HasPrefix(h[j:], "<p"):
+			p, e, ok := parseFastInline(h, j, "p", atom.P)
+			if !ok {
+				return nil, 0, false
+			}
+			q.AppendChild(p)
+			paras++
+			j = e
+		default:
+			return nil, 0, false
+		}
+	}
+}
+
+// parseFastInline parses the element name (a paragraph or heading) at
+// h[i] holding simple inline content: only the elements of fastAtoms,
+// nested as fastChildOK allows, no lang attribute but on a span, no
+// adjacent emphasis or code elements (the library merges those), no
+// empty emphasis, code or span, not empty. end is just after its end tag.
+func parseFastInline(h string, i int, name string, a atom.Atom) (p *html.Node, end int, ok bool) {
+	if n := i + 1 + len(name); len(h) <= n || !(h[n] == '>' || h[n] == ' ') || h[i+1:n] != name {
+		return nil, 0, false
+	}
+	attrs, j, selfClosing, ok := parseAttrs(h, i+1+len(name), true)
+	if !ok || selfClosing {
+		return nil, 0, false
+	}
+	for _, at := range attrs {
+		// A paragraph in another language is kept as HTML (renderWP); the
+		// fast path takes clean language tags only.
+		if at.Key == "data-wpmd-html" || at.Key == "lang" && (name != "p" || !reNaturalLang.MatchString(at.Val)) {
+			return nil, 0, false
+		}
+	}
+	p = &html.Node{Type: html.ElementNode, Data: name, DataAtom: a, Attr: attrs}
 	cur := p
 	for {
 		if j >= len(h) {
@@ -425,6 +522,11 @@ func parseFastP(h string, i int) (p *html.Node, end int, ok bool) {
 			}
 			j = e + 1
 			if cur == p {
+				// An empty paragraph stays with the library: between two
+				// lists it is where it marks the first one's end.
+				if p.FirstChild == nil {
+					return nil, 0, false
+				}
 				return p, j, true
 			}
 			cur = cur.Parent
@@ -435,7 +537,7 @@ func parseFastP(h string, i int) (p *html.Node, end int, ok bool) {
 			return nil, 0, false
 		}
 		a, isFast := fastAtoms[name]
-		if !isFast || !fastChildOK(cur.Data, name) {
+		if !isFast || !fastChildOK(inlineRole(cur.Data), name) {
 			return nil, 0, false
 		}
 		attrs, e, selfClosing, ok := parseAttrs(h, e, name == "a" || name == "span")
@@ -471,6 +573,15 @@ func parseFastP(h string, i int) (p *html.Node, end int, ok bool) {
 			cur = n
 		}
 	}
+}
+
+// inlineRole is the element whose children rules (fastChildOK) apply
+// inside name: a heading holds what a paragraph holds.
+func inlineRole(name string) string {
+	if _, ok := headingAtoms[name]; ok {
+		return "p"
+	}
+	return name
 }
 
 // fastText adds the text raw (as in the HTML) to n, when it holds
@@ -519,11 +630,18 @@ func fastClosed(n *html.Node) bool {
 }
 
 var fastCollapse = &collapse.DomFuncs{IsBlockNode: func(n *html.Node) bool {
-	return n.Type == html.ElementNode && n.Data == "p"
+	if n.Type != html.ElementNode {
+		return false
+	}
+	switch n.Data {
+	case "p", "blockquote", "hr", "wp-more", "h1", "h2", "h3", "h4", "h5", "h6":
+		return true
+	}
+	return false
 }}
 
-// fastParagraph appends a simple paragraph to raw as html-to-markdown
-// renders it, before post-processing.
+// fastParagraph appends a block of parseFastBlock to raw as
+// html-to-markdown renders it, before post-processing.
 func fastParagraph(raw []byte, p *html.Node) []byte {
 	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	body.AppendChild(p)
@@ -584,10 +702,58 @@ func fastNode(w *bytes.Buffer, n *html.Node, inLink bool) {
 		w.WriteString("</" + n.Data + ">")
 		return
 	}
+	if n.Data == "p" || n.Data == "blockquote" {
+		if naturalLang(n) != "" {
+			// renderWP: a passage in another language stays HTML.
+			var buf bytes.Buffer
+			_ = html.Render(&buf, n)
+			w.WriteString("\n\n")
+			w.WriteString(replaceRe(reBlankLines, strings.TrimSpace(buf.String()), "\n"))
+			w.WriteString("\n\n")
+			return
+		}
+	}
 	switch n.Data {
 	case "p":
 		w.WriteString("\n\n")
 		children(w, inLink)
+		w.WriteString("\n\n")
+	case "wp-more":
+		w.WriteString("\n\n<!--more-->\n\n")
+	case "hr":
+		w.WriteString("\n\n---\n\n")
+	case "h1", "h2", "h3", "h4", "h5", "h6":
+		// commonmark's renderHeading, ATX style.
+		var buf bytes.Buffer
+		children(&buf, inLink)
+		content := buf.Bytes()
+		if len(bytes.TrimSpace(content)) == 0 {
+			return
+		}
+		content = bytes.ReplaceAll(content, []byte("\n"), []byte(" "))
+		content = bytes.ReplaceAll(content, []byte("\r"), []byte(" "))
+		content = reMultipleSpaces.ReplaceAll(content, []byte(" "))
+		content = bytes.TrimSpace(content)
+		if n := len(content); n >= 2 && content[n-1] == '#' && !(n >= 3 && content[n-3] == '\\') {
+			content[n-2] = '\\'
+		}
+		w.WriteString("\n\n")
+		w.WriteString("######"[:n.Data[1]-'0'])
+		w.WriteByte(' ')
+		w.Write(content)
+		w.WriteString("\n\n")
+	case "blockquote":
+		// renderBlockquote.
+		var buf bytes.Buffer
+		children(&buf, inLink)
+		content := bytes.TrimSpace(buf.Bytes())
+		if len(content) == 0 {
+			return
+		}
+		content = reManyBlankLines.ReplaceAll(content, []byte("\n\n"))
+		content = bytes.ReplaceAll(content, marker.BytesMarkerCodeBlockNewline, []byte("\n"))
+		w.WriteString("\n\n> ")
+		w.Write(bytes.ReplaceAll(content, []byte("\n"), []byte("\n> ")))
 		w.WriteString("\n\n")
 	case "br":
 		w.WriteString("  \n")
@@ -628,6 +794,9 @@ func fastNode(w *bytes.Buffer, n *html.Node, inLink bool) {
 
 // escapedChars are the characters html-to-markdown marks for escaping
 // (commonmark, strikethrough and table plugins).
+// reMultipleSpaces is renderHeading's.
+var reMultipleSpaces = regexp.MustCompile(`  +`)
+
 var escapedChars = func() (t [256]bool) {
 	for _, c := range "\\*_-+.>|$#=[]()!~`\"'" {
 		t[c] = true

@@ -57,6 +57,17 @@ var fastCases = []string{
 	"<p>tab\tand\u00a0nbsp and\u2003em space</p>",
 	"<p><EM>upper</EM></p><p><em class=\"x\">class</em></p>",
 	"<h2>Heading</h2>\n<p>para</p>\n<h3>Another</h3>\n<p>para <em>two</em></p>",
+	"<h2 class=\"wp-block-heading\">Title with # and *stars*</h2>\n<p>x</p>",
+	"<h3>Ends with #</h3><h3>#</h3><h4> </h4><h5><em>em</em> heading</h5><h6>a<br />b</h6><h2>  spaced   out  </h2><h1 lang=\"ru\">Заголовок</h1>",
+	"<blockquote><p>quoted <em>text</em></p>\n<p>second</p></blockquote>\n<p>after</p>",
+	"<blockquote lang=\"ru\"><p>Зима &amp; <em>«снег»</em> &lt;b&gt; \"q\" 'a'</p></blockquote>\n<blockquote><p>Translation.</p></blockquote>",
+	"<blockquote class=\"wp-block-quote\"><p lang=\"zh-Hans\">中文</p>\n<p>English</p></blockquote>",
+	"<blockquote></blockquote><blockquote> </blockquote><blockquote><p>x</p><cite>Source</cite></blockquote>",
+	"<hr /><hr class=\"wp-block-separator\"/><p>x</p><hr>",
+	"<p><!--more--></p><p>after</p><!--more--><p>z</p>",
+	"<ul><li>a</li></ul><p></p><ul><li>b</li></ul>",
+	"<ol><li>a</li></ol>\n<hr />\n<ol><li>b</li></ol>\n<h3>h</h3>\n<ul><li>c</li></ul>",
+	"<p lang=\"ru\">Абзац <em>курсив</em> и <a href=\"x\">ссылка</a></p><p lang=\"ru \">пробел</p>",
 }
 
 // fastInputs returns post contents to compare the two paths on: the
@@ -141,7 +152,7 @@ func TestFastPathMatchesLibrary(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d inputs × 2 flavors: %d identical, %d equivalent; %d of %d paragraphs on the fast path", len(inputs), same, equivalent, fastParas, allParas)
+	t.Logf("%d inputs × 2 flavors: %d identical, %d equivalent; %d blocks on the fast path, for %d paragraphs", len(inputs), same, equivalent, fastParas, allParas)
 	if fastParas*2 < allParas {
 		t.Errorf("only %d of %d paragraphs took the fast path", fastParas, allParas)
 	}
