@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # make bench: whole-process import measurements on generated exports, search
-# latency on the 200 MB one's archive, then the Go benchmarks. Inputs are
-# generated into bench/ (git-ignored) by cmd/wxrgen, deterministically by
-# seed. Prints Markdown: medians of RUNS runs (default 3), then whether the
-# performance targets of BENCHMARKS.md are met. BENCHMARKS.md keeps the
-# latest output.
+# latency and Markdown export time on the 200 MB one's archive, then the Go
+# benchmarks. Inputs are generated into bench/ (git-ignored) by cmd/wxrgen,
+# deterministically by seed. Prints Markdown: medians of RUNS runs (default
+# 3), then whether the performance targets of BENCHMARKS.md are met.
+# BENCHMARKS.md keeps the latest output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -104,6 +104,32 @@ if [[ -s $db ]]; then
     done
     printf '| `%s` | %s |\n' "$q" "$(median <bench/ts)"
   done
+fi
+
+if [[ -s $db ]]; then
+  # Markdown export of the same archive (Hugo, bundle layout, comments as
+  # data files): into an empty folder, then again into the same folder,
+  # where nothing changes.
+  out=bench/export-$last
+  for f in t1 c1 m1 t2 c2 m2; do : >bench/$f; done
+  for ((i = 0; i < RUNS; i++)); do
+    rm -rf "$out"
+    /usr/bin/time -f "%e %U %S %M" -o bench/time bin/wparchive export markdown -q --json --db "$db" --out "$out" >bench/export.json
+    read -r s u sy kb <bench/time; echo "$s" >>bench/t1; echo "$u $sy" | awk '{print $1+$2}' >>bench/c1; echo "$kb" >>bench/m1
+    /usr/bin/time -f "%e %U %S %M" -o bench/time bin/wparchive export markdown -q --db "$db" --out "$out" >/dev/null
+    read -r s u sy kb <bench/time; echo "$s" >>bench/t2; echo "$u $sy" | awk '{print $1+$2}' >>bench/c2; echo "$kb" >>bench/m2
+  done
+  files=$(grep -o '"files": [0-9]*' bench/export.json | head -1 | grep -o '[0-9]*$')
+  posts=$(tr -d ' \n' <bench/export.json | grep -o '"posts":{[^}]*}' | grep -o '[0-9][0-9]*' | awk '{s+=$1} END {print s+0}')
+  echo
+  echo "Markdown export, whole process (\`wparchive export markdown\`, Hugo, bundle layout, comments as data files; median of $RUNS) of the $last archive: $posts posts and pages, $files files:"
+  echo
+  echo "| export | s | CPU s | posts/s | peak RSS MB |"
+  echo "|---|---:|---:|---:|---:|"
+  awk -v p="$posts" -v t="$(median <bench/t1)" -v c="$(median <bench/c1)" -v m="$(median <bench/m1)" \
+    'BEGIN { printf "| into an empty folder | %.2f | %.2f | %.0f | %.0f |\n", t, c, p/t, m/1024 }'
+  awk -v p="$posts" -v t="$(median <bench/t2)" -v c="$(median <bench/c2)" -v m="$(median <bench/m2)" \
+    'BEGIN { printf "| again, nothing changed | %.2f | %.2f | %.0f | %.0f |\n", t, c, p/t, m/1024 }'
 fi
 
 echo
