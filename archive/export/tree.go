@@ -28,7 +28,12 @@ var ErrUnsafePath = errors.New("export: refusing to write through a symbolic lin
 // tree writes files under one folder and nowhere else: every path is
 // checked to be local, every folder on the way to be a real folder (not a
 // link), and files are written to a temporary name and renamed into
-// place, so a reader never sees half a file.
+// place, so a reader never sees half a file (in a folder this export
+// created, which no one reads yet, they are written in place).
+//
+// Folders are opened once each as their own os.Root and kept open while
+// they are used again (up to maxOpenDirs), so a write costs one openat
+// below its folder instead of one per folder of its path.
 type tree struct {
 	dir  string
 	root *os.Root
@@ -36,6 +41,8 @@ type tree struct {
 	mu      sync.Mutex
 	dirs    map[string]bool      // folders known to be real, created or checked
 	fresh   map[string]bool      // of which this export created (so they hold only its files)
+	open    map[string]*os.Root  // folders kept open ("." is root)
+	uses    map[string]int       // files written or folders made in each folder not kept open
 	written map[string]fileEntry // files this export wrote (or found identical)
 	changed int                  // of which had to be written
 }
@@ -63,10 +70,75 @@ func openTree(dir string) (*tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open output folder: %w", err)
 	}
-	return &tree{dir: dir, root: root, dirs: map[string]bool{".": true}, fresh: map[string]bool{}, written: map[string]fileEntry{}}, nil
+	return &tree{
+		dir: dir, root: root,
+		dirs: map[string]bool{".": true}, fresh: map[string]bool{},
+		open: map[string]*os.Root{".": root}, uses: map[string]int{},
+		written: map[string]fileEntry{},
+	}, nil
 }
 
-func (t *tree) close() error { return t.root.Close() }
+func (t *tree) close() error {
+	for dir, r := range t.open {
+		if dir != "." {
+			r.Close()
+		}
+	}
+	return t.root.Close()
+}
+
+// maxOpenDirs bounds the folders kept open: the parents of other
+// folders and those a second file is written to (an export writes a few
+// hundred at most; bundles with their media beyond that are opened for
+// each file).
+const maxOpenDirs = 512
+
+// openDir returns dir (a folder mkdirs has checked) opened as a root, and
+// a function to call when done with it. A folder used for the second time
+// (or holding folders) stays open while the tree is.
+func (t *tree) openDir(dir string) (*os.Root, func(), error) {
+	t.mu.Lock()
+	r := t.open[dir]
+	t.uses[dir]++
+	keep := t.uses[dir] > 1 && len(t.open) < maxOpenDirs
+	t.mu.Unlock()
+	if r != nil {
+		return r, func() {}, nil
+	}
+	parent, done, err := t.openDir(path.Dir(dir))
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err = parent.OpenRoot(path.Base(dir))
+	done()
+	if err != nil {
+		return nil, nil, fmt.Errorf("open %s: %w", t.show(dir), err)
+	}
+	if !keep {
+		return r, func() { r.Close() }, nil
+	}
+	t.mu.Lock()
+	if o := t.open[dir]; o != nil { // another worker opened it meanwhile
+		t.mu.Unlock()
+		r.Close()
+		return o, func() {}, nil
+	}
+	t.open[dir] = r
+	t.mu.Unlock()
+	return r, func() {}, nil
+}
+
+// forget closes dir's root if it is kept open (it was removed).
+func (t *tree) forget(dir string) {
+	t.mu.Lock()
+	r := t.open[dir]
+	delete(t.open, dir)
+	delete(t.uses, dir)
+	t.mu.Unlock()
+	if r != nil && dir != "." {
+		r.Close()
+	}
+}
 
 // localPath reports whether rel is a clean relative slash path that stays
 // inside the folder.
@@ -97,10 +169,20 @@ func (t *tree) mkdirs(dir string) error {
 	if err := t.mkdirs(path.Dir(dir)); err != nil {
 		return err
 	}
-	fi, err := t.root.Lstat(dir)
+	// The parent holds a folder: one more use keeps it open.
+	t.mu.Lock()
+	t.uses[path.Dir(dir)]++
+	t.mu.Unlock()
+	parent, done, err := t.openDir(path.Dir(dir))
+	if err != nil {
+		return err
+	}
+	defer done()
+	name := path.Base(dir)
+	fi, err := parent.Lstat(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		err := t.root.Mkdir(dir, 0o755)
+		err := parent.Mkdir(name, 0o755)
 		if err == nil {
 			t.mu.Lock()
 			t.dirs[dir], t.fresh[dir] = true, true
@@ -111,7 +193,7 @@ func (t *tree) mkdirs(dir string) error {
 			return fmt.Errorf("create %s: %w", t.show(dir), err)
 		}
 		// Another worker made it (or something else) meanwhile.
-		if fi, err = t.root.Lstat(dir); err != nil {
+		if fi, err = parent.Lstat(name); err != nil {
 			return fmt.Errorf("create %s: %w", t.show(dir), err)
 		}
 	case err != nil:
@@ -151,14 +233,36 @@ func (t *tree) write(rel string, data []byte) error {
 		return err
 	}
 	e := fileEntry{Path: rel, Size: int64(len(data)), CRC32C: sum(data)}
-	t.mu.Lock()
-	fresh := t.fresh[path.Dir(rel)]
-	t.mu.Unlock()
-	var fi fs.FileInfo
-	err := fs.ErrNotExist
-	if !fresh {
-		fi, err = t.root.Lstat(rel)
+	dir, name := path.Dir(rel), path.Base(rel)
+	d, done, err := t.openDir(dir)
+	if err != nil {
+		return err
 	}
+	defer done()
+	t.mu.Lock()
+	fresh := t.fresh[dir]
+	t.mu.Unlock()
+	if fresh {
+		// Only this export writes here: in place, unless another of its
+		// files took the name (then as below).
+		f, err := d.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			_, err = f.Write(data)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				d.Remove(name)
+				return fmt.Errorf("write %s: %w", t.show(rel), err)
+			}
+			t.record(e, true)
+			return nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("write %s: %w", t.show(rel), err)
+		}
+	}
+	fi, err := d.Lstat(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
@@ -166,20 +270,20 @@ func (t *tree) write(rel string, data []byte) error {
 	case !fi.Mode().IsRegular():
 		return fmt.Errorf("%w: %s is %s", ErrUnsafePath, t.show(rel), kind(fi))
 	case fi.Size() == int64(len(data)):
-		if old, err := t.root.ReadFile(rel); err == nil && bytes.Equal(old, data) {
+		if old, err := d.ReadFile(name); err == nil && bytes.Equal(old, data) {
 			t.record(e, false)
 			return nil
 		}
 	}
-	tmp := rel + ".wparchive-tmp"
-	f, err := t.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	tmp := name + ".wparchive-tmp"
+	f, err := d.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
 		// Left by an export that was cut off; O_EXCL did not follow it
 		// if it is a link, and Remove removes the link itself.
-		if err := t.root.Remove(tmp); err != nil {
-			return fmt.Errorf("remove %s: %w", t.show(tmp), err)
+		if err := d.Remove(tmp); err != nil {
+			return fmt.Errorf("remove %s: %w", t.show(rel+".wparchive-tmp"), err)
 		}
-		f, err = t.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		f, err = d.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", t.show(rel), err)
@@ -189,10 +293,10 @@ func (t *tree) write(rel string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = t.root.Rename(tmp, rel)
+		err = d.Rename(tmp, name)
 	}
 	if err != nil {
-		t.root.Remove(tmp)
+		d.Remove(tmp)
 		return fmt.Errorf("write %s: %w", t.show(rel), err)
 	}
 	t.record(e, true)
@@ -313,6 +417,7 @@ func (t *tree) removeStale(old []fileEntry) (removed, kept []string, err error) 
 		}
 		removed = append(removed, e.Path)
 		for dir := path.Dir(e.Path); dir != "." && dir != "/"; dir = path.Dir(dir) {
+			t.forget(dir)
 			if t.root.Remove(dir) != nil { // fails unless empty
 				break
 			}
