@@ -91,6 +91,38 @@ func analyzeYAML(v string) yamlScalar {
 	}
 	precededByWS := true
 	for i, w := 0, 0; i < len(v); i += w {
+		// Most characters past the first only reset the space and break
+		// state: printable, no space, break, tab, ":" or "#".
+		if c := v[i]; i > 0 {
+			w = 0
+			switch {
+			case c == ' ':
+				trailingSpace = trailingSpace || i+1 == len(v)
+				breakSpace = breakSpace || prevBreak
+				prevSpace, prevBreak, precededByWS = true, false, true
+				w = 1
+				continue
+			case c == '\n':
+				lineBreaks = true
+				trailingBreak = trailingBreak || i+1 == len(v)
+				spaceBreak = spaceBreak || prevSpace
+				prevSpace, prevBreak, precededByWS = false, true, true
+				w = 1
+				continue
+			case c < 0x80:
+				if yamlOrdinary[c] {
+					w = 1
+				}
+			case c >= 0xC3 && c <= 0xDF:
+				w = 2
+			case c >= 0xE0 && c <= 0xEC && !(c == 0xE2 && i+2 < len(v) && v[i+1] == 0x80 && (v[i+2] == 0xA8 || v[i+2] == 0xA9)):
+				w = 3
+			}
+			if w > 0 {
+				prevSpace, prevBreak, precededByWS = false, false, false
+				continue
+			}
+		}
 		w = yamlWidth(v[i])
 		followedByWS := i+w >= len(v) || v[i+w] == ' ' || v[i+w] == '\t'
 		c := v[i]
@@ -175,6 +207,15 @@ func analyzeYAML(v string) yamlScalar {
 	a.astralOrCtl = special
 	return a
 }
+
+// yamlOrdinary are the ASCII characters the scalar analysis does nothing
+// with past the first: printable, not a space, ":" or "#".
+var yamlOrdinary = func() (t [128]bool) {
+	for c := 0x21; c <= 0x7E; c++ {
+		t[c] = c != ':' && c != '#'
+	}
+	return t
+}()
 
 var (
 	yamlStyleFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)

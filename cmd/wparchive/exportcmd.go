@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -94,6 +96,13 @@ func runExport(ctx context.Context, e *env, args []string) error {
 				bar.Set(done)
 			}
 		}
+	}
+	// An export's garbage is each post's short-lived strings: collecting
+	// at 200% heap growth rather than 100% takes a tenth off its CPU time
+	// for ~60 MB more peak memory (200 MB benchmark archive on tmpfs:
+	// 6.9 -> 6.3 s user, 161 -> 229 MB). GOGC, when set, decides.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
 	sum, err := export.Markdown(ctx, a, opt)
 	if bar != nil {
