@@ -220,29 +220,45 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 	defer cancel()
 	// The comments are loaded a range of posts at a time while the posts
 	// are converted (see run), on their own connection; every address
-	// they must mask is read first.
-	var comments *commentLoader
+	// they must mask is read first, while the posts are.
+	var (
+		comments   *commentLoader
+		privacy    sync.WaitGroup
+		privacyErr error
+	)
 	if opt.Comments != CommentsNone {
 		conn, release, err := readConn(ctx, a.DB(), 8<<10)
 		if err != nil {
 			return nil, err
 		}
 		defer release()
-		if comments, err = newCommentLoader(ctx, conn, s.id, CommentOptions{Statuses: opt.CommentStatuses, Private: opt.IncludePrivate}); err == nil {
-			err = comments.loadPrivacy(ctx)
-		}
+		comments, err = newCommentLoader(ctx, conn, s.id, CommentOptions{Statuses: opt.CommentStatuses, Private: opt.IncludePrivate})
 		if err != nil {
 			return nil, err
 		}
+		privacy.Add(1)
+		go func() {
+			defer privacy.Done()
+			privacyErr = comments.loadPrivacy(ctx)
+		}()
+		defer func() { cancel(); privacy.Wait() }() // before release
 	}
 	db, release, err := readConn(ctx, a.DB(), 2<<10)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	d, err := loadData(ctx, db, s)
+	terms, releaseTerms, err := readConn(ctx, a.DB(), 2<<10)
 	if err != nil {
 		return nil, err
+	}
+	d, err := loadData(ctx, db, terms, s)
+	releaseTerms()
+	if err != nil {
+		return nil, err
+	}
+	if privacy.Wait(); privacyErr != nil {
+		return nil, privacyErr
 	}
 	sum := newSummary(&opt)
 	sum.Site = s.key

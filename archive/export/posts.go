@@ -136,8 +136,9 @@ type archiveData struct {
 }
 
 // loadData reads the site's posts (without content), their terms and the
-// meta keys the export uses, in four queries.
-func loadData(ctx context.Context, db Querier, s *site) (*archiveData, error) {
+// meta keys the export uses, in four queries; the terms on their own
+// connection, at the same time as the meta.
+func loadData(ctx context.Context, db, terms Querier, s *site) (*archiveData, error) {
 	d := &archiveData{site: s, byID: map[int64]*post{}, attachments: map[int64]*post{},
 		attached: map[int64][]int{}, blocks: map[int64]string{}}
 	rows, err := db.QueryContext(ctx, `SELECT p.id, coalesce(p.wp_id, 0), coalesce(p.post_type, ''), coalesce(p.status, ''),
@@ -179,10 +180,15 @@ func loadData(ctx context.Context, db Querier, s *site) (*archiveData, error) {
 		return nil, fmt.Errorf("read posts: %w", err)
 	}
 	rows.Close()
-	if err := d.loadMeta(ctx, db); err != nil {
-		return nil, err
+	// The meta and the terms set different fields of the posts: read
+	// them at the same time, on two connections.
+	termsErr := make(chan error, 1)
+	go func() { termsErr <- d.loadTerms(ctx, terms) }()
+	err = d.loadMeta(ctx, db)
+	if terr := <-termsErr; err == nil {
+		err = terr
 	}
-	if err := d.loadTerms(ctx, db); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	// [gallery] without ids shows the attachments of the post, in menu
