@@ -962,59 +962,39 @@ func surroundByQuotes(content []byte) []byte {
 }
 
 // trimConsecutiveNewlines keeps at most two newlines in a row (with the
-// spaces before the kept ones), in place.
+// spaces before the kept ones), in place: in a run of spaces and newlines
+// holding more than two newlines, what lies between its second newline
+// and its last goes, the last newline too.
 func trimConsecutiveNewlines(in []byte) []byte {
-	if !hasNewlineRun(in) {
+	out := in[:0] // writing never overtakes reading
+	last := 0     // in[last:] is still to be written
+	for i := 0; i < len(in); {
+		k := bytes.IndexByte(in[i:], '\n')
+		if k < 0 {
+			break
+		}
+		nl := i + k
+		n, second, lastNL := 1, -1, nl
+		e := nl + 1
+		for ; e < len(in) && (in[e] == '\n' || in[e] == ' '); e++ {
+			if in[e] == '\n' {
+				n++
+				if n == 2 {
+					second = e
+				}
+				lastNL = e
+			}
+		}
+		if n > 2 {
+			out = append(out, in[last:second+1]...)
+			last = lastNL + 1
+		}
+		i = e
+	}
+	if last == 0 {
 		return in
 	}
-	// Writing never overtakes reading: out is in's own start.
-	out := in[:0]
-	newlines := 0
-	spaces := 0 // pending spaces (only ' ' is collected)
-	for i := 0; i < len(in); i++ {
-		switch c := in[i]; c {
-		case '\n':
-			newlines++
-			if newlines <= 2 {
-				for ; spaces > 0; spaces-- {
-					out = append(out, ' ')
-				}
-				out = append(out, '\n')
-			}
-			spaces = 0
-		case ' ':
-			spaces++
-		default:
-			newlines = 0
-			for ; spaces > 0; spaces-- {
-				out = append(out, ' ')
-			}
-			out = append(out, c)
-		}
-	}
-	for ; spaces > 0; spaces-- {
-		out = append(out, ' ')
-	}
-	return out
-}
-
-// hasNewlineRun reports whether in has three newlines with only spaces
-// between them.
-func hasNewlineRun(in []byte) bool {
-	n := 0
-	for _, c := range in {
-		switch c {
-		case '\n':
-			n++
-			if n > 2 {
-				return true
-			}
-		case ' ':
-		default:
-			n = 0
-		}
-	}
-	return false
+	return append(out, in[last:]...)
 }
 
 func trimUnnecessaryHardLineBreaks(content []byte) []byte {

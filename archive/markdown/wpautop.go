@@ -25,9 +25,6 @@ var (
 	reSourceTrack     = regexp.MustCompile(`\s*(<(?:source|track)[^>]*>)\s*`)
 	reFigcaptionOpen  = regexp.MustCompile(`\s*(<figcaption[^>]*>)`)
 	reFigcaptionClose = regexp.MustCompile(`</figcaption>\s*`)
-	reParaSplit       = regexp.MustCompile(`\n\s*\n`)
-	reEmptyPara       = regexp.MustCompile(`<p>\s*</p>`)
-	reParaLi          = regexp.MustCompile(`<p>(<li.+?)</p>`)
 )
 
 // Wpautop returns s with double line breaks turned into paragraphs and the
@@ -68,7 +65,9 @@ func Wpautop(s string) string {
 		s = replaceRe(reDoubleBr, s, "\n\n")
 	}
 	s = spaceAroundBlocks(s)
-	s = replaceRe(reHr, s, "$1\n\n")
+	if strings.Contains(s, "<hr") {
+		s = replaceRe(reHr, s, "$1\n\n")
+	}
 	if strings.Contains(s, "\r") {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
 		s = strings.ReplaceAll(s, "\r", "\n")
@@ -94,26 +93,22 @@ func Wpautop(s string) string {
 		s = replaceRe(reFigcaptionClose, s, "</figcaption>")
 	}
 
-	s = collapseNewlines(s)
-
+	// preg_replace("/\n\n+/", "\n\n") comes here in WordPress; every
+	// "\n\n" lies inside a separator of the split below, so it changes
+	// nothing that is kept.
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
-	for _, piece := range reParaSplit.Split(s, -1) {
-		if piece == "" { // PREG_SPLIT_NO_EMPTY
-			continue
-		}
+	forEachParagraph(s, func(piece string) {
 		b.WriteString("<p>")
 		b.WriteString(strings.Trim(piece, "\n"))
 		b.WriteString("</p>\n")
-	}
+	})
 	s = b.String()
 
-	s = replaceRe(reEmptyPara, s, "")
+	s = dropEmptyParagraphs(s)
 	s = closeParaInDiv(s)
 	s = unwrapParaAroundBlock(s)
-	if strings.Contains(s, "<p><li") {
-		s = replaceRe(reParaLi, s, "$1")
-	}
+	s = unwrapParaLi(s)
 	s = moveParaIntoBlockquote(s)
 	s = strings.ReplaceAll(s, "</blockquote></p>", "</p></blockquote>")
 	s = dropAfterBlockTag(dropParaBeforeBlock(s), "</p>")
@@ -452,26 +447,6 @@ func moveParaIntoBlockquote(s string) string {
 	return b.String()
 }
 
-// collapseNewlines is preg_replace("/\n\n+/", "\n\n").
-func collapseNewlines(s string) string {
-	if !strings.Contains(s, "\n\n\n") {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		b.WriteByte(s[i])
-		if s[i] == '\n' && i+1 < len(s) && s[i+1] == '\n' {
-			b.WriteByte('\n')
-			i++
-			for i+1 < len(s) && s[i+1] == '\n' {
-				i++
-			}
-		}
-	}
-	return b.String()
-}
-
 // closeParaInDiv is
 // preg_replace('!<p>([^<]+)</(div|address|form)>!', '<p>$1</p></$2>').
 func closeParaInDiv(s string) string {
@@ -616,45 +591,149 @@ func isPCRESpace(c byte) bool {
 
 // newlinesToBr is preg_replace('|(?<!<br />)\s*\n|', "<br />\n", $s): every
 // run of white space that ends in a newline becomes "<br />\n" unless it
-// directly follows "<br />".
+// directly follows "<br />". It jumps from newline to newline: white
+// space without one is copied as it is.
 func newlinesToBr(s string) string {
 	if !strings.Contains(s, "\n") {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/16)
-	for p := 0; p < len(s); {
-		c := s[p]
-		if !isPCRESpace(c) {
-			// Copy up to the next white space in one go.
-			q := p + 1
-			for q < len(s) && !isPCRESpace(s[q]) {
-				q++
-			}
-			b.WriteString(s[p:q])
-			p = q
-			continue
+	last := 0 // s[last:] is still to be written
+	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], '\n')
+		if k < 0 {
+			break
 		}
-		if strings.HasSuffix(s[:p], "<br />") {
-			b.WriteByte(c)
-			p++
-			continue
+		// The run of white space around the newline: [r, e), its last
+		// newline at lastNL.
+		nl := i + k
+		r := nl
+		for r > i && isPCRESpace(s[r-1]) {
+			r--
 		}
-		e, lastNL := p, -1
+		e, lastNL := nl+1, nl
 		for e < len(s) && isPCRESpace(s[e]) {
 			if s[e] == '\n' {
 				lastNL = e
 			}
 			e++
 		}
-		if lastNL < 0 {
-			b.WriteString(s[p:e])
-			p = e
+		if strings.HasSuffix(s[:r], "<br />") {
+			// The look-behind fails at r only: the match starts one later.
+			r++
+		}
+		if r <= lastNL {
+			b.WriteString(s[last:r])
+			b.WriteString("<br />\n")
+			last = lastNL + 1
+		}
+		i = e
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// isRE2Space reports whether c is in RE2's \s class, which lacks \v.
+func isRE2Space(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// forEachParagraph calls fn with each non-empty piece of
+// regexp.MustCompile(`\n\s*\n`).Split(s, -1), in order: the pieces
+// between the runs of white space that hold two newlines or more (a
+// separator runs from the first newline of such a run to its last).
+func forEachParagraph(s string, fn func(piece string)) {
+	beg := 0
+	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], '\n')
+		if k < 0 {
+			break
+		}
+		nl := i + k
+		e, lastNL := nl+1, nl
+		for e < len(s) && isRE2Space(s[e]) {
+			if s[e] == '\n' {
+				lastNL = e
+			}
+			e++
+		}
+		if lastNL > nl {
+			if nl > beg {
+				fn(s[beg:nl])
+			}
+			beg = lastNL + 1
+		}
+		i = e
+	}
+	if beg < len(s) {
+		fn(s[beg:])
+	}
+}
+
+// dropEmptyParagraphs is preg_replace('/<p>\s*<\/p>/', ”) with RE2's \s.
+func dropEmptyParagraphs(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], "<p>")
+		if j < 0 {
+			break
+		}
+		start := i + j
+		k := start + 3
+		for k < len(s) && isRE2Space(s[k]) {
+			k++
+		}
+		if strings.HasPrefix(s[k:], "</p>") {
+			if last == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[last:start])
+			last = k + 4
+			i = last
 			continue
 		}
-		b.WriteString("<br />\n")
-		p = lastNL + 1
+		i = start + 3
 	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// unwrapParaLi is preg_replace('/<p>(<li.+?)<\/p>/', '$1'): the shortest
+// run of at least one character other than a newline after "<p><li" up
+// to a "</p>".
+func unwrapParaLi(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], "<p><li")
+		if j < 0 {
+			break
+		}
+		start := i + j
+		body := start + len("<p><li")
+		if body < len(s) && s[body] != '\n' {
+			if e := strings.Index(s[body+1:], "</p>"); e >= 0 {
+				end := body + 1 + e
+				if strings.IndexByte(s[body:end], '\n') < 0 {
+					b.WriteString(s[last:start])
+					b.WriteString(s[start+3 : end])
+					last = end + 4
+					i = last
+					continue
+				}
+			}
+		}
+		i = start + 3
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
 	return b.String()
 }
 

@@ -9,19 +9,76 @@ import (
 
 // The regular expressions of wpautop() that are hand-written in
 // wpautop.go, as WordPress writes them (RE2 accepts these ones as they
-// are). The hand-written versions must give the same results.
+// are, with \v added where PCRE's \s has it and RE2's lacks it). The
+// hand-written versions must give the same results.
 var (
-	refBlockOpen       = regexp.MustCompile(`(<` + allBlocks + `[\s/>])`)
+	refBlockOpen       = regexp.MustCompile(`(<` + allBlocks + `[\s\v/>])`)
 	refBlockClose      = regexp.MustCompile(`(</` + allBlocks + `>)`)
-	refParaAroundBlock = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)\s*</p>`)
-	refParaBeforeBlock = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)`)
-	refParaAfterBlock  = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*</p>`)
-	refBrAfterBlock    = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*<br />`)
-	refBrBeforeBlock   = regexp.MustCompile(`<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
+	refParaAroundBlock = regexp.MustCompile(`<p>[\s\v]*(</?` + allBlocks + `[^>]*>)[\s\v]*</p>`)
+	refParaBeforeBlock = regexp.MustCompile(`<p>[\s\v]*(</?` + allBlocks + `[^>]*>)`)
+	refParaAfterBlock  = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)[\s\v]*</p>`)
+	refBrAfterBlock    = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)[\s\v]*<br />`)
+	refBrBeforeBlock   = regexp.MustCompile(`<br />([\s\v]*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
 	refUnclosedDiv     = regexp.MustCompile(`<p>([^<]+)</(div|address|form)>`)
 	refParaBlockquote  = regexp.MustCompile(`<p><blockquote([^>]*)>`)
 	refManyNewlines    = regexp.MustCompile(`\n\n+`)
+	refParaSplit       = regexp.MustCompile(`\n\s*\n`)
+	refEmptyPara       = regexp.MustCompile(`<p>\s*</p>`)
+	refParaLi          = regexp.MustCompile(`<p>(<li.+?)</p>`)
 )
+
+// refNewlinesToBr is preg_replace('|(?<!<br />)\s*\n|', "<br />\n", $s)
+// written out character by character (RE2 has no look-behind).
+func refNewlinesToBr(s string) string {
+	var b strings.Builder
+	for p := 0; p < len(s); {
+		c := s[p]
+		if !isPCRESpace(c) {
+			b.WriteByte(c)
+			p++
+			continue
+		}
+		if strings.HasSuffix(s[:p], "<br />") {
+			b.WriteByte(c)
+			p++
+			continue
+		}
+		e, lastNL := p, -1
+		for e < len(s) && isPCRESpace(s[e]) {
+			if s[e] == '\n' {
+				lastNL = e
+			}
+			e++
+		}
+		if lastNL < 0 {
+			b.WriteString(s[p:e])
+			p = e
+			continue
+		}
+		b.WriteString("<br />\n")
+		p = lastNL + 1
+	}
+	return b.String()
+}
+
+// refParagraphs is Wpautop's split into paragraphs as WordPress writes
+// it: newline runs collapsed, then preg_split('/\n\s*\n/', …,
+// PREG_SPLIT_NO_EMPTY); the pieces joined by NUL.
+func refParagraphs(s string) string {
+	var kept []string
+	for _, piece := range refParaSplit.Split(refManyNewlines.ReplaceAllString(s, "\n\n"), -1) {
+		if piece != "" {
+			kept = append(kept, piece)
+		}
+	}
+	return strings.Join(kept, "\x00")
+}
+
+func handParagraphs(s string) string {
+	var kept []string
+	forEachParagraph(s, func(piece string) { kept = append(kept, piece) })
+	return strings.Join(kept, "\x00")
+}
 
 // randomHTML strings together tags and text likely to hit the patterns.
 func randomHTML(r *rand.Rand) string {
@@ -31,6 +88,7 @@ func randomHTML(r *rand.Rand) string {
 		" ", "\t", "text", "a<b", "<span>", "</span>", "<blockquote>", "<blockquote cite=\"y\">", "</blockquote>",
 		"<address>", "</address>", "<form>", "</form>", "<table>", "<thead>", "<tr>", "<th>", "<td>", "<colgroup>",
 		"<figure>", "<figcaption>", "<summary>", "<sup>", "<style>", "<section/>", "<p/>", "<pre\n>", "<tbody x>", "<em>", ">",
+		"<p><li>", "<p><li", "<li></p>", "\v", "\f", "\r", "\n \n", " \n\t", "\t\n\v\n ", "<br />\n", "<br />", "é",
 	}
 	var b strings.Builder
 	for n := r.Intn(30); n >= 0; n-- {
@@ -56,7 +114,10 @@ func TestWpautopScannersMatchRegexps(t *testing.T) {
 		{"br before block", dropBrBeforeBlock, func(s string) string { return refBrBeforeBlock.ReplaceAllString(s, "$1") }},
 		{"unclosed div", closeParaInDiv, func(s string) string { return refUnclosedDiv.ReplaceAllString(s, "<p>$1</p></$2>") }},
 		{"p blockquote", moveParaIntoBlockquote, func(s string) string { return refParaBlockquote.ReplaceAllString(s, "<blockquote$1><p>") }},
-		{"newlines", collapseNewlines, func(s string) string { return refManyNewlines.ReplaceAllString(s, "\n\n") }},
+		{"paragraph split", handParagraphs, refParagraphs},
+		{"empty p", dropEmptyParagraphs, func(s string) string { return refEmptyPara.ReplaceAllString(s, "") }},
+		{"p li", unwrapParaLi, func(s string) string { return refParaLi.ReplaceAllString(s, "$1") }},
+		{"newlines to br", newlinesToBr, refNewlinesToBr},
 	}
 	for i := 0; i < 20000; i++ {
 		in := randomHTML(r)
