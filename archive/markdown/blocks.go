@@ -63,7 +63,31 @@ type delimiter struct {
 	attrs      json.RawMessage
 }
 
-var reDelimName = regexp.MustCompile(`^([a-z][a-z0-9_-]*/)?([a-z][a-z0-9_-]*)`)
+// delimName matches ^([a-z][a-z0-9_-]*/)?([a-z][a-z0-9_-]*) at the start
+// of s: the namespace with its slash, the name, and the length of the
+// match (0 when there is none).
+func delimName(s string) (ns, name string, n int) {
+	word := func(i int) int { // end of [a-z][a-z0-9_-]* at i, or -1
+		if i >= len(s) || s[i] < 'a' || s[i] > 'z' {
+			return -1
+		}
+		j := i + 1
+		for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= '0' && s[j] <= '9' || s[j] == '_' || s[j] == '-') {
+			j++
+		}
+		return j
+	}
+	e := word(0)
+	if e < 0 {
+		return "", "", 0
+	}
+	if e < len(s) && s[e] == '/' {
+		if e2 := word(e + 1); e2 >= 0 {
+			return s[:e+1], s[e+1 : e2], e2
+		}
+	}
+	return "", s[:e], e
+}
 
 // nextDelimiter finds the next block delimiter at or after s[from:],
 // following the grammar of WP_Block_Parser::next_token().
@@ -102,16 +126,15 @@ func parseDelimiter(s string, start int) (delimiter, bool) {
 		return d, false
 	}
 	p += 3
-	m := reDelimName.FindStringSubmatch(s[p:])
-	if m == nil {
+	ns, name, n := delimName(s[p:])
+	if n == 0 {
 		return d, false
 	}
-	ns := m[1]
 	if ns == "" {
 		ns = "core/"
 	}
-	d.name = ns + m[2]
-	p += len(m[0])
+	d.name = ns + name
+	p += n
 	q = p
 	for q < len(s) && isJSONSpace(s[q]) {
 		q++

@@ -132,6 +132,33 @@ func embedFromIframe(src string) (string, string) {
 
 var reAutoembedPara = regexp.MustCompile(`(?i)(<p(?: [^>]*)?>\s*)(https?://[^\s<>"]+)(\s*</p>)`)
 
+// mayAutoembedPara reports whether reAutoembedPara may match s: whether
+// some "://" is followed by characters of the URL class, white space and
+// "</p>". Every match has such a "://" (the one after http or https: the
+// URL's characters run to the white space or '<' before "</p>").
+func mayAutoembedPara(s string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], "://")
+		if j < 0 {
+			return false
+		}
+		k := i + j + 3
+		e := k
+		for e < len(s) && !isRE2Space(s[e]) && s[e] != '<' && s[e] != '>' && s[e] != '"' {
+			e++
+		}
+		if e > k {
+			for e < len(s) && isRE2Space(s[e]) {
+				e++
+			}
+			if e+4 <= len(s) && strings.EqualFold(s[e:e+4], "</p>") {
+				return true
+			}
+		}
+		i = k
+	}
+}
+
 // autoembed turns YouTube and Vimeo URLs that stand on a line, or alone in
 // a paragraph, into players, as WP_Embed::autoembed does at render time.
 // URLs of other providers are left alone: WordPress leaves them as text
@@ -143,6 +170,7 @@ func autoembed(s string, rep *Report) string {
 	var b strings.Builder // written from the first embed on
 	last := 0             // s[last:] is not written yet
 	inPre := 0
+	hasPre := strings.Contains(s, "<pre") // else inPre stays 0
 	for pos := 0; pos < len(s); {
 		end := strings.IndexByte(s[pos:], '\n') + 1
 		if end == 0 {
@@ -164,7 +192,7 @@ func autoembed(s string, rep *Report) string {
 				continue
 			}
 		}
-		if strings.Contains(line, "pre") {
+		if hasPre && strings.Contains(line, "pre") {
 			inPre += strings.Count(line, "<pre") - strings.Count(line, "</pre>")
 			if inPre < 0 {
 				inPre = 0
@@ -176,7 +204,7 @@ func autoembed(s string, rep *Report) string {
 		b.WriteString(s[last:])
 		s = b.String()
 	}
-	if strings.Contains(s, "<p") {
+	if mayAutoembedPara(s) {
 		s = replaceReFunc(reAutoembedPara, s, func(m string) string {
 			sub := reAutoembedPara.FindStringSubmatch(m)
 			if v := videoEmbed(sub[2]); v != "" {

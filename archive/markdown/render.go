@@ -339,7 +339,43 @@ func (st *state) shortcode(sc Shortcode) string {
 	return out
 }
 
-var reCaptionImage = regexp.MustCompile(`(?is)^\s*((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)$`)
+// captionImage splits a caption's content into its image (possibly
+// linked) and the rest, as
+// (?is)^\s*((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)$ does; false
+// when the content does not start with one.
+func captionImage(content string) (img, rest string, ok bool) {
+	start := skipRE2Space(content, 0)
+	// tagEnd is the end of <prefix[^>]+> at i, or -1.
+	tagEnd := func(i int, prefix string) int {
+		if len(content)-i < len(prefix) || !strings.EqualFold(content[i:i+len(prefix)], prefix) {
+			return -1
+		}
+		e := strings.IndexByte(content[i+len(prefix):], '>')
+		if e < 1 {
+			return -1
+		}
+		return i + len(prefix) + e + 1
+	}
+	i := start
+	if a := tagEnd(i, "<a "); a >= 0 {
+		i = skipRE2Space(content, a)
+	}
+	end := tagEnd(i, "<img ")
+	if end < 0 {
+		return "", "", false
+	}
+	if c := skipRE2Space(content, end); len(content)-c >= 4 && strings.EqualFold(content[c:c+4], "</a>") {
+		end = c + 4
+	}
+	return content[start:end], content[end:], true
+}
+
+func skipRE2Space(s string, i int) int {
+	for i < len(s) && isRE2Space(s[i]) {
+		i++
+	}
+	return i
+}
 
 // caption renders [caption] like img_caption_shortcode() with HTML5
 // captions: a figure around the image and a figcaption. As in WordPress, a
@@ -348,9 +384,9 @@ func (st *state) caption(sc Shortcode) string {
 	content := sc.Content
 	capText := sc.Attrs["caption"]
 	if capText == "" {
-		if m := reCaptionImage.FindStringSubmatch(content); m != nil {
-			content = m[1]
-			capText = strings.TrimSpace(m[2])
+		if img, rest, ok := captionImage(content); ok {
+			content = img
+			capText = strings.TrimSpace(rest)
 		}
 	}
 	content = st.convertShortcodes(content)

@@ -758,9 +758,8 @@ func spaceAt(s string, i int) int {
 // shortcode_unautop() does. isTag says which shortcode names are
 // registered; nil means every name.
 func ShortcodeUnautop(s string, isTag func(name string) bool) string {
-	if !strings.Contains(s, "<p>[") && !strings.Contains(s, "<p> ") && !strings.Contains(s, "<p>\u00a0") && !strings.Contains(s, "<p>&nbsp;") && !strings.Contains(s, "<p>\t") && !strings.Contains(s, "<p>\n") && !strings.Contains(s, "<p>\r") {
-		return s
-	}
+	// One pass over the paragraphs: matchShortcode turns down at once a
+	// paragraph that starts with neither white space nor '['.
 	var b strings.Builder
 	last := 0
 	for i := 0; i < len(s); {

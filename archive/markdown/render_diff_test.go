@@ -1,0 +1,78 @@
+package markdown
+
+import (
+	"math/rand"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The regular expressions that render.go, blocks.go and media.go used
+// to run, now matched by hand or prechecked.
+var (
+	refCaptionImage = regexp.MustCompile(`(?is)^\s*((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)$`)
+	refDelimName    = regexp.MustCompile(`^([a-z][a-z0-9_-]*/)?([a-z][a-z0-9_-]*)`)
+)
+
+func randomPieces(r *rand.Rand, pieces []string, max int) string {
+	var b strings.Builder
+	for n := r.Intn(max); n >= 0; n-- {
+		b.WriteString(pieces[r.Intn(len(pieces))])
+	}
+	return b.String()
+}
+
+func TestCaptionImageMatchesRegexp(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	pieces := []string{"<a ", "<A ", "<a", "href=\"x\"", ">", "<img ", "<IMG ", "<img", "src=\"y.jpg\" /", "</a>", "</A>", "</a",
+		" ", "\n", "\t", "\v", "\f", "\r", "text", "A caption", "<em>", "é", "\u00a0"}
+	matched := 0
+	for i := 0; i < 100000; i++ {
+		in := randomPieces(r, pieces, 12)
+		img, rest, ok := captionImage(in)
+		m := refCaptionImage.FindStringSubmatch(in)
+		if ok != (m != nil) || ok && (img != m[1] || rest != m[2]) {
+			t.Fatalf("captionImage(%q) = %q, %q, %v; regexp gives %q", in, img, rest, ok, m)
+		}
+		if ok {
+			matched++
+		}
+	}
+	if matched < 100 {
+		t.Errorf("only %d random inputs matched", matched)
+	}
+}
+
+func TestDelimNameMatchesRegexp(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	pieces := []string{"a", "z", "core", "paragraph", "/", "-", "_", "0", "9", "A", " ", "{", "é", "//"}
+	for i := 0; i < 100000; i++ {
+		in := randomPieces(r, pieces, 6)
+		ns, name, n := delimName(in)
+		m := refDelimName.FindStringSubmatch(in)
+		if (n > 0) != (m != nil) || n > 0 && (ns != m[1] || name != m[2] || n != len(m[0])) {
+			t.Fatalf("delimName(%q) = %q, %q, %d; regexp gives %q", in, ns, name, n, m)
+		}
+	}
+}
+
+// mayAutoembedPara is a precheck: it must never say no where the regexp
+// matches.
+func TestMayAutoembedParaPrecheck(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	pieces := []string{"<p>", "<P>", "<p class=\"x\">", "</p>", "</P>", "</p", "http", "https", "HTTP", "://", "www.youtube.com/watch?v=abcdefghijk",
+		"x", " ", "\n", "\t", "\v", "<", ">", "\"", "text", "<br />", "<p>http://", "<p>\nHTTPS://", "<p id=a> https://", "v</p>", "v </p>", "v\n</P>"}
+	n := 0
+	for i := 0; i < 100000; i++ {
+		in := randomPieces(r, pieces, 12)
+		if reAutoembedPara.MatchString(in) {
+			n++
+			if !mayAutoembedPara(in) {
+				t.Fatalf("mayAutoembedPara(%q) is false, but the regexp matches", in)
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d random inputs matched: the test does not exercise the precheck", n)
+	}
+}
