@@ -442,7 +442,7 @@ func parseFastQuote(h string, i int) (*html.Node, int, bool) {
 		switch {
 		case a.Key == "data-wpmd-html":
 			return nil, 0, false
-		case a.Key == "lang" && !reNaturalLang.MatchString(a.Val):
+		case a.Key == "lang" && !isNaturalLang(a.Val):
 			// renderWP trims it; the fast path only takes clean ones.
 			return nil, 0, false
 		}
@@ -494,7 +494,7 @@ func parseFastInline(h string, i int, name string, a atom.Atom) (p *html.Node, e
 	for _, at := range attrs {
 		// A paragraph in another language is kept as HTML (renderWP); the
 		// fast path takes clean language tags only.
-		if at.Key == "data-wpmd-html" || at.Key == "lang" && (name != "p" || !reNaturalLang.MatchString(at.Val)) {
+		if at.Key == "data-wpmd-html" || at.Key == "lang" && (name != "p" || !isNaturalLang(at.Val)) {
 			return nil, 0, false
 		}
 	}
@@ -559,7 +559,7 @@ func parseFastInline(h string, i int, name string, a atom.Atom) (p *html.Node, e
 				seen[at.Key] = true
 			}
 		case "span":
-			if len(attrs) != 1 || attrs[0].Key != "lang" || !reNaturalLang.MatchString(attrs[0].Val) {
+			if len(attrs) != 1 || attrs[0].Key != "lang" || !isNaturalLang(attrs[0].Val) {
 				return nil, 0, false
 			}
 		}
@@ -629,16 +629,37 @@ func fastClosed(n *html.Node) bool {
 	return true
 }
 
-var fastCollapse = &collapse.DomFuncs{IsBlockNode: func(n *html.Node) bool {
-	if n.Type != html.ElementNode {
+// fastCollapse gives collapse.Collapse the fast path's block elements,
+// and the library's own void and preformatted elements without its
+// linear searches through name lists.
+var fastCollapse = &collapse.DomFuncs{
+	IsBlockNode: func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return false
+		}
+		switch n.Data {
+		case "p", "blockquote", "hr", "wp-more", "h1", "h2", "h3", "h4", "h5", "h6":
+			return true
+		}
 		return false
-	}
-	switch n.Data {
-	case "p", "blockquote", "hr", "wp-more", "h1", "h2", "h3", "h4", "h5", "h6":
-		return true
-	}
-	return false
-}}
+	},
+	// collapse's defaultIsVoidNode: its list (which leaves out "source")
+	// against dom.NodeName, which is Data for elements and doctypes.
+	IsVoidNode: func(n *html.Node) bool {
+		if n.Type != html.ElementNode && n.Type != html.DoctypeNode {
+			return false
+		}
+		switch n.Data {
+		case "area", "base", "br", "col", "command", "embed", "hr", "img", "input", "keygen", "link", "meta", "param", "track", "wbr":
+			return true
+		}
+		return false
+	},
+	// collapse's defaultIsPreformattedNode.
+	IsPreformattedNode: func(n *html.Node) bool {
+		return (n.Type == html.ElementNode || n.Type == html.DoctypeNode) && (n.Data == "pre" || n.Data == "code")
+	},
+}
 
 // fastParagraph appends a block of parseFastBlock to raw as
 // html-to-markdown renders it, before post-processing.
@@ -1013,9 +1034,76 @@ var urlReplacer = strings.NewReplacer(" ", "%20", "[", "%5B", "]", "%5D", "(", "
 // domain).
 func assembleURL(raw string) string {
 	raw = strings.TrimSpace(raw)
-	if raw == "#" {
+	if raw == "#" || isPlainURL(raw) {
 		return raw
 	}
+	return assembleParsedURL(raw)
+}
+
+// plainURLByte are the bytes of an http(s) URL that parsing and writing
+// it again, query re-encoding and urlReplacer all leave as they are.
+var plainURLByte = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "-._~/" {
+		t[c] = true
+	}
+	return t
+}()
+
+// isPlainURL reports whether assembleParsedURL would return raw as it
+// is, by a test that is sure of it: http:// or https://, a host, then
+// only unreserved characters and '/', and an optional query of
+// unreserved characters in key=value pairs joined by '&' (at most one
+// '=' in each, so that re-encoding changes nothing).
+func isPlainURL(raw string) bool {
+	var rest string
+	switch {
+	case strings.HasPrefix(raw, "https://"):
+		rest = raw[len("https://"):]
+	case strings.HasPrefix(raw, "http://"):
+		rest = raw[len("http://"):]
+	default:
+		return false
+	}
+	if rest == "" || rest[0] == '/' || rest[0] == '?' { // no host
+		return false
+	}
+	path, query, hasQuery := strings.Cut(rest, "?")
+	for i := 0; i < len(path); i++ {
+		if !plainURLByte[path[i]] {
+			return false
+		}
+	}
+	if !hasQuery {
+		return true
+	}
+	if query == "" {
+		return false
+	}
+	eq := 0
+	for i := 0; i < len(query); i++ {
+		switch c := query[i]; {
+		case c == '&':
+			eq = 0
+		case c == '=':
+			if eq++; eq > 1 {
+				return false
+			}
+		case c == '/' || !plainURLByte[c]:
+			return false
+		}
+	}
+	return true
+}
+
+// assembleParsedURL is assembleURL for any URL: parsed, its query
+// re-encoded, written again.
+func assembleParsedURL(raw string) string {
 	raw = strings.ReplaceAll(raw, "\n", "%0A")
 	raw = strings.ReplaceAll(raw, "\t", "%09")
 	u, err := url.Parse(raw)

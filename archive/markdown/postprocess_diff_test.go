@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"math/rand"
+	"regexp"
 	"testing"
 )
 
@@ -49,6 +50,43 @@ func TestTrimConsecutiveNewlinesMatchesReference(t *testing.T) {
 		want := string(refTrimConsecutiveNewlines(in))
 		if got := string(trimConsecutiveNewlines(append([]byte(nil), in...))); got != want {
 			t.Fatalf("trimConsecutiveNewlines(%q)\n got %q\nwant %q", in, got, want)
+		}
+	}
+}
+
+// assembleURL takes a short cut for plain URLs: it must give what
+// parsing and writing them again gives.
+func TestPlainURLShortCut(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	pieces := []string{"http://", "https://", "HTTP://", "example.com", "EXAMPLE.com", "/", "//", "path", "a-b_c.d~e", "?", "&", "=", "==",
+		"x", "%20", "%zz", "#", ":", ":8080", "@", " ", "+", "[", "(", "é", ".", "..", "Q", "9", "\t", ";", ","}
+	plain := 0
+	for i := 0; i < 200000; i++ {
+		in := randomPieces(r, pieces, 8)
+		if r.Intn(2) == 0 {
+			in = pieces[r.Intn(2)] + in
+		}
+		if !isPlainURL(in) {
+			continue
+		}
+		plain++
+		if want := assembleParsedURL(in); want != in {
+			t.Fatalf("isPlainURL(%q) is true, but the URL becomes %q", in, want)
+		}
+	}
+	if plain < 1000 {
+		t.Errorf("only %d random URLs were plain", plain)
+	}
+}
+
+func TestIsNaturalLangMatchesRegexp(t *testing.T) {
+	ref := regexp.MustCompile(`^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$`)
+	r := rand.New(rand.NewSource(1))
+	pieces := []string{"e", "n", "Z", "zh", "Hant", "-", "--", "1", "abcdefgh", "abcdefghi", " ", "_", "é", "\n", "x-"}
+	for i := 0; i < 100000; i++ {
+		in := randomPieces(r, pieces, 6)
+		if got, want := isNaturalLang(in), ref.MatchString(in); got != want {
+			t.Fatalf("isNaturalLang(%q) = %v, regexp says %v", in, got, want)
 		}
 	}
 }

@@ -170,7 +170,32 @@ var langRawBlock = map[atom.Atom]bool{
 	atom.Main: true, atom.Nav: true,
 }
 
-var reNaturalLang = regexp.MustCompile(`^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$`)
+// isNaturalLang reports whether s looks like a language tag:
+// ^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$.
+func isNaturalLang(s string) bool {
+	i := 0
+	for i < len(s) && isASCIILetter(s[i]) {
+		i++
+	}
+	if i < 2 || i > 3 {
+		return false
+	}
+	for i < len(s) {
+		if s[i] != '-' {
+			return false
+		}
+		i++
+		j := i
+		for j < len(s) && (isASCIILetter(s[j]) || s[j] >= '0' && s[j] <= '9') {
+			j++
+		}
+		if j == i || j-i > 8 {
+			return false
+		}
+		i = j
+	}
+	return true
+}
 
 // naturalLang returns the lang attribute of n when it names a human
 // language on an element where it means one (code highlighters put
@@ -186,7 +211,7 @@ func naturalLang(n *html.Node) string {
 	for _, a := range n.Attr {
 		if a.Key == "lang" && a.Namespace == "" {
 			v := strings.TrimSpace(a.Val)
-			if reNaturalLang.MatchString(v) {
+			if isNaturalLang(v) {
 				return v
 			}
 			return ""
