@@ -1022,9 +1022,12 @@ func trimUnnecessaryHardLineBreaks(content []byte) []byte {
 	if bytes.Index(content, []byte("  \n")) < 0 {
 		return content
 	}
-	content = bytes.ReplaceAll(content, []byte("  \n\n"), []byte("\n\n"))
-	content = bytes.ReplaceAll(content, []byte("  \n  \n"), []byte("\n\n"))
-	content = bytes.ReplaceAll(content, []byte("  \n \n"), []byte("\n\n"))
+	// bytes.ReplaceAll copies even when nothing matches.
+	for _, old := range [...]string{"  \n\n", "  \n  \n", "  \n \n"} {
+		if bytes.Contains(content, []byte(old)) {
+			content = bytes.ReplaceAll(content, []byte(old), []byte("\n\n"))
+		}
+	}
 	return content
 }
 
@@ -1149,7 +1152,30 @@ func unEscapeString(chars []byte) string {
 	b.Grow(len(chars))
 	skipUntil := 0 // markers before this index are not looked at: dropped
 	last := 0      // chars[last:i] are still to be written
+	// The next escape marker and the next byte that may start a code
+	// block newline marker, found with IndexByte rather than byte by
+	// byte; len(chars) when there is none.
+	nextAt := func(from int, c byte) int {
+		if k := bytes.IndexByte(chars[from:], c); k >= 0 {
+			return from + k
+		}
+		return len(chars)
+	}
+	nextEsc := nextAt(0, '\a')
+	nextNL := nextAt(0, marker.BytesMarkerCodeBlockNewline[0])
 	for i := 0; i < len(chars); i++ {
+		if i < nextEsc && i < nextNL {
+			i = min(nextEsc, nextNL)
+			if i >= len(chars) {
+				break
+			}
+		}
+		if i >= nextEsc {
+			nextEsc = nextAt(i+1, '\a')
+		}
+		if i >= nextNL {
+			nextNL = nextAt(i+1, marker.BytesMarkerCodeBlockNewline[0])
+		}
 		switch chars[i] {
 		case '\a':
 			b.Write(chars[last:i])

@@ -1,9 +1,13 @@
 package markdown
 
 import (
+	"bytes"
 	"math/rand"
 	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/JohannesKaufmann/html-to-markdown/v2/marker"
 )
 
 // refTrimConsecutiveNewlines is trimConsecutiveNewlines written out
@@ -87,6 +91,48 @@ func TestIsNaturalLangMatchesRegexp(t *testing.T) {
 		in := randomPieces(r, pieces, 6)
 		if got, want := isNaturalLang(in), ref.MatchString(in); got != want {
 			t.Fatalf("isNaturalLang(%q) = %v, regexp says %v", in, got, want)
+		}
+	}
+}
+
+// refUnEscapeString is unEscapeString looking at every byte.
+func refUnEscapeString(chars []byte) string {
+	var b strings.Builder
+	skipUntil := 0
+	last := 0
+	for i := 0; i < len(chars); i++ {
+		switch chars[i] {
+		case '\a':
+			b.Write(chars[last:i])
+			last = i + 1
+			if i < skipUntil || i+1 >= len(chars) {
+				continue
+			}
+			if skip := unEscapeAt(chars, i+1); skip != -1 {
+				b.WriteByte('\\')
+				skipUntil = i + skip
+			}
+		case marker.BytesMarkerCodeBlockNewline[0]:
+			if bytes.HasPrefix(chars[i:], marker.BytesMarkerCodeBlockNewline) {
+				b.Write(chars[last:i])
+				b.WriteByte('\n')
+				last = i + 3
+				i += 2
+			}
+		}
+	}
+	b.Write(chars[last:])
+	return b.String()
+}
+
+func TestUnEscapeStringMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	pieces := []string{"\a", "\a*", "\a.", "\a-", "\a#", "\a[", "\a]", "\a`", "\a\a", "1", "#", "\n", " ", "-", ">", "`", "```", "~~",
+		"[", "](", "!", "\\", "\uF002", "\uF002\a", "，", "\xef", "\xef\x80", "text", "*", "_", "=", "+", "1."}
+	for i := 0; i < 100000; i++ {
+		in := []byte(randomPieces(r, pieces, 16))
+		if got, want := unEscapeString(in), refUnEscapeString(in); got != want {
+			t.Fatalf("unEscapeString(%q)\n got %q\nwant %q", in, got, want)
 		}
 	}
 }

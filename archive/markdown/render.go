@@ -188,6 +188,7 @@ func splitPre(s string, fn func(string) string) string {
 		return fn(s)
 	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for s != "" {
 		i := strings.Index(s, "<pre")
 		if i < 0 {
@@ -283,6 +284,9 @@ func protectShortcodes(s string, isName func(string) bool) string {
 				continue
 			}
 			tokEnd := n + close + 1
+			if b.Cap() == 0 {
+				b.Grow(len(s))
+			}
 			b.WriteString(s[last:i])
 			b.WriteString("<wp-raw>")
 			b.WriteString(s[i:tokEnd])

@@ -807,6 +807,9 @@ func escapeHugo(md string) string {
 		if md[i+2] == '%' {
 			closer = "%}}"
 		}
+		if b.Cap() == 0 {
+			b.Grow(len(md))
+		}
 		b.WriteString(md[last:i])
 		rest := md[i+3:]
 		end := strings.Index(rest, closer)

@@ -312,6 +312,9 @@ func unwrapParaAroundBlock(s string) string {
 			if e := prefixTagEnd(s, k, startsBlockName); e > 0 {
 				f := skipPCRESpace(s, e)
 				if strings.HasPrefix(s[f:], "</p>") {
+					if b.Cap() == 0 {
+						b.Grow(len(s))
+					}
 					b.WriteString(s[last:start])
 					b.WriteString(s[k:e])
 					last = f + 4
@@ -342,6 +345,9 @@ func dropParaBeforeBlock(s string) string {
 		k := skipPCRESpace(s, start+3)
 		if k < len(s) && s[k] == '<' {
 			if e := prefixTagEnd(s, k, startsBlockName); e > 0 {
+				if b.Cap() == 0 {
+					b.Grow(len(s))
+				}
 				b.WriteString(s[last:start])
 				b.WriteString(s[k:e])
 				last = e
@@ -403,6 +409,9 @@ func dropBrBeforeBlock(s string) string {
 		start := i + j
 		k := skipPCRESpace(s, start+6)
 		if k < len(s) && s[k] == '<' && prefixTagEnd(s, k, startsBrName) > 0 {
+			if b.Cap() == 0 {
+				b.Grow(len(s))
+			}
 			b.WriteString(s[last:start])
 			last = start + 6
 		}
@@ -430,6 +439,9 @@ func moveParaIntoBlockquote(s string) string {
 		if k+10 <= len(s) && strings.EqualFold(s[k:k+10], "blockquote") {
 			if e := strings.IndexByte(s[k+10:], '>'); e >= 0 {
 				end := k + 10 + e + 1
+				if b.Cap() == 0 {
+					b.Grow(len(s))
+				}
 				b.WriteString(s[last:start])
 				b.WriteString(s[start+3 : end])
 				b.WriteString("<p>")
@@ -466,6 +478,9 @@ func closeParaInDiv(s string) string {
 		k += start + 3
 		for _, tag := range [...]string{"</div>", "</address>", "</form>"} {
 			if strings.HasPrefix(s[k:], tag) {
+				if b.Cap() == 0 {
+					b.Grow(len(s))
+				}
 				b.WriteString(s[last:k])
 				b.WriteString("</p>")
 				b.WriteString(tag)
@@ -572,6 +587,9 @@ func preserveNewlinesIn(s, placeholder string) string {
 			continue
 		}
 		end := start + e + len(name) + 3
+		if b.Cap() == 0 {
+			b.Grow(len(s))
+		}
 		b.WriteString(s[last:start])
 		b.WriteString(strings.ReplaceAll(s[start:end], "\n", placeholder))
 		last = end
@@ -720,6 +738,9 @@ func unwrapParaLi(s string) string {
 			if e := strings.Index(s[body+1:], "</p>"); e >= 0 {
 				end := body + 1 + e
 				if strings.IndexByte(s[body:end], '\n') < 0 {
+					if b.Cap() == 0 {
+						b.Grow(len(s))
+					}
 					b.WriteString(s[last:start])
 					b.WriteString(s[start+3 : end])
 					last = end + 4
@@ -784,6 +805,9 @@ func ShortcodeUnautop(s string, isTag func(name string) bool) string {
 		if !strings.HasPrefix(s[e:], "</p>") {
 			i = start + 3
 			continue
+		}
+		if b.Cap() == 0 {
+			b.Grow(len(s))
 		}
 		b.WriteString(s[last:start])
 		b.WriteString(sc.Raw)
