@@ -661,6 +661,117 @@ var fastCollapse = &collapse.DomFuncs{
 	},
 }
 
+// collapseFast is collapse.Collapse(element, fastCollapse) (a port of
+// it): white space collapsed as a browser shows it, spaces at the edges
+// of blocks dropped. Its text nodes are rewritten only when they hold
+// white space other than single spaces.
+func collapseFast(element *html.Node) {
+	isBlock, isVoid, isPre := fastCollapse.IsBlockNode, fastCollapse.IsVoidNode, fastCollapse.IsPreformattedNode
+	if element.FirstChild == nil || isPre(element) {
+		return
+	}
+	next := func(prev, current *html.Node) *html.Node {
+		if prev != nil && prev.Parent == current || isPre(current) {
+			if current.NextSibling != nil {
+				return current.NextSibling
+			}
+			return current.Parent
+		}
+		if current.FirstChild != nil {
+			return current.FirstChild
+		}
+		if current.NextSibling != nil {
+			return current.NextSibling
+		}
+		return current.Parent
+	}
+	remove := func(n *html.Node) *html.Node {
+		nx := n.NextSibling
+		if nx == nil {
+			nx = n.Parent
+		}
+		n.Parent.RemoveChild(n)
+		return nx
+	}
+	var prevText, prev *html.Node
+	keepLeadingWs := false
+	node := next(nil, element)
+	for node != element {
+		switch node.Type {
+		case html.TextNode:
+			text := collapseSpace(node.Data)
+			if (prevText == nil || strings.HasSuffix(prevText.Data, " ")) && !keepLeadingWs && text != "" && text[0] == ' ' {
+				text = text[1:]
+			}
+			if text == "" {
+				node = remove(node)
+				continue
+			}
+			node.Data = text
+			prevText = node
+		case html.ElementNode:
+			switch {
+			case isBlock(node) || node.Data == "br":
+				if prevText != nil {
+					prevText.Data = strings.TrimSuffix(prevText.Data, " ")
+				}
+				prevText = nil
+				keepLeadingWs = false
+			case isVoid(node) || isPre(node) || node.Data == "code":
+				prevText = nil
+				keepLeadingWs = true
+			case prevText != nil:
+				keepLeadingWs = false
+			}
+		case html.CommentNode:
+		default:
+			node = remove(node)
+			continue
+		}
+		nx := next(prev, node)
+		prev = node
+		node = nx
+	}
+	if prevText != nil {
+		prevText.Data = strings.TrimSuffix(prevText.Data, " ")
+		if prevText.Data == "" {
+			remove(prevText)
+		}
+	}
+}
+
+func isCollapseSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
+
+// collapseSpace replaces every run of spaces, tabs and line breaks by one
+// space, as the library's replaceAnyWhitespaceWithSpace; s itself when
+// that changes nothing.
+func collapseSpace(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c > ' ' {
+			continue
+		}
+		if c == '\n' || c == '\r' || c == '\t' || c == ' ' && i+1 < len(s) && isCollapseSpace(s[i+1]) {
+			// s[i] starts the first run to rewrite.
+			out := make([]byte, 0, len(s))
+			out = append(out, s[:i]...)
+			for j := i; j < len(s); {
+				if !isCollapseSpace(s[j]) {
+					out = append(out, s[j])
+					j++
+					continue
+				}
+				for j < len(s) && isCollapseSpace(s[j]) {
+					j++
+				}
+				out = append(out, ' ')
+			}
+			return string(out)
+		}
+	}
+	return s
+}
+
 // fastParagraph appends a block of parseFastBlock to raw as
 // html-to-markdown renders it, before post-processing.
 func fastParagraph(raw []byte, p *html.Node) []byte {
@@ -669,7 +780,7 @@ func fastParagraph(raw []byte, p *html.Node) []byte {
 	if hasEmphasis(p) {
 		fixEmphasis(body)
 	}
-	collapse.Collapse(body, fastCollapse)
+	collapseFast(body)
 	w := bytes.NewBuffer(raw)
 	fastNode(w, p, false)
 	return w.Bytes()

@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/JohannesKaufmann/html-to-markdown/v2/collapse"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/marker"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // refTrimConsecutiveNewlines is trimConsecutiveNewlines written out
@@ -133,6 +136,49 @@ func TestUnEscapeStringMatchesReference(t *testing.T) {
 		in := []byte(randomPieces(r, pieces, 16))
 		if got, want := unEscapeString(in), refUnEscapeString(in); got != want {
 			t.Fatalf("unEscapeString(%q)\n got %q\nwant %q", in, got, want)
+		}
+	}
+}
+
+// collapseFast is the library's collapse with the fast path's element
+// kinds: both run on the same random fragments.
+func TestCollapseFastMatchesLibrary(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	pieces := []string{"<p>", "</p>", "<em>", "</em>", "<strong>", "</strong>", "<a href=x>", "</a>", "<code>", "</code>", "<br>", "<hr>",
+		"<span lang=fr>", "</span>", "<blockquote>", "</blockquote>", "<h2>", "</h2>", "<img src=y>", "<pre>", "</pre>", "<!-- c -->",
+		" ", "  ", "\n", "\t", "\r\n", " \n ", "text", "a b", "é", "\u00a0", "<div>", "</div>"}
+	parse := func(s string) *html.Node {
+		body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+		nodes, err := html.ParseFragment(strings.NewReader(s), body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range nodes {
+			body.AppendChild(n)
+		}
+		return body
+	}
+	render := func(n *html.Node) string {
+		var b bytes.Buffer
+		if err := html.Render(&b, n); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	for i := 0; i < 30000; i++ {
+		in := randomPieces(r, pieces, 16)
+		lib, hand := parse(in), parse(in)
+		collapse.Collapse(lib, fastCollapse)
+		collapseFast(hand)
+		if got, want := render(hand), render(lib); got != want {
+			t.Fatalf("collapse of %q\n got %q\nwant %q", in, got, want)
+		}
+	}
+	ref := regexp.MustCompile(`[ \r\n\t]+`)
+	for i := 0; i < 30000; i++ {
+		in := randomPieces(r, []string{" ", "  ", "\n", "\t", "\r", "a", "é", "\v", "\f", "\u00a0"}, 10)
+		if got, want := collapseSpace(in), ref.ReplaceAllString(in, " "); got != want {
+			t.Fatalf("collapseSpace(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
