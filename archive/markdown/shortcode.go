@@ -50,6 +50,17 @@ func isNameByte(c byte) bool {
 // name). With escapes set it also takes the optional extra '[' and ']' of
 // the [[name]] form, as do_shortcode does; shortcode_unautop does not.
 func matchShortcode(s string, i int, isTag func(string) bool, escapes bool) (Shortcode, bool) {
+	sc, ok := matchShortcodeSpan(s, i, isTag, escapes)
+	if ok {
+		sc.Attrs, sc.Args = ParseShortcodeAttrs(sc.AttrText)
+	}
+	return sc, ok
+}
+
+// matchShortcodeSpan is matchShortcode without the parse of the
+// attributes (Attrs and Args stay nil), for callers that only need where
+// the shortcode is.
+func matchShortcodeSpan(s string, i int, isTag func(string) bool, escapes bool) (Shortcode, bool) {
 	var sc Shortcode
 	if i >= len(s) || s[i] != '[' {
 		return sc, false
@@ -98,7 +109,6 @@ func matchShortcode(s string, i int, isTag func(string) bool, escapes bool) (Sho
 	}
 	sc.Raw = s[i:end]
 	sc.Start = i
-	sc.Attrs, sc.Args = ParseShortcodeAttrs(sc.AttrText)
 	return sc, true
 }
 
@@ -175,6 +185,19 @@ func replaceShortcodes(content string, isTag func(string) bool, fn func(sc Short
 
 var reShortcodeAttr = regexp.MustCompile(`([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)|(\S+)(?:\s|$)`)
 
+// attrSpaces are the characters shortcode_parse_atts() reads as spaces.
+var attrSpaces = strings.NewReplacer("\u00a0", " ", "\u200b", " ")
+
+// isRE2Blank reports whether s is empty or only RE2's \s characters.
+func isRE2Blank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isRE2Space(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 var reUnclosedTag = regexp.MustCompile(`^[^<]*(?:<[^>]*>[^<]*)*$`)
 
 // ParseShortcodeAttrs splits a shortcode's attribute text like
@@ -183,7 +206,10 @@ var reUnclosedTag = regexp.MustCompile(`^[^<]*(?:<[^>]*>[^<]*)*$`)
 // Backslash escapes are removed as stripcslashes does, and a value holding
 // an unclosed HTML tag is emptied.
 func ParseShortcodeAttrs(text string) (map[string]string, []string) {
-	text = strings.NewReplacer("\u00a0", " ", "\u200b", " ").Replace(text)
+	if isRE2Blank(text) { // nothing for reShortcodeAttr to match
+		return nil, nil
+	}
+	text = attrSpaces.Replace(text)
 	var named map[string]string
 	var pos []string
 	for _, m := range reShortcodeAttr.FindAllStringSubmatchIndex(text, -1) {

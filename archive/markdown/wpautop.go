@@ -779,8 +779,9 @@ func spaceAt(s string, i int) int {
 // shortcode_unautop() does. isTag says which shortcode names are
 // registered; nil means every name.
 func ShortcodeUnautop(s string, isTag func(name string) bool) string {
-	// One pass over the paragraphs: matchShortcode turns down at once a
-	// paragraph that starts with neither white space nor '['.
+	// One pass over the paragraphs: matchShortcodeSpan turns down at once
+	// a paragraph that starts with neither white space nor '['. Only the
+	// shortcode's extent matters here, not its attributes.
 	var b strings.Builder
 	last := 0
 	for i := 0; i < len(s); {
@@ -793,7 +794,7 @@ func ShortcodeUnautop(s string, isTag func(name string) bool) string {
 		for n := spaceAt(s, k); n > 0; n = spaceAt(s, k) {
 			k += n
 		}
-		sc, ok := matchShortcode(s, k, isTag, false)
+		sc, ok := matchShortcodeSpan(s, k, isTag, false)
 		if !ok || sc.Escaped() {
 			i = start + 3
 			continue
