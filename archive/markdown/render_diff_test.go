@@ -76,3 +76,48 @@ func TestMayAutoembedParaPrecheck(t *testing.T) {
 		t.Errorf("only %d random inputs matched: the test does not exercise the precheck", n)
 	}
 }
+
+func TestReplaceMoreCommentsMatchesRegexp(t *testing.T) {
+	re := regexp.MustCompile(`<!--more(?:\s[^>]*?)?-->|<!--nextpage-->`)
+	r := rand.New(rand.NewSource(1))
+	pieces := []string{"<!--", "more", "<!--more", "-->", "--", "-", ">", " ", "\n", "\v", "\t", "text", "<!--nextpage-->", "<!--more-->",
+		"<!--more Read on-->", "<!--nextpage", "<p>", "é", "<!-- more -->"}
+	hits := 0
+	for i := 0; i < 100000; i++ {
+		in := randomPieces(r, pieces, 10)
+		wantMore := false
+		want := re.ReplaceAllStringFunc(in, func(m string) string {
+			if m == "<!--nextpage-->" {
+				return ""
+			}
+			wantMore = true
+			return "<wp-more></wp-more>"
+		})
+		var rep Report
+		if got := replaceMoreComments(in, &rep); got != want || rep.More != wantMore {
+			t.Fatalf("replaceMoreComments(%q) = %q, More %v; regexp gives %q, %v", in, got, rep.More, want, wantMore)
+		}
+		if want != in {
+			hits++
+		}
+	}
+	if hits < 1000 {
+		t.Errorf("only %d random inputs held a divider", hits)
+	}
+}
+
+func TestContainsFrom(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	pieces := []string{"data", "-fn", "data-f", "d", "a", "-", "fn", "wp-block", "-footnotes", "wp-block-footnote", "x", " "}
+	for i := 0; i < 100000; i++ {
+		in := randomPieces(r, pieces, 8)
+		for _, c := range []struct {
+			needle string
+			k      int
+		}{{"data-fn", 4}, {"wp-block-footnotes", 8}} {
+			if got, want := containsFrom(in, c.needle, c.k), strings.Contains(in, c.needle); got != want {
+				t.Fatalf("containsFrom(%q, %q) = %v, want %v", in, c.needle, got, want)
+			}
+		}
+	}
+}

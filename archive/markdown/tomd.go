@@ -91,21 +91,76 @@ func theConverter() *converter.Converter {
 	return conv
 }
 
-var reMoreComment = regexp.MustCompile(`<!--more(?:\s[^>]*?)?-->|<!--nextpage-->`)
+// replaceMoreComments replaces the summary divider
+// <!--more(?:\s[^>]*?)?--> by <wp-more></wp-more> (setting rep.More) and
+// drops <!--nextpage-->, matching left to right as the regexp would.
+func replaceMoreComments(h string, rep *Report) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(h); {
+		j := strings.Index(h[i:], "<!--")
+		if j < 0 {
+			break
+		}
+		start := i + j
+		end, repl := moreCommentEnd(h, start)
+		if end < 0 {
+			i = start + 1
+			continue
+		}
+		if b.Cap() == 0 {
+			b.Grow(len(h))
+		}
+		b.WriteString(h[last:start])
+		if repl {
+			rep.More = true
+			b.WriteString("<wp-more></wp-more>")
+		}
+		last = end
+		i = end
+	}
+	if b.Cap() == 0 {
+		return h
+	}
+	b.WriteString(h[last:])
+	return b.String()
+}
+
+// moreCommentEnd returns the end of <!--more…--> (repl true) or
+// <!--nextpage--> (repl false) at h[start:], or -1.
+func moreCommentEnd(h string, start int) (end int, repl bool) {
+	rest := h[start:]
+	if strings.HasPrefix(rest, "<!--nextpage-->") {
+		return start + len("<!--nextpage-->"), false
+	}
+	if !strings.HasPrefix(rest, "<!--more") {
+		return -1, false
+	}
+	p := len("<!--more")
+	if strings.HasPrefix(rest[p:], "-->") {
+		return start + p + 3, true
+	}
+	if p >= len(rest) || !isRE2Space(rest[p]) {
+		return -1, false
+	}
+	// [^>]*? stops at the first '>', which must close "-->" after the
+	// white space.
+	g := strings.IndexByte(rest[p+1:], '>')
+	if g < 0 {
+		return -1, false
+	}
+	g += p + 1
+	if g-2 < p+1 || rest[g-2:g] != "--" {
+		return -1, false
+	}
+	return start + g + 1, true
+}
 
 // toMarkdown converts rendered post HTML to Markdown of the flavor. With
 // fast, simple paragraphs are written directly (see splitFast) and the
 // rest goes through html-to-markdown; without, all of it does.
 func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
-	if strings.Contains(h, "<!--") {
-		h = replaceReFunc(reMoreComment, h, func(m string) string {
-			if m == "<!--nextpage-->" {
-				return ""
-			}
-			rep.More = true
-			return "<wp-more></wp-more>"
-		})
-	}
+	h = replaceMoreComments(h, rep)
 	if !fast {
 		return libraryMarkdown(h, flavor, rep, nil)
 	}
@@ -115,7 +170,7 @@ func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 	raw := make([]byte, 0, len(h))
 	var parts []fastPart
 	ok := false
-	if !strings.Contains(h, "data-fn") && !strings.Contains(h, "wp-block-footnotes") {
+	if !containsFrom(h, "data-fn", 4) && !containsFrom(h, "wp-block-footnotes", 8) {
 		parts, ok = splitFast(h)
 	}
 	if ok {
@@ -130,6 +185,23 @@ func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 		libraryMarkdown(h, flavor, rep, &raw)
 	}
 	return postProcess(raw)
+}
+
+// containsFrom is strings.Contains(s, needle), searching for
+// needle[k:] (which starts with a rarer byte than needle) and looking
+// back for needle[:k].
+func containsFrom(s, needle string, k int) bool {
+	head, tail := needle[:k], needle[k:]
+	for i := 0; ; {
+		j := strings.Index(s[i:], tail)
+		if j < 0 {
+			return false
+		}
+		if strings.HasSuffix(s[:i+j], head) {
+			return true
+		}
+		i += j + 1
+	}
 }
 
 // libraryMarkdown converts HTML to Markdown with html-to-markdown. With
