@@ -269,7 +269,12 @@ func spaceAroundBlocks(s string) string {
 	b.Grow(len(s) + len(s)/8)
 	last := 0
 	for i := 0; i < len(s); i++ {
-		if s[i] != '<' || i+1 >= len(s) {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		if i+1 >= len(s) {
 			continue
 		}
 		if s[i+1] == '/' {
