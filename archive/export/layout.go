@@ -2,9 +2,11 @@ package export
 
 import (
 	"path"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -86,8 +88,12 @@ var folder = cases.Fold()
 
 // nameKey is how file systems that ignore case and Unicode normalisation
 // (macOS, Windows) compare names.
-func nameKey(s string) string {
-	return folder.String(norm.NFC.String(s))
+func nameKey(s string) string { return foldKey(folder, s) }
+
+// foldKey is nameKey with the Caser c: one per goroutine (a Caser keeps
+// state).
+func foldKey(c cases.Caser, s string) string {
+	return c.String(norm.NFC.String(s))
 }
 
 // namespace hands out names unique within a scope (a folder, or the
@@ -194,10 +200,22 @@ func plan(posts []*post, opt *Options, d *archiveData) {
 	flavor := opt.Flavor
 	names := newNamespace()
 	keys := newNamespace()
-	natural := map[string]bool{}
-	for _, p := range posts {
-		p.slug = baseSlug(p)
-		natural[nameKey(p.slug)] = true
+	// The per-post work that needs no other post (slugs, their keys,
+	// dates) on every CPU; the claiming after it is in order.
+	d.siteZone() // once, before the goroutines read d.zone
+	slugKeys := make([]string, len(posts))
+	eachChunk(len(posts), func(lo, hi int) {
+		fold := cases.Fold()
+		for i, p := range posts[lo:hi] {
+			p.slug = baseSlug(p)
+			slugKeys[lo+i] = foldKey(fold, p.slug)
+			p.draft = p.status == "draft" || p.status == "pending" || p.status == "future"
+			p.date, p.modified = postDates(p, d)
+		}
+	})
+	natural := make(map[string]bool, len(posts))
+	for _, k := range slugKeys {
+		natural[k] = true
 	}
 	// Names that would turn a folder into something else: Hugo's index.md
 	// and _index.md make bundles, a page named like a section or a
@@ -254,10 +272,6 @@ func plan(posts []*post, opt *Options, d *archiveData) {
 			}
 			id = a.parentID
 		}
-	}
-	for _, p := range posts {
-		p.draft = p.status == "draft" || p.status == "pending" || p.status == "future"
-		p.date, p.modified = postDates(p, d)
 	}
 	done := map[*post]bool{}
 	var place func(p *post)
@@ -466,41 +480,93 @@ func urlKey(p string) string {
 // permalink), then the first post's (in export order) that lists it as an
 // alias (?p=ID, an old slug).
 func assignAliases(posts []*post, flavor string) map[*post][]string {
-	owner := map[string]*post{}
-	claim := func(p *post, path string) bool {
-		k := urlKey(path)
+	owner := make(map[string]*post, 3*len(posts))
+	claim := func(p *post, k string) bool {
 		if q, ok := owner[k]; ok && q != p {
 			return false
 		}
 		owner[k] = p
 		return true
 	}
+	// The paths and their keys are worked out on every CPU, then claimed
+	// in export order.
+	links := make([]string, len(posts))
+	linkKeys := make([]string, len(posts))
+	urlKeys := make([]string, len(posts))
+	eachChunk(len(posts), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			p := posts[i]
+			if pl := markdown.LinkPath(p.link); pl != "" {
+				links[i], linkKeys[i] = pl, urlKey(pl)
+			}
+			if flavor != markdown.Jekyll {
+				urlKeys[i] = urlKey(p.url)
+			}
+		}
+	})
 	if flavor == markdown.Jekyll {
-		for _, p := range posts {
-			if pl := markdown.LinkPath(p.link); pl != "" && !strings.Contains(pl, ":") && claim(p, pl) {
+		for i, p := range posts {
+			if pl := links[i]; pl != "" && !strings.Contains(pl, ":") && claim(p, linkKeys[i]) {
 				p.url = pl
 			}
 		}
 	} else {
-		for _, p := range posts {
-			claim(p, p.url)
+		for i, p := range posts {
+			claim(p, urlKeys[i])
 		}
-		for _, p := range posts {
-			if pl := markdown.LinkPath(p.link); pl != "" {
-				claim(p, pl)
+		for i, p := range posts {
+			if links[i] != "" {
+				claim(p, linkKeys[i])
 			}
 		}
 	}
+	type alias struct{ path, key string }
+	aliases := make([][]alias, len(posts))
+	eachChunk(len(posts), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			p := posts[i]
+			in := markdown.AliasInput{Link: p.link, ID: int(p.wpID), Page: p.typ == "page", Slug: p.slugRaw, OldSlugs: p.oldSlugs, Keep: p.url}
+			as := markdown.Aliases(in)
+			if len(as) == 0 {
+				continue
+			}
+			aliases[i] = make([]alias, len(as))
+			for j, a := range as {
+				aliases[i][j] = alias{a, urlKey(a)}
+			}
+		}
+	})
 	out := map[*post][]string{}
-	for _, p := range posts {
-		in := markdown.AliasInput{Link: p.link, ID: int(p.wpID), Page: p.typ == "page", Slug: p.slugRaw, OldSlugs: p.oldSlugs, Keep: p.url}
-		for _, a := range markdown.Aliases(in) {
-			if claim(p, a) {
-				out[p] = append(out[p], a)
+	for i, p := range posts {
+		for _, a := range aliases[i] {
+			if claim(p, a.key) {
+				out[p] = append(out[p], a.path)
 			}
 		}
 	}
 	return out
+}
+
+// eachChunk calls fn for the ranges of [0, n) it cuts into one or two per
+// CPU, on as many goroutines, and returns when all are done. fn must only
+// touch what belongs to its range.
+func eachChunk(n int, fn func(lo, hi int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n < 256 || workers == 1 {
+		fn(0, n)
+		return
+	}
+	chunks := min(2*workers, n/128)
+	var wg sync.WaitGroup
+	for c := 0; c < chunks; c++ {
+		lo, hi := c*n/chunks, (c+1)*n/chunks
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(lo, hi)
+		}()
+	}
+	wg.Wait()
 }
 
 // exportOrder sorts the posts to export: by type (posts, pages, then the
