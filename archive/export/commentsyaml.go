@@ -45,7 +45,7 @@ func appendCommentYAML(b []byte, c *Comment) ([]byte, bool) {
 		b = append(b, "    "...)
 		b = append(b, key...)
 		b = append(b, ": "...)
-		if b, ok = markdown.AppendYAMLString(b, v, 4); ok {
+		if b, ok = appendYAMLValue(b, v); ok {
 			b = append(b, '\n')
 		}
 	}
@@ -80,4 +80,92 @@ func appendCommentYAML(b []byte, c *Comment) ([]byte, bool) {
 		b = append(b, "    orphan: true\n"...)
 	}
 	return b, ok
+}
+
+// appendYAMLValue appends v as markdown.AppendYAMLString(b, v, 4) does,
+// deciding the two commonest cases without its analysis (UTF-8
+// validation, scanning for every kind of character, the resolver's
+// number and timestamp parsing): an RFC 3339 date as the comments have
+// them, which reads back as a timestamp and so is double-quoted, and
+// printable ASCII that starts with a letter and holds no word the
+// resolver reads otherwise, which is plain. Anything else goes through
+// AppendYAMLString. TestAppendYAMLValue compares the two.
+func appendYAMLValue(b []byte, v string) ([]byte, bool) {
+	if yamlDate(v) {
+		b = append(b, '"')
+		b = append(b, v...)
+		return append(b, '"'), true
+	}
+	if yamlPlainASCII(v) {
+		return append(b, v...), true
+	}
+	return markdown.AppendYAMLString(b, v, 4)
+}
+
+// yamlPlainASCII reports whether v is surely written plain: longer than
+// the words YAML 1.1 or 1.2 reads as booleans or null (at most five
+// letters), starting with an ASCII letter (no indicator, number, date or
+// sexagesimal), then printable ASCII but "#" (a comment after a space),
+// with no ": " or final ":" (a mapping) and no final space.
+func yamlPlainASCII(v string) bool {
+	if len(v) <= 5 || !(v[0] >= 'a' && v[0] <= 'z' || v[0] >= 'A' && v[0] <= 'Z') || v[len(v)-1] == ' ' || v[len(v)-1] == ':' {
+		return false
+	}
+	for i := 1; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == ':':
+			if v[i+1] == ' ' {
+				return false
+			}
+		case c < ' ' || c > '~' || c == '#':
+			return false
+		}
+	}
+	return true
+}
+
+// yamlDate reports whether v is a date as commentDate writes it,
+// YYYY-MM-DDThh:mm:ss then Z or ±hh:mm, with every field in a range that
+// Go's time.Parse, which the resolver uses, accepts in any month (days
+// up to 28, offsets up to 14 hours).
+func yamlDate(v string) bool {
+	if len(v) != 20 && len(v) != 25 {
+		return false
+	}
+	for i := 0; i < 19; i++ {
+		switch i {
+		case 4, 7:
+			if v[i] != '-' {
+				return false
+			}
+		case 10:
+			if v[i] != 'T' {
+				return false
+			}
+		case 13, 16:
+			if v[i] != ':' {
+				return false
+			}
+		default:
+			if v[i] < '0' || v[i] > '9' {
+				return false
+			}
+		}
+	}
+	two := func(i int) int { return int(v[i]-'0')*10 + int(v[i+1]-'0') }
+	if m, d := two(5), two(8); m < 1 || m > 12 || d < 1 || d > 28 || two(11) > 23 || two(14) > 59 || two(17) > 59 {
+		return false
+	}
+	if len(v) == 20 {
+		return v[19] == 'Z'
+	}
+	if v[19] != '+' && v[19] != '-' || v[22] != ':' {
+		return false
+	}
+	for _, i := range []int{20, 21, 23, 24} {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return two(20) <= 14 && two(23) <= 59
 }

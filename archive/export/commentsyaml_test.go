@@ -2,6 +2,8 @@ package export
 
 import (
 	"bytes"
+	"context"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,4 +105,129 @@ func FuzzThreadDataByHand(f *testing.F) {
 			checkThreadByHand(t, th, flavor)
 		}
 	})
+}
+
+// checkYAMLValue compares appendYAMLValue with markdown.AppendYAMLString
+// on v and reports whether a shortcut decided it.
+func checkYAMLValue(t *testing.T, v string) bool {
+	t.Helper()
+	got, gotOK := appendYAMLValue([]byte("k: "), v)
+	want, wantOK := markdown.AppendYAMLString([]byte("k: "), v, 4)
+	if gotOK != wantOK || gotOK && !bytes.Equal(got, want) {
+		t.Errorf("appendYAMLValue(%q) = %q, %v; AppendYAMLString: %q, %v", v, got, gotOK, want, wantOK)
+	}
+	return yamlDate(v) || yamlPlainASCII(v)
+}
+
+// TestAppendYAMLValue: the comment values whose style appendYAMLValue
+// decides without the analysis are written as AppendYAMLString writes
+// them, on every string of the comments of the seed and corpus exports
+// and on random values made of the characters that change a style.
+func TestAppendYAMLValue(t *testing.T) {
+	files := []string{seedFile, threadsFile}
+	if dir := corpus.Dir(); dir != "" {
+		for _, name := range []string{"MikeChristianson__wordpress.xml", "Roshanzheng__wordpress.xml", "ServiceStackV3-mythz_blog__wordpress-export.xml", "wptt__themeunittestdata.wordpress.xml"} {
+			files = append(files, filepath.Join(dir, "public", name))
+		}
+	}
+	n, short := 0, 0
+	for _, f := range files {
+		db, site := importFile(t, f)
+		for _, th := range load(t, db, site, CommentOptions{Statuses: CommentStatuses}) {
+			for _, c := range append(th.Comments, th.Pings...) {
+				for _, v := range []string{c.Type, c.Status, c.Author, c.URL, c.Title, c.BlogName, c.Domain, c.Provider, c.Avatar, c.Date, c.Content} {
+					n++
+					if checkYAMLValue(t, v) {
+						short++
+					}
+				}
+			}
+		}
+	}
+	t.Logf("exports: %d of %d values by a shortcut", short, n)
+	if short*4 < n {
+		t.Errorf("exports: only %d of %d values by a shortcut", short, n)
+	}
+
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"a", "Z", "q", "0", "9", " ", "  ", ":", ": ", "#", " #", "-", "--- ", "...", ".", "+", "?", "'", "\"", "\\", "\t", "\n", "\r",
+		"~", "[", "{", ",", "&", "*", "!", "|", ">", "%", "@", "`", "é", "文", "\u2028", "\u0085", "\ufeff", "\x7f", "\x01", "\xff", "😀",
+		"yes", "No", "true", "NULL", "on", "0x1F", "1e3", "1_000", "12:30", ".inf", "http://x.example/?a=1&b=2"}
+	dates := func() string {
+		b := []byte("2023-10-21T12:19:02+06:00")
+		for i := range b {
+			switch r := rng.IntN(30); {
+			case r == 0 && b[i] >= '0' && b[i] <= '9':
+				b[i] = byte('0' + rng.IntN(10)) // any digit: out of range too
+			case r == 1:
+				b[i] = "0123456789-:T+Z x"[rng.IntN(17)]
+			}
+		}
+		switch rng.IntN(4) {
+		case 0:
+			return string(b[:19]) + "Z"
+		case 1:
+			return string(b[:rng.IntN(len(b)+1)])
+		}
+		return string(b)
+	}
+	random, randomShort := 0, 0
+	for i := 0; i < 200000; i++ {
+		var v string
+		if i%3 == 0 {
+			v = dates()
+		} else {
+			var sb strings.Builder
+			for k := rng.IntN(9); k >= 0; k-- {
+				sb.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			v = sb.String()
+		}
+		random++
+		if checkYAMLValue(t, v) {
+			randomShort++
+		}
+		if t.Failed() {
+			break
+		}
+	}
+	t.Logf("random: %d of %d values by a shortcut", randomShort, random)
+	if randomShort*10 < random {
+		t.Errorf("random: only %d of %d values by a shortcut", randomShort, random)
+	}
+}
+
+// BenchmarkThreadData writes the comments data file of every thread of
+// the benchmark archive (see BenchmarkExport), with the values'
+// shortcuts (hand) and with AppendYAMLString for every value (analysis).
+//
+//	go test -tags sqlite_fts5 -run '^$' -bench '^BenchmarkThreadData$' ./archive/export/
+func BenchmarkThreadData(b *testing.B) {
+	a := openExportBench(b)
+	var site int64
+	if err := a.DB().QueryRow(`SELECT min(id) FROM sites`).Scan(&site); err != nil {
+		b.Fatal(err)
+	}
+	threads, err := LoadComments(context.Background(), a.DB(), site, CommentOptions{Statuses: CommentStatuses})
+	if err != nil {
+		b.Fatal(err)
+	}
+	analysis := func(b []byte, v string) ([]byte, bool) { return markdown.AppendYAMLString(b, v, 4) }
+	for _, c := range []struct {
+		name string
+		fn   func([]byte, string) ([]byte, bool)
+	}{{"hand", appendYAMLValue}, {"analysis", analysis}} {
+		b.Run(c.name, func(b *testing.B) {
+			var buf []byte
+			for b.Loop() {
+				for _, th := range threads {
+					for _, cm := range th.Comments {
+						for _, v := range []string{cm.Type, cm.Status, cm.Author, cm.URL, cm.Title, cm.BlogName, cm.Domain, cm.Provider, cm.Avatar, cm.Date, cm.Content} {
+							buf, _ = c.fn(buf[:0], v)
+						}
+					}
+				}
+			}
+		})
+	}
 }
