@@ -2,6 +2,7 @@ package export
 
 import (
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/wparchive/wparchive/archive/markdown"
 )
@@ -86,9 +87,9 @@ func appendCommentYAML(b []byte, c *Comment) ([]byte, bool) {
 // deciding the two commonest cases without its analysis (UTF-8
 // validation, scanning for every kind of character, the resolver's
 // number and timestamp parsing): an RFC 3339 date as the comments have
-// them, which reads back as a timestamp and so is double-quoted, and
-// printable ASCII that starts with a letter and holds no word the
-// resolver reads otherwise, which is plain. Anything else goes through
+// them, which reads back as a timestamp and so is double-quoted, and a
+// line of printable characters that starts with a letter and is no word
+// the resolver reads otherwise, which is plain (yamlPlain). Anything else goes through
 // AppendYAMLString. TestAppendYAMLValue compares the two.
 func appendYAMLValue(b []byte, v string) ([]byte, bool) {
 	if yamlDate(v) {
@@ -96,33 +97,65 @@ func appendYAMLValue(b []byte, v string) ([]byte, bool) {
 		b = append(b, v...)
 		return append(b, '"'), true
 	}
-	if yamlPlainASCII(v) {
+	if yamlPlain(v) {
 		return append(b, v...), true
 	}
 	return markdown.AppendYAMLString(b, v, 4)
 }
 
-// yamlPlainASCII reports whether v is surely written plain: longer than
-// the words YAML 1.1 or 1.2 reads as booleans or null (at most five
-// letters), starting with an ASCII letter (no indicator, number, date or
-// sexagesimal), then printable ASCII but "#" (a comment after a space),
-// with no ": " or final ":" (a mapping) and no final space.
-func yamlPlainASCII(v string) bool {
-	if len(v) <= 5 || !(v[0] >= 'a' && v[0] <= 'z' || v[0] >= 'A' && v[0] <= 'Z') || v[len(v)-1] == ' ' || v[len(v)-1] == ':' {
+// yamlPlain reports whether v is surely written plain: longer than the
+// words YAML 1.1 or 1.2 reads as booleans or null (at most five bytes),
+// starting with an ASCII letter or a printable non-ASCII character (no
+// indicator, number, date or sexagesimal), then printable ASCII but "#"
+// (a comment after a space), or printable characters of the Basic
+// Multilingual Plane from U+00A1 (no NEL, no-break space, line or
+// paragraph separator, byte order mark; none astral), with no ": " or
+// final ":" (a mapping) and no final space.
+func yamlPlain(v string) bool {
+	if len(v) <= 5 || v[len(v)-1] == ' ' || v[len(v)-1] == ':' {
 		return false
 	}
-	for i := 1; i < len(v); i++ {
-		switch c := v[i]; {
-		case c == ':':
+	if c := v[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80) {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		switch plainClass[v[i]] {
+		case plainOK:
+		case plainColon:
 			if v[i+1] == ' ' {
 				return false
 			}
-		case c < ' ' || c > '~' || c == '#':
+		case plainLead:
+			r, w := utf8.DecodeRuneInString(v[i:])
+			if r < 0xA1 || r == utf8.RuneError || r == 0x2028 || r == 0x2029 || r >= 0xD800 && r < 0xE000 || r == 0xFEFF || r > 0xFFFD {
+				return false
+			}
+			i += w - 1
+		default:
 			return false
 		}
 	}
 	return true
 }
+
+// The classes of bytes for yamlPlain.
+const (
+	plainNo    = iota // control, DEL, "#", a continuation or a 4-byte lead
+	plainOK           // printable ASCII but ":" and "#"
+	plainColon        // ":"
+	plainLead         // the lead byte of a 2- or 3-byte character
+)
+
+var plainClass = func() (t [256]uint8) {
+	for c := ' '; c <= '~'; c++ {
+		t[c] = plainOK
+	}
+	t[':'], t['#'] = plainColon, plainNo
+	for c := 0xC2; c < 0xF0; c++ {
+		t[c] = plainLead
+	}
+	return t
+}()
 
 // yamlDate reports whether v is a date as commentDate writes it,
 // YYYY-MM-DDThh:mm:ss then Z or ±hh:mm, with every field in a range that

@@ -116,7 +116,7 @@ func checkYAMLValue(t *testing.T, v string) bool {
 	if gotOK != wantOK || gotOK && !bytes.Equal(got, want) {
 		t.Errorf("appendYAMLValue(%q) = %q, %v; AppendYAMLString: %q, %v", v, got, gotOK, want, wantOK)
 	}
-	return yamlDate(v) || yamlPlainASCII(v)
+	return yamlDate(v) || yamlPlain(v)
 }
 
 // TestAppendYAMLValue: the comment values whose style appendYAMLValue
@@ -151,7 +151,8 @@ func TestAppendYAMLValue(t *testing.T) {
 
 	rng := rand.New(rand.NewPCG(1, 2))
 	pieces := []string{"a", "Z", "q", "0", "9", " ", "  ", ":", ": ", "#", " #", "-", "--- ", "...", ".", "+", "?", "'", "\"", "\\", "\t", "\n", "\r",
-		"~", "[", "{", ",", "&", "*", "!", "|", ">", "%", "@", "`", "é", "文", "\u2028", "\u0085", "\ufeff", "\x7f", "\x01", "\xff", "😀",
+		"~", "[", "{", ",", "&", "*", "!", "|", ">", "%", "@", "`", "é", "文", "\u2028", "\u2029", "\u0085", "\u00a0", "\u00a1", "\ufeff", "\ufffd", "\uffff", "\ue000", "\ud7ff",
+		"\x7f", "\x01", "\xff", "\xe6\x96", "\xed\xa0\x80", "😀", "：", "　", "＃",
 		"yes", "No", "true", "NULL", "on", "0x1F", "1e3", "1_000", "12:30", ".inf", "http://x.example/?a=1&b=2"}
 	dates := func() string {
 		b := []byte("2023-10-21T12:19:02+06:00")
