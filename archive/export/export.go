@@ -286,8 +286,6 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 		}
 	}
 	exportOrder(posts)
-	plan(posts, &opt, d)
-	aliases := assignAliases(posts, opt.Flavor)
 
 	t, err := openTree(opt.Out)
 	if err != nil {
@@ -298,8 +296,24 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 	if err != nil {
 		return nil, err
 	}
-	x := &exporter{opt: &opt, d: d, t: t, aliases: aliases, comments: comments}
-	results, err := x.run(ctx, db, posts)
+	// The posts are read and converted (and their comments loaded) while
+	// the plan decides where they go; a worker waits for it after
+	// converting its first post.
+	x := &exporter{opt: &opt, d: d, t: t, comments: comments, planned: make(chan struct{})}
+	type ran struct {
+		results []result
+		err     error
+	}
+	runDone := make(chan ran, 1)
+	go func() {
+		results, err := x.run(ctx, db, posts)
+		runDone <- ran{results, err}
+	}()
+	plan(posts, &opt, d)
+	x.aliases = assignAliases(posts, opt.Flavor)
+	close(x.planned)
+	r := <-runDone
+	results, err := r.results, r.err
 	if err == nil && opt.Media == MediaDownload {
 		err = x.media(ctx, posts, results, &sum.Media)
 	}
@@ -345,6 +359,9 @@ type exporter struct {
 	t        *tree
 	aliases  map[*post][]string
 	comments *commentLoader // nil with CommentsNone
+	// planned is closed once every post has its place and aliases (the
+	// fields the plan sets may be read only after it).
+	planned chan struct{}
 }
 
 // commentBatch is the comment threads of the posts with row ids from lo
@@ -539,6 +556,7 @@ func (x *exporter) one(ctx context.Context, p *post, content string, th *Thread)
 		Check:         x.opt.Check,
 	}
 	md, rep := markdown.Convert(content, mopt)
+	<-x.planned
 	fm, err := x.frontMatter(p, rep.More)
 	if err != nil {
 		return result{}, fmt.Errorf("front matter of %s: %w", p.rel, err)
