@@ -172,6 +172,7 @@ func (t *tree) mkdirs(dir string) error {
 	// The parent holds a folder: one more use keeps it open.
 	t.mu.Lock()
 	t.uses[path.Dir(dir)]++
+	parentFresh := t.fresh[path.Dir(dir)]
 	t.mu.Unlock()
 	parent, done, err := t.openDir(path.Dir(dir))
 	if err != nil {
@@ -179,7 +180,15 @@ func (t *tree) mkdirs(dir string) error {
 	}
 	defer done()
 	name := path.Base(dir)
-	fi, err := parent.Lstat(name)
+	// In a folder this export made, the name is most likely free: make
+	// it without looking first (Mkdir follows no link; what is in the
+	// way makes it fail, and then it is looked at as below).
+	var fi fs.FileInfo
+	if parentFresh {
+		err = fs.ErrNotExist
+	} else {
+		fi, err = parent.Lstat(name)
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		err := parent.Mkdir(name, 0o755)
