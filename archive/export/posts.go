@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wparchive/wparchive/archive/markdown"
@@ -136,11 +137,33 @@ type archiveData struct {
 }
 
 // loadData reads the site's posts (without content), their terms and the
-// meta keys the export uses, in four queries; the terms on their own
-// connection, at the same time as the meta.
+// meta keys the export uses, in three queries; the terms on their own
+// connection, at the same time as the posts and the meta.
 func loadData(ctx context.Context, db, terms Querier, s *site) (*archiveData, error) {
 	d := &archiveData{site: s, byID: map[int64]*post{}, attachments: map[int64]*post{},
 		attached: map[int64][]int{}, blocks: map[int64]string{}}
+	// The terms are read on their own connection while the posts and then
+	// the meta are: they are kept by post id and given to the posts after.
+	type termsResult struct {
+		byPost map[int64]*postTerms
+		err    error
+	}
+	termsDone := make(chan termsResult, 1)
+	go func() {
+		byPost, err := readTerms(ctx, terms, s.id)
+		termsDone <- termsResult{byPost, err}
+	}()
+	var (
+		termsOnce sync.Once
+		tr        termsResult
+	)
+	// waitTerms returns the terms once read; every return of loadData
+	// waits for them, since the caller gives the connection back after.
+	waitTerms := func() (map[int64]*postTerms, error) {
+		termsOnce.Do(func() { tr = <-termsDone })
+		return tr.byPost, tr.err
+	}
+	defer waitTerms()
 	rows, err := db.QueryContext(ctx, `SELECT p.id, coalesce(p.wp_id, 0), coalesce(p.post_type, ''), coalesce(p.status, ''),
 			coalesce(p.title, ''), coalesce(p.link, ''), coalesce(p.slug, ''), coalesce(p.excerpt, ''),
 			coalesce(p.date_raw, ''), coalesce(p.date_gmt_raw, ''), coalesce(p.modified_raw, ''), coalesce(p.modified_gmt_raw, ''),
@@ -180,16 +203,18 @@ func loadData(ctx context.Context, db, terms Querier, s *site) (*archiveData, er
 		return nil, fmt.Errorf("read posts: %w", err)
 	}
 	rows.Close()
-	// The meta and the terms set different fields of the posts: read
-	// them at the same time, on two connections.
-	termsErr := make(chan error, 1)
-	go func() { termsErr <- d.loadTerms(ctx, terms) }()
 	err = d.loadMeta(ctx, db)
-	if terr := <-termsErr; err == nil {
+	byPost, terr := waitTerms()
+	if err == nil {
 		err = terr
 	}
 	if err != nil {
 		return nil, err
+	}
+	for id, pt := range byPost {
+		if p := d.byID[id]; p != nil {
+			p.categories, p.tags, p.taxonomies = pt.categories, pt.tags, pt.taxonomies
+		}
 	}
 	// [gallery] without ids shows the attachments of the post, in menu
 	// order then by id, as WordPress's get_children does.
@@ -260,14 +285,22 @@ func (d *archiveData) loadMeta(ctx context.Context, db Querier) error {
 // reader sees.
 var ignoredTaxonomies = map[string]bool{"nav_menu": true, "post_format": true, "link_category": true, "wp_theme": true, "wp_template_part_area": true}
 
-// loadTerms reads the terms of every post: categories, tags and custom
-// taxonomies, as display names in the export's order, each once.
-func (d *archiveData) loadTerms(ctx context.Context, db Querier) error {
+// postTerms are the terms of one post.
+type postTerms struct {
+	categories []string
+	tags       []string
+	taxonomies []markdown.Taxonomy
+}
+
+// readTerms reads the terms of every post of the site, by post row id:
+// categories, tags and custom taxonomies (sorted by name), as display
+// names in the export's order, each once.
+func readTerms(ctx context.Context, db Querier, siteID int64) (map[int64]*postTerms, error) {
 	rows, err := db.QueryContext(ctx, `SELECT pt.post_id, coalesce(t.taxonomy, pt.domain, ''), coalesce(nullif(t.name, ''), pt.name, t.name_raw, '')
 		FROM post_terms pt JOIN posts p ON p.id = pt.post_id LEFT JOIN terms t ON t.id = pt.term_id
-		WHERE p.site_id = ? ORDER BY pt.post_id, pt.ord`, d.site.id)
+		WHERE p.site_id = ? ORDER BY pt.post_id, pt.ord`, siteID)
 	if err != nil {
-		return fmt.Errorf("read terms: %w", err)
+		return nil, fmt.Errorf("read terms: %w", err)
 	}
 	defer rows.Close()
 	type seenKey struct {
@@ -275,15 +308,15 @@ func (d *archiveData) loadTerms(ctx context.Context, db Querier) error {
 		tax, name string
 	}
 	seen := map[seenKey]bool{}
+	byPost := map[int64]*postTerms{}
 	for rows.Next() {
 		var id int64
 		var tax, name string
 		if err := rows.Scan(&id, &tax, &name); err != nil {
-			return fmt.Errorf("read terms: %w", err)
+			return nil, fmt.Errorf("read terms: %w", err)
 		}
-		p := d.byID[id]
 		name = markdown.PlainText(name)
-		if p == nil || name == "" || tax == "" || ignoredTaxonomies[tax] {
+		if name == "" || tax == "" || ignoredTaxonomies[tax] {
 			continue
 		}
 		if tax == "tag" {
@@ -294,6 +327,11 @@ func (d *archiveData) loadTerms(ctx context.Context, db Querier) error {
 			continue
 		}
 		seen[k] = true
+		p := byPost[id]
+		if p == nil {
+			p = &postTerms{}
+			byPost[id] = p
+		}
 		switch tax {
 		case "category":
 			p.categories = append(p.categories, name)
@@ -311,12 +349,12 @@ func (d *archiveData) loadTerms(ctx context.Context, db Querier) error {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read terms: %w", err)
+		return nil, fmt.Errorf("read terms: %w", err)
 	}
-	for _, p := range d.posts {
+	for _, p := range byPost {
 		sort.SliceStable(p.taxonomies, func(i, j int) bool { return p.taxonomies[i].Name < p.taxonomies[j].Name })
 	}
-	return nil
+	return byPost, nil
 }
 
 // attachment returns the converter's view of the attachment with
