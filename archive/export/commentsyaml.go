@@ -2,6 +2,7 @@ package export
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/wparchive/wparchive/archive/markdown"
@@ -90,7 +91,9 @@ func appendCommentYAML(b []byte, c *Comment) ([]byte, bool) {
 // them, which reads back as a timestamp and so is double-quoted, and a
 // line of printable characters that starts with a letter and is no word
 // the resolver reads otherwise, which is plain (yamlPlain). Anything else goes through
-// AppendYAMLString. TestAppendYAMLValue compares the two.
+// AppendYAMLString. A third shortcut writes the multi-line values, most
+// comment bodies, as the literal blocks the encoder makes of them
+// (yamlLiteral). TestAppendYAMLValue compares the three with it.
 func appendYAMLValue(b []byte, v string) ([]byte, bool) {
 	if yamlDate(v) {
 		b = append(b, '"')
@@ -100,7 +103,86 @@ func appendYAMLValue(b []byte, v string) ([]byte, bool) {
 	if yamlPlain(v) {
 		return append(b, v...), true
 	}
+	if chomp, ok := yamlLiteral(v); ok {
+		return appendYAMLLiteral(b, v, chomp), true
+	}
 	return markdown.AppendYAMLString(b, v, 4)
+}
+
+// yamlLiteral reports whether v is surely written as a literal block
+// with no indentation indicator, and its chomping indicator: "-" (strip)
+// when v does not end with a line break, "" (clip) when it ends with one.
+// v holds a line break "\n" and otherwise only printable ASCII, tabs and
+// the characters yamlPlain takes from U+00A1 (no other line break, no
+// character the encoder escapes); it starts with no space, tab or break
+// (the encoder would add an indentation indicator), has no space or tab
+// before a break or at its end (the encoder double-quotes a space there),
+// and does not end with two breaks (the encoder keeps them with "+" and
+// may end the document with "...").
+func yamlLiteral(v string) (string, bool) {
+	n := len(v)
+	if n < 2 || v[0] == ' ' || v[0] == '\t' || v[0] == '\n' {
+		return "", false
+	}
+	breaks := false
+	for i := 0; i < n; i++ {
+		switch literalClass[v[i]] {
+		case plainOK:
+		case literalBreak:
+			if c := v[i-1]; c == ' ' || c == '\t' || c == '\n' && i == n-1 {
+				return "", false
+			}
+			breaks = true
+		case plainLead:
+			r, w := utf8.DecodeRuneInString(v[i:])
+			if r < 0xA1 || r == utf8.RuneError || r == 0x2028 || r == 0x2029 || r >= 0xD800 && r < 0xE000 || r == 0xFEFF || r > 0xFFFD {
+				return "", false
+			}
+			i += w - 1
+		default:
+			return "", false
+		}
+	}
+	switch v[n-1] {
+	case ' ', '\t':
+		return "", false
+	case '\n':
+		return "", breaks
+	}
+	return "-", breaks
+}
+
+// The class of a line break for yamlLiteral; its other bytes are
+// plainClass's with ":", "#" and tab plainOK.
+const literalBreak = plainLead + 1
+
+var literalClass = func() (t [256]uint8) {
+	t = plainClass
+	t[':'], t['#'], t['\t'], t['\n'] = plainOK, plainOK, plainOK, literalBreak
+	return t
+}()
+
+// appendYAMLLiteral appends v as a literal block with chomping indicator
+// chomp, as the value of a key at column 4: its lines at column 6, an
+// empty line with no indentation, a final break left to the indicator.
+func appendYAMLLiteral(b []byte, v, chomp string) []byte {
+	if chomp == "" {
+		v = v[:len(v)-1]
+	}
+	b = append(b, '|')
+	b = append(b, chomp...)
+	for {
+		line, rest, more := strings.Cut(v, "\n")
+		b = append(b, '\n')
+		if line != "" {
+			b = append(b, "      "...)
+			b = append(b, line...)
+		}
+		if !more {
+			return b
+		}
+		v = rest
+	}
 }
 
 // yamlPlain reports whether v is surely written plain: longer than the

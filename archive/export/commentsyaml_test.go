@@ -116,7 +116,8 @@ func checkYAMLValue(t *testing.T, v string) bool {
 	if gotOK != wantOK || gotOK && !bytes.Equal(got, want) {
 		t.Errorf("appendYAMLValue(%q) = %q, %v; AppendYAMLString: %q, %v", v, got, gotOK, want, wantOK)
 	}
-	return yamlDate(v) || yamlPlain(v)
+	_, literal := yamlLiteral(v)
+	return yamlDate(v) || yamlPlain(v) || literal
 }
 
 // TestAppendYAMLValue: the comment values whose style appendYAMLValue
@@ -172,12 +173,48 @@ func TestAppendYAMLValue(t *testing.T) {
 		}
 		return string(b)
 	}
-	random, randomShort := 0, 0
+	// multiLine is a value of several lines, as a comment body, each of
+	// a few pieces, mostly letters and spaces; some lines empty or
+	// indented, some breaks doubled or after a space, and a final break
+	// or two or none.
+	common := []string{"a", "Zq", "word", " ", "é", "文", ":", "#", "-", "."}
+	multiLine := func() string {
+		var sb strings.Builder
+		for l := rng.IntN(5); l >= 0; l-- {
+			switch rng.IntN(8) {
+			case 0:
+				// an empty line
+			case 1:
+				sb.WriteString([]string{" ", "  ", "\t", "- ", "--- ", "..."}[rng.IntN(6)])
+				fallthrough
+			default:
+				for k := rng.IntN(6); k >= 0; k-- {
+					if rng.IntN(30) == 0 {
+						sb.WriteString(pieces[rng.IntN(len(pieces))])
+					} else {
+						sb.WriteString(common[rng.IntN(len(common))])
+					}
+				}
+				if rng.IntN(4) != 0 {
+					sb.WriteString("z") // no space before the break
+				}
+			}
+			if l > 0 {
+				sb.WriteString([]string{"\n", "\n", "\n", "\n", "\n", "\n\n", " \n", "\t\n", "\r\n"}[rng.IntN(9)])
+			}
+		}
+		sb.WriteString([]string{"", "", "", "\n", "\n", "\n\n", "\n\n\n", " ", "\t", "\n "}[rng.IntN(10)])
+		return sb.String()
+	}
+	random, randomShort, literals := 0, 0, 0
 	for i := 0; i < 200000; i++ {
 		var v string
-		if i%3 == 0 {
+		switch i % 3 {
+		case 0:
 			v = dates()
-		} else {
+		case 1:
+			v = multiLine()
+		default:
 			var sb strings.Builder
 			for k := rng.IntN(9); k >= 0; k-- {
 				sb.WriteString(pieces[rng.IntN(len(pieces))])
@@ -188,13 +225,16 @@ func TestAppendYAMLValue(t *testing.T) {
 		if checkYAMLValue(t, v) {
 			randomShort++
 		}
+		if _, ok := yamlLiteral(v); ok {
+			literals++
+		}
 		if t.Failed() {
 			break
 		}
 	}
-	t.Logf("random: %d of %d values by a shortcut", randomShort, random)
-	if randomShort*10 < random {
-		t.Errorf("random: only %d of %d values by a shortcut", randomShort, random)
+	t.Logf("random: %d of %d values by a shortcut, %d literal blocks", randomShort, random, literals)
+	if randomShort*10 < random || literals*40 < random {
+		t.Errorf("random: only %d of %d values by a shortcut, %d literal blocks", randomShort, random, literals)
 	}
 }
 
