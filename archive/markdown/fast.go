@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,9 +22,11 @@ import (
 // machinery (a DOM, a dispatch per node, escape markers resolved by a
 // dozen handlers per character), so the paragraphs that only hold text,
 // <a>, <em>, <strong>, <b>, <i>, <code>, <br> and <span lang> are written
-// here directly, the way the library writes them, and everything else
-// (figures, quotes, lists, tables, headings …) still goes through the
-// library, one run of such blocks at a time. The output is the library's
+// here directly, the way the library writes them, and so are headings,
+// rules, quotes of such paragraphs and lists of such items (between
+// blocks that end a list); everything else (figures, tables, nested or
+// adjacent lists …) still goes through the library, one run of such
+// blocks at a time. The output is the library's
 // byte for byte: TestFastPathMatchesLibrary converts the corpus, the
 // golden inputs and generated posts both ways. The text escaping,
 // emphasis, link, code and post-processing rules below are ports of
@@ -31,10 +34,11 @@ import (
 // same DOM clean-ups applied to the paragraph's small tree first.
 
 // fastPart is one piece of a document on the fast path: a paragraph to
-// write here, or HTML for the library.
+// write here, or HTML for the library. h[start:end] is its HTML.
 type fastPart struct {
-	p    *html.Node
-	html string
+	p          *html.Node
+	html       string
+	start, end int
 }
 
 // splitFast cuts rendered post HTML into top-level simple paragraphs and
@@ -42,18 +46,22 @@ type fastPart struct {
 // would see it at the top level: the tags before it are tracked, and
 // anything the tracking does not follow exactly (a tag closed out of
 // order, foreign content, <plaintext> …) leaves the rest of the document
-// to the library in one piece. ok is false when no paragraph was found.
+// to the library in one piece. A list is written here only between
+// blocks that end a list for html-to-markdown (separatesLists), so the
+// library never sees it as one of two adjacent lists; otherwise it joins
+// the HTML around it. ok is false when no paragraph was found.
 func splitFast(h string) (parts []fastPart, ok bool) {
 	var stack []string
 	seg, pos := 0, 0
 	for pos < len(h) {
-		if len(stack) == 0 && h[pos] == '<' {
+		// A list is only parsed where it may stay on the fast path.
+		if len(stack) == 0 && h[pos] == '<' && (!startsList(h[pos:]) ||
+			isHTMLBlank(h[seg:pos]) && (len(parts) == 0 || separatesLists(parts[len(parts)-1]))) {
 			if p, end, good := parseFastBlock(h, pos); good {
 				if !isHTMLBlank(h[seg:pos]) {
-					parts = append(parts, fastPart{html: h[seg:pos]})
+					parts = append(parts, fastPart{html: h[seg:pos], start: seg, end: pos})
 				}
-				parts = append(parts, fastPart{p: p})
-				ok = true
+				parts = append(parts, fastPart{p: p, start: pos, end: end})
 				pos, seg = end, end
 				continue
 			}
@@ -65,9 +73,61 @@ func splitFast(h string) (parts []fastPart, ok bool) {
 		pos = next
 	}
 	if seg < len(h) && !isHTMLBlank(h[seg:]) {
-		parts = append(parts, fastPart{html: h[seg:]})
+		parts = append(parts, fastPart{html: h[seg:], start: seg, end: len(h)})
 	}
-	return parts, ok
+	// Lists without a separating block on each side go back to the
+	// library, joined with the HTML next to them.
+	demoted := false
+	for i := range parts {
+		if isFastList(parts[i].p) &&
+			!((i == 0 || separatesLists(parts[i-1])) && (i == len(parts)-1 || separatesLists(parts[i+1]))) {
+			parts[i].html = h[parts[i].start:parts[i].end]
+			demoted = true
+		}
+	}
+	// So do blocks that do not end a list (a summary divider, a
+	// paragraph without text …) between two pieces of HTML: a list at
+	// the end of the first would see one at the start of the second.
+	fastBetween := func(part fastPart) bool {
+		// Written here, and not a list (which has separators around it).
+		return part.p != nil && part.html == "" && !separatesLists(part) && !isFastList(part.p)
+	}
+	for i := 0; i < len(parts); {
+		if !fastBetween(parts[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(parts) && fastBetween(parts[j]) {
+			j++
+		}
+		library := func(part fastPart) bool { return part.p == nil || part.html != "" }
+		if i > 0 && j < len(parts) && library(parts[i-1]) && library(parts[j]) {
+			for k := i; k < j; k++ {
+				parts[k].html = h[parts[k].start:parts[k].end]
+				demoted = true
+			}
+		}
+		i = j
+	}
+	out := parts[:0]
+	for i := range parts {
+		part := parts[i]
+		if demoted && part.p != nil && part.html != "" {
+			part.p = nil
+		}
+		if part.p == nil {
+			if n := len(out); n > 0 && out[n-1].p == nil {
+				out[n-1].end = part.end
+				out[n-1].html = h[out[n-1].start:part.end]
+				continue
+			}
+		} else {
+			ok = true
+		}
+		out = append(out, part)
+	}
+	return out, ok
 }
 
 func isHTMLBlank(s string) bool {
@@ -423,8 +483,80 @@ func parseFastBlock(h string, i int) (n *html.Node, end int, ok bool) {
 		return &html.Node{Type: html.ElementNode, Data: "hr", DataAtom: atom.Hr, Attr: attrs}, e, true
 	case strings.HasPrefix(rest, "<blockquote"):
 		return parseFastQuote(h, i)
+	case strings.HasPrefix(rest, "<ul>"):
+		return parseFastList(h, i, "ul", atom.Ul)
+	case strings.HasPrefix(rest, "<ol>"):
+		return parseFastList(h, i, "ol", atom.Ol)
 	}
 	return nil, 0, false
+}
+
+// parseFastList parses a list without attributes (<ul> or <ol>, name)
+// whose items are simple inline content (parseFastInline) without
+// attributes, each closed by its end tag and holding some text that is
+// not white space, separated by white space only.
+func parseFastList(h string, i int, name string, a atom.Atom) (*html.Node, int, bool) {
+	list := &html.Node{Type: html.ElementNode, Data: name, DataAtom: a}
+	j := i + len("<ul>")
+	for {
+		k := j
+		for k < len(h) && (h[k] == ' ' || h[k] == '\n' || h[k] == '\t' || h[k] == '\f') {
+			k++
+		}
+		if k > j {
+			list.AppendChild(&html.Node{Type: html.TextNode, Data: h[j:k]})
+			j = k
+		}
+		switch {
+		case strings.HasPrefix(h[j:], "</"+name+">"):
+			if list.FirstChild == nil {
+				return nil, 0, false
+			}
+			return list, j + len("</ul>"), true
+		case strings.HasPrefix(h[j:], "<li>"):
+			li, e, ok := parseFastInline(h, j, "li", atom.Li)
+			if !ok || !hasText(li) {
+				return nil, 0, false
+			}
+			list.AppendChild(li)
+			j = e
+		default:
+			return nil, 0, false
+		}
+	}
+}
+
+// hasText reports whether n holds text that is not white space.
+func hasText(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode && strings.TrimFunc(c.Data, unicode.IsSpace) != "" || hasText(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func startsList(s string) bool { return strings.HasPrefix(s, "<ul>") || strings.HasPrefix(s, "<ol>") }
+
+func isFastList(n *html.Node) bool {
+	return n != nil && (n.DataAtom == atom.Ul || n.DataAtom == atom.Ol)
+}
+
+// separatesLists reports whether a fast block stands between two lists
+// for html-to-markdown's list end comments (AddListEndComments): a rule,
+// or a paragraph, heading or quote with text, which its search for a
+// following list stops at.
+func separatesLists(part fastPart) bool {
+	if part.p == nil {
+		return false
+	}
+	switch part.p.Data {
+	case "hr":
+		return true
+	case "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote":
+		return hasText(part.p)
+	}
+	return false
 }
 
 // parseFastQuote parses a blockquote that holds only simple paragraphs
@@ -578,7 +710,7 @@ func parseFastInline(h string, i int, name string, a atom.Atom) (p *html.Node, e
 // inlineRole is the element whose children rules (fastChildOK) apply
 // inside name: a heading holds what a paragraph holds.
 func inlineRole(name string) string {
-	if _, ok := headingAtoms[name]; ok {
+	if _, ok := headingAtoms[name]; ok || name == "li" {
 		return "p"
 	}
 	return name
@@ -638,7 +770,7 @@ var fastCollapse = &collapse.DomFuncs{
 			return false
 		}
 		switch n.Data {
-		case "p", "blockquote", "hr", "wp-more", "h1", "h2", "h3", "h4", "h5", "h6":
+		case "p", "blockquote", "hr", "wp-more", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li":
 			return true
 		}
 		return false
@@ -887,6 +1019,8 @@ func fastNode(w *bytes.Buffer, n *html.Node, inLink bool) {
 		w.WriteString("\n\n> ")
 		w.Write(bytes.ReplaceAll(content, []byte("\n"), []byte("\n> ")))
 		w.WriteString("\n\n")
+	case "ul", "ol":
+		fastList(w, n)
 	case "br":
 		w.WriteString("  \n")
 	case "em", "i", "strong", "b":
@@ -1596,4 +1730,51 @@ func isBackslash(chars []byte, index int) int {
 		return -1
 	}
 	return 1
+}
+
+// fastList writes a list of parseFastList as renderListContainer does:
+// each item's content trimmed and post-processed on its own, prefixed by
+// "- " or its number (padded to the widest, from 1), its further lines
+// indented to the prefix's width.
+func fastList(w *bytes.Buffer, n *html.Node) {
+	var items [][]byte
+	for li := n.FirstChild; li != nil; li = li.NextSibling {
+		if li.Type != html.ElementNode {
+			continue
+		}
+		var buf bytes.Buffer
+		for c := li.FirstChild; c != nil; c = c.NextSibling {
+			fastNode(&buf, c, false)
+		}
+		if item := postProcess(buf.Bytes()); item != "" {
+			items = append(items, []byte(item))
+		}
+	}
+	if len(items) == 0 {
+		return
+	}
+	width := len(strconv.Itoa(len(items)))
+	prefix := func(i int) string {
+		if n.Data == "ul" {
+			return "- "
+		}
+		num := strconv.Itoa(i + 1)
+		return strings.Repeat("0", width-len(num)) + num + ". "
+	}
+	indent := strings.Repeat(" ", len(prefix(0)))
+	w.WriteString("\n\n")
+	for i, item := range items {
+		w.WriteString(prefix(i))
+		for k, line := range bytes.Split(item, []byte("\n")) {
+			if k > 0 {
+				w.WriteByte('\n')
+				w.WriteString(indent)
+			}
+			w.Write(line)
+		}
+		if i < len(items)-1 {
+			w.WriteByte('\n')
+		}
+	}
+	w.WriteString("\n\n")
 }

@@ -1,7 +1,9 @@
 package markdown
 
 import (
+	"math/rand"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -68,6 +70,35 @@ var fastCases = []string{
 	"<ul><li>a</li></ul><p></p><ul><li>b</li></ul>",
 	"<ol><li>a</li></ol>\n<hr />\n<ol><li>b</li></ol>\n<h3>h</h3>\n<ul><li>c</li></ul>",
 	"<p lang=\"ru\">Абзац <em>курсив</em> и <a href=\"x\">ссылка</a></p><p lang=\"ru \">пробел</p>",
+	// Lists: simple ones take the fast path between paragraphs, headings
+	// and rules; adjacent lists, nested or loose ones, attributes and
+	// lists inside other blocks stay with the library.
+	"<p>a</p>\n<ul>\n<li>one</li>\n<li>two <em>em</em> and <a href=\"x\">link</a></li>\n</ul>\n<p>b</p>",
+	"<h2>h</h2><ol><li>one</li><li>two</li></ol><hr /><ol><li>1. starts like a list</li><li>- dash</li><li># hash</li><li>+ plus</li><li>&gt; quote</li></ol><p>z</p>",
+	"<p>x</p><ol>\n<li>1</li><li>2</li><li>3</li><li>4</li><li>5</li><li>6</li><li>7</li><li>8</li><li>9</li><li>10</li><li>11</li>\n</ol><p>y</p>",
+	"<p>x</p><ul><li>line one<br />\nline two<br />\n</li><li><br />after a break</li><li>  spaced   out  </li></ul><p>y</p>",
+	"<p>x</p><ol><li>first<br>second<br>third</li><li><strong>bold</strong><br /><code>code</code></li></ol><p>y</p>",
+	"<p>x</p><ul><li>a</li></ul><ul><li>b</li></ul><p>y</p>",
+	"<p>x</p><ul><li>a</li></ul>\n<ol><li>b</li></ol>\n<p>y</p><ul><li>c</li></ul>",
+	"<p>x</p><ul><li>a</li></ul><p><br /></p><ul><li>b</li></ul><p>y</p>",
+	"<p>x</p><ul><li>a</li></ul><p><!--more--></p><ul><li>b</li></ul><p>y</p>",
+	"<p>x</p><ul><li>a</li></ul><!--more--><ul><li>b</li></ul><p>y</p>",
+	"<p>x</p><ul><li>a</li></ul><blockquote><p>q</p></blockquote><ul><li>b</li></ul><p>y</p>",
+	"<p>x</p><ul><li>a</li></ul><h3> </h3><ul><li>b</li></ul><h3>y</h3>",
+	"<ul><li>first in the post</li></ul><p>then</p><ul><li>last in the post</li></ul>",
+	"<p>x</p><ul><li>outer<ul><li>nested</li></ul></li></ul><p>y</p>",
+	"<p>x</p><ul><li><p>loose</p></li><li><p>items</p></li></ul><p>y</p>",
+	"<p>x</p><ul><li>unclosed<li>items</ul><p>y</p>",
+	"<p>x</p><ul><li></li><li> </li><li>&nbsp;</li><li>text</li></ul><p>y</p><ol><li><br /></li><li>a</li></ol><p>z</p>",
+	"<p>x</p><ul class=\"wp-block-list\"><li>class</li></ul><p>y</p><ol start=\"3\"><li>start</li></ol><p>z</p><ol reversed><li>r</li></ol><p>w</p>",
+	"<p>x</p><ul><li class=\"c\">li class</li><li lang=\"ru\">Пункт</li></ul><p>y</p><ul lang=\"ru\"><li>Пункт</li></ul><p>z</p>",
+	"<p>x</p><ul class=\"blocks-gallery-grid\"><li>gallery</li></ul><p>y</p><ol class=\"wp-block-footnotes\"><li>note</li></ol><p>z</p>",
+	"<blockquote><ul><li>in a quote</li></ul></blockquote><p>y</p><div><ul><li>in a div</li></ul></div><p>z</p>",
+	"<p>x</p><ul>text<li>stray text</li></ul><p>y</p><ul><!-- c --><li>comment</li></ul><p>z</p>",
+	"<p>x</p><ul><li><em>a</em><em>b</em></li><li><code>x</code><code>y</code></li><li><span lang=\"zh\">中文</span></li></ul><p>y</p>",
+	"<p>x</p><ul><li>*stars* _under_ [br] `tick` ![i](x) a\\b</li><li>AT&amp;T &lt;tag&gt; &copy;</li></ul><p>y</p>",
+	"<p>x</p><UL><LI>upper</LI></UL><p>y</p><ul ><li >spaced tags</li ></ul ><p>z</p>",
+	"<p>x</p><ul><li><a href=\"u\">link<br />two lines</a></li><li><strong>bold<br />two</strong></li></ul><p>y</p>",
 }
 
 // fastInputs returns post contents to compare the two paths on: the
@@ -91,7 +122,7 @@ func fastInputs(t *testing.T) []string {
 		}
 		in = append(in, string(b))
 	}
-	files := []string{filepath.Join("..", "..", "testdata", "seed", "central-asia.xml")}
+	files := []string{filepath.Join("..", "..", "testdata", "seed", "central-asia.xml"), generatedExport(t)}
 	if dir := corpus.Dir(); dir != "" {
 		more, _ := filepath.Glob(filepath.Join(dir, "public", "*.xml"))
 		files = append(files, more...)
@@ -157,6 +188,104 @@ func TestFastPathMatchesLibrary(t *testing.T) {
 		t.Errorf("only %d of %d paragraphs took the fast path", fastParas, allParas)
 	}
 }
+
+// generatedExport writes 300 posts of the benchmark generator
+// (cmd/wxrgen, seed 1) to a temporary file and returns its path.
+func generatedExport(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "generated.xml")
+	cmd := exec.Command("go", "run", "../../cmd/wxrgen", "-posts", "300", "-seed", "1", "-o", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("wxrgen: %v\n%s", err, b)
+	}
+	return out
+}
+
+// TestFastListsRandom compares the two paths on documents of random
+// lists (of items from listPieces, some of them nested, loose or with
+// attributes) between random blocks: byte for byte, and at least one
+// list in fifteen (one in ten with this seed: a list takes the fast path
+// only with a paragraph, heading, quote or rule on each side) must take
+// the fast path.
+func TestFastListsRandom(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	items := []string{
+		"plain", "two words", "  spaced  out ", "<em>em</em> text", "<strong>bold</strong>", "<a href=\"https://e.x/a?b=1&amp;c\">link</a>",
+		"<a href=\"u\" title=\"t\">titled <em>em</em></a>", "<code>code</code> x", "a<br />b", "a<br />\n<br />b", "<br />lead", "trail<br />",
+		"1. number", "- dash", "+ plus", "* star", "# hash", "&gt; quote", "===", "---", "`tick`", "[x]", "a\\b", "*a* _b_",
+		"&amp; &lt;b&gt; &copy; &nbsp;", "<span lang=\"ru\">слово</span>", "中文<strong>“粗”</strong>。", "x<em> y </em>z", "\n line \n",
+		// Items the fast path leaves to the library.
+		"", " ", "<em>a</em><em>b</em>", "<p>loose</p>", "nested<ul><li>inner</li></ul>", "<img src=\"i.png\" alt=\"i\" />",
+	}
+	simpleItems := 29
+	list := func() string {
+		tag := "ul"
+		if r.Intn(2) == 0 {
+			tag = "ol"
+		}
+		open := "<" + tag + ">"
+		switch r.Intn(12) {
+		case 0:
+			open = "<" + tag + " class=\"wp-block-list\">"
+		case 1:
+			open = "<" + tag + " start=\"4\">"
+		}
+		pool := items
+		if r.Intn(2) == 0 {
+			pool = items[:simpleItems] // a list the fast path may take
+		}
+		var b strings.Builder
+		b.WriteString(open + pick(r, []string{"", "\n"}))
+		for n := 1 + r.Intn(12); n > 0; n-- {
+			li := "<li>"
+			if r.Intn(25) == 0 {
+				li = "<li class=\"x\">"
+			}
+			b.WriteString(li + pick(r, pool) + "</li>" + pick(r, []string{"", "\n", " "}))
+		}
+		b.WriteString("</" + tag + ">")
+		return b.String()
+	}
+	blocks := []string{"<p>para <em>x</em></p>", "<h2>Head</h2>", "<hr />", "<blockquote><p>q</p></blockquote>",
+		"<p><br /></p>", "<h3> </h3>", "<!--more-->", "<div>div</div>", "<pre>pre</pre>", "text", "<p></p>", "<figure><img src=\"a.png\" /></figure>"}
+	fastLists, lists := 0, 0
+	for i := 0; i < 3000; i++ {
+		var b strings.Builder
+		for n := 1 + r.Intn(6); n > 0; n-- {
+			if r.Intn(2) == 0 {
+				b.WriteString(list())
+				lists++
+			} else if r.Intn(3) > 0 {
+				b.WriteString(pick(r, blocks[:4])) // blocks that end a list
+			} else {
+				b.WriteString(pick(r, blocks[4:]))
+			}
+			b.WriteString(pick(r, []string{"", "\n", "\n\n"}))
+		}
+		content := b.String()
+		for _, flavor := range []string{Hugo, Jekyll} {
+			opt := Options{Flavor: flavor}
+			fast, _ := convert(content, opt, true)
+			slow, _ := convert(content, opt, false)
+			if fast != slow {
+				t.Fatalf("%s differs:\n--- content\n%s\n--- library\n%s\n--- fast\n%s", flavor, content, slow, fast)
+			}
+		}
+		if parts, ok := splitFast(replaceMoreComments(Render(content, Options{}), &Report{})); ok {
+			for _, p := range parts {
+				if p.p != nil && isFastList(p.p) {
+					fastLists++
+				}
+			}
+		}
+	}
+	t.Logf("%d lists, %d on the fast path", lists, fastLists)
+	if fastLists*15 < lists {
+		t.Errorf("only %d of %d lists took the fast path", fastLists, lists)
+	}
+}
+
+func pick(r *rand.Rand, s []string) string { return s[r.Intn(len(s))] }
 
 func clip(s string) string {
 	if len(s) > 3000 {
