@@ -85,22 +85,25 @@ func appendCommentYAML(b []byte, c *Comment) ([]byte, bool) {
 }
 
 // appendYAMLValue appends v as markdown.AppendYAMLString(b, v, 4) does,
-// deciding the two commonest cases without its analysis (UTF-8
-// validation, scanning for every kind of character, the resolver's
-// number and timestamp parsing): an RFC 3339 date as the comments have
-// them, which reads back as a timestamp and so is double-quoted, and a
-// line of printable characters that starts with a letter and is no word
-// the resolver reads otherwise, which is plain (yamlPlain). Anything else goes through
-// AppendYAMLString. A third shortcut writes the multi-line values, most
-// comment bodies, as the literal blocks the encoder makes of them
-// (yamlLiteral). TestAppendYAMLValue compares the three with it.
+// deciding the commonest cases without its analysis (UTF-8 validation,
+// scanning for every kind of character, the resolver's number and
+// timestamp parsing): an RFC 3339 date as the comments have them, which
+// reads back as a timestamp and so is double-quoted (yamlDate); a line
+// of printable characters that starts with a letter and is no word the
+// resolver reads otherwise, plain or single-quoted (yamlLine); several
+// lines, most comment bodies, as the literal blocks the encoder makes of
+// them (yamlLiteral). Anything else goes through AppendYAMLString.
+// TestAppendYAMLValue compares them with it.
 func appendYAMLValue(b []byte, v string) ([]byte, bool) {
 	if yamlDate(v) {
 		b = append(b, '"')
 		b = append(b, v...)
 		return append(b, '"'), true
 	}
-	if yamlPlain(v) {
+	if quoted, ok := yamlLine(v); ok {
+		if quoted {
+			return appendYAMLSingle(b, v), true
+		}
 		return append(b, v...), true
 	}
 	if chomp, ok := yamlLiteral(v); ok {
@@ -185,46 +188,88 @@ func appendYAMLLiteral(b []byte, v, chomp string) []byte {
 	}
 }
 
-// yamlPlain reports whether v is surely written plain: longer than the
-// words YAML 1.1 or 1.2 reads as booleans or null (at most five bytes),
-// starting with an ASCII letter or a printable non-ASCII character (no
-// indicator, number, date or sexagesimal), then printable ASCII but "#"
-// (a comment after a space), or printable characters of the Basic
-// Multilingual Plane from U+00A1 (no NEL, no-break space, line or
-// paragraph separator, byte order mark; none astral), with no ": " or
-// final ":" (a mapping) and no final space.
-func yamlPlain(v string) bool {
-	if len(v) <= 5 || v[len(v)-1] == ' ' || v[len(v)-1] == ':' {
-		return false
+// yamlLine reports whether v is surely written plain or single-quoted
+// (quoted), on one line: a lowercase ASCII word of up to five letters
+// that is none the resolver reads as a boolean or null (plain); or longer
+// than those words (at most five bytes), starting with an ASCII letter or
+// a printable non-ASCII character (no indicator, number, date or
+// sexagesimal), then printable ASCII or printable characters of the Basic
+// Multilingual Plane from U+00A1 (no tab, NEL, no-break space, line or
+// paragraph separator, byte order mark; none astral). Such a value is
+// plain unless it holds ": ", " #" or ends with ":" or a space (the
+// emitter's indicators and trailing space), then single-quoted.
+func yamlLine(v string) (quoted, ok bool) {
+	if len(v) <= 5 {
+		return false, yamlWord(v)
 	}
 	if c := v[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80) {
-		return false
+		return false, false
 	}
 	for i := 0; i < len(v); i++ {
 		switch plainClass[v[i]] {
 		case plainOK:
 		case plainColon:
-			if v[i+1] == ' ' {
-				return false
+			if i+1 == len(v) || v[i+1] == ' ' {
+				quoted = true
+			}
+		case plainHash:
+			if v[i-1] == ' ' {
+				quoted = true
 			}
 		case plainLead:
 			r, w := utf8.DecodeRuneInString(v[i:])
 			if r < 0xA1 || r == utf8.RuneError || r == 0x2028 || r == 0x2029 || r >= 0xD800 && r < 0xE000 || r == 0xFEFF || r > 0xFFFD {
-				return false
+				return false, false
 			}
 			i += w - 1
 		default:
+			return false, false
+		}
+	}
+	return quoted || v[len(v)-1] == ' ', true
+}
+
+// yamlWord reports whether v is a word of one to five lowercase ASCII
+// letters that the resolver reads as a string, not as a YAML 1.2
+// boolean or null or a YAML 1.1 boolean the encoder quotes.
+func yamlWord(v string) bool {
+	if v == "" {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] < 'a' || v[i] > 'z' {
 			return false
 		}
+	}
+	switch v {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
+		return false
 	}
 	return true
 }
 
-// The classes of bytes for yamlPlain.
+// appendYAMLSingle appends v single-quoted, its quotes doubled.
+func appendYAMLSingle(b []byte, v string) []byte {
+	b = append(b, '\'')
+	for {
+		k := strings.IndexByte(v, '\'')
+		if k < 0 {
+			break
+		}
+		b = append(b, v[:k+1]...)
+		b = append(b, '\'')
+		v = v[k+1:]
+	}
+	b = append(b, v...)
+	return append(b, '\'')
+}
+
+// The classes of bytes for yamlLine.
 const (
-	plainNo    = iota // control, DEL, "#", a continuation or a 4-byte lead
+	plainNo    = iota // control, tab, DEL, a continuation or a 4-byte lead
 	plainOK           // printable ASCII but ":" and "#"
 	plainColon        // ":"
+	plainHash         // "#"
 	plainLead         // the lead byte of a 2- or 3-byte character
 )
 
@@ -232,7 +277,7 @@ var plainClass = func() (t [256]uint8) {
 	for c := ' '; c <= '~'; c++ {
 		t[c] = plainOK
 	}
-	t[':'], t['#'] = plainColon, plainNo
+	t[':'], t['#'] = plainColon, plainHash
 	for c := 0xC2; c < 0xF0; c++ {
 		t[c] = plainLead
 	}
@@ -241,8 +286,9 @@ var plainClass = func() (t [256]uint8) {
 
 // yamlDate reports whether v is a date as commentDate writes it,
 // YYYY-MM-DDThh:mm:ss then Z or ±hh:mm, with every field in a range that
-// Go's time.Parse, which the resolver uses, accepts in any month (days
-// up to 28, offsets up to 14 hours).
+// Go's time.Parse, which the resolver uses, accepts (the days of the
+// month in the Gregorian calendar, offsets up to 14 hours); a date it
+// refuses is no timestamp and written plain.
 func yamlDate(v string) bool {
 	if len(v) != 20 && len(v) != 25 {
 		return false
@@ -268,7 +314,7 @@ func yamlDate(v string) bool {
 		}
 	}
 	two := func(i int) int { return int(v[i]-'0')*10 + int(v[i+1]-'0') }
-	if m, d := two(5), two(8); m < 1 || m > 12 || d < 1 || d > 28 || two(11) > 23 || two(14) > 59 || two(17) > 59 {
+	if m, d := two(5), two(8); m < 1 || m > 12 || d < 1 || d > daysIn(two(0)*100+two(2), m) || two(11) > 23 || two(14) > 59 || two(17) > 59 {
 		return false
 	}
 	if len(v) == 20 {
@@ -283,4 +329,19 @@ func yamlDate(v string) bool {
 		}
 	}
 	return two(20) <= 14 && two(23) <= 59
+}
+
+// daysIn returns the number of days of month m (1 to 12) of year y in
+// the proleptic Gregorian calendar, as time.Parse checks a day.
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }

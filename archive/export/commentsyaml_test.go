@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
@@ -116,8 +117,9 @@ func checkYAMLValue(t *testing.T, v string) bool {
 	if gotOK != wantOK || gotOK && !bytes.Equal(got, want) {
 		t.Errorf("appendYAMLValue(%q) = %q, %v; AppendYAMLString: %q, %v", v, got, gotOK, want, wantOK)
 	}
+	_, line := yamlLine(v)
 	_, literal := yamlLiteral(v)
-	return yamlDate(v) || yamlPlain(v) || literal
+	return yamlDate(v) || line || literal
 }
 
 // TestAppendYAMLValue: the comment values whose style appendYAMLValue
@@ -154,7 +156,7 @@ func TestAppendYAMLValue(t *testing.T) {
 	pieces := []string{"a", "Z", "q", "0", "9", " ", "  ", ":", ": ", "#", " #", "-", "--- ", "...", ".", "+", "?", "'", "\"", "\\", "\t", "\n", "\r",
 		"~", "[", "{", ",", "&", "*", "!", "|", ">", "%", "@", "`", "é", "文", "\u2028", "\u2029", "\u0085", "\u00a0", "\u00a1", "\ufeff", "\ufffd", "\uffff", "\ue000", "\ud7ff",
 		"\x7f", "\x01", "\xff", "\xe6\x96", "\xed\xa0\x80", "😀", "：", "　", "＃",
-		"yes", "No", "true", "NULL", "on", "0x1F", "1e3", "1_000", "12:30", ".inf", "http://x.example/?a=1&b=2"}
+		"yes", "No", "true", "NULL", "on", "y", "n", "off", "false", "null", "trash", "spam", "it's", "C#", " #", ": ", "0x1F", "1e3", "1_000", "12:30", ".inf", "http://x.example/?a=1&b=2"}
 	dates := func() string {
 		b := []byte("2023-10-21T12:19:02+06:00")
 		for i := range b {
@@ -205,6 +207,17 @@ func TestAppendYAMLValue(t *testing.T) {
 		}
 		sb.WriteString([]string{"", "", "", "\n", "\n", "\n\n", "\n\n\n", " ", "\t", "\n "}[rng.IntN(10)])
 		return sb.String()
+	}
+	// Every day from 0 to 32 of every month, in years with and without
+	// 29 February, at midnight and at the end of the day.
+	for _, y := range []string{"0000", "0004", "1900", "2000", "2023", "2024", "2100", "9996"} {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				for _, tail := range []string{"T00:00:00Z", "T23:59:59+14:00", "T24:00:00-05:30"} {
+					checkYAMLValue(t, fmt.Sprintf("%s-%02d-%02d%s", y, m, d, tail))
+				}
+			}
+		}
 	}
 	random, randomShort, literals := 0, 0, 0
 	for i := 0; i < 200000; i++ {
