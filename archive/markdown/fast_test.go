@@ -312,3 +312,21 @@ func TestFastPathTypicalPost(t *testing.T) {
 		t.Errorf("%d paragraphs on the fast path, want the 12 plain ones at least", n)
 	}
 }
+
+// FuzzFastPath converts arbitrary content with and without the fast
+// path, seeded from fastCases: the Markdown must be the same.
+func FuzzFastPath(f *testing.F) {
+	for _, c := range fastCases {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, content string) {
+		for _, flavor := range []string{Hugo, Jekyll} {
+			opt := Options{Flavor: flavor}
+			fast, _ := convert(content, opt, true)
+			slow, _ := convert(content, opt, false)
+			if fast != slow {
+				t.Errorf("%s differs:\n--- content\n%q\n--- library\n%q\n--- fast\n%q", flavor, content, slow, fast)
+			}
+		}
+	})
+}
