@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"html"
@@ -666,6 +667,27 @@ func threads(all []*cmtRow) map[int64]*Thread {
 // data/comments/<key>.yaml, Jekyll as _data/comments/<key>.yml. The error
 // is an unknown flavor or the encoder's.
 func (t *Thread) Data(flavor string) ([]byte, error) {
+	return t.appendData(make([]byte, 0, t.dataSize()), flavor)
+}
+
+// dataSize returns about the size of t's data file: its values and, per
+// comment, its keys and the indentation of a few lines.
+func (t *Thread) dataSize() int {
+	if t == nil {
+		return 16
+	}
+	n := 16
+	for _, cs := range [][]Comment{t.Comments, t.Pings} {
+		for i := range cs {
+			c := &cs[i]
+			n += 160 + len(c.Author) + len(c.URL) + len(c.Title) + len(c.BlogName) + len(c.Domain) + len(c.Provider) + len(c.Avatar) + len(c.Content) + len(c.Content)/8
+		}
+	}
+	return n
+}
+
+// appendData appends Data's document to b.
+func (t *Thread) appendData(b []byte, flavor string) ([]byte, error) {
 	if err := checkFlavor(flavor); err != nil {
 		return nil, err
 	}
@@ -679,11 +701,11 @@ func (t *Thread) Data(flavor string) ([]byte, error) {
 	if flavor == markdown.Jekyll {
 		doc.Comments, doc.Pings = escapeKramdown(doc.Comments), escapeKramdown(doc.Pings)
 	}
-	if b, ok := doc.appendYAML(make([]byte, 0, 1024)); ok {
-		return b, nil
+	if out, ok := doc.appendYAML(b); ok {
+		return out, nil
 	}
-	var b strings.Builder
-	enc := yaml.NewEncoder(&b)
+	w := bytes.NewBuffer(b)
+	enc := yaml.NewEncoder(w)
 	enc.SetIndent(2)
 	if err := enc.Encode(&doc); err != nil {
 		return nil, fmt.Errorf("encode comments: %w", err)
@@ -691,7 +713,7 @@ func (t *Thread) Data(flavor string) ([]byte, error) {
 	if err := enc.Close(); err != nil {
 		return nil, fmt.Errorf("encode comments: %w", err)
 	}
-	return []byte(b.String()), nil
+	return w.Bytes(), nil
 }
 
 // escapeKramdown returns cs with each content escaped for kramdown by

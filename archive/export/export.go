@@ -569,36 +569,51 @@ func (x *exporter) one(ctx context.Context, p *post, content string, th *Thread)
 			r.comments = th.Len()
 			inline = th.Inline(x.opt.Flavor)
 		case CommentsData:
-			data, err := th.Data(x.opt.Flavor)
+			bp := fileBufs.Get().(*[]byte)
+			data, err := th.appendData((*bp)[:0], x.opt.Flavor)
 			if err == nil {
 				err = x.t.write(x.commentsFile(p), data)
+				*bp = data[:0]
 			}
+			fileBufs.Put(bp)
 			if err != nil {
 				return result{}, fmt.Errorf("comments of %s: %w", p.rel, err)
 			}
 			r.comments = th.Len()
 		}
 	}
-	var b bytes.Buffer
-	b.Grow(len(fm) + len(md) + len(inline) + 2)
-	b.Write(fm)
+	var b []byte
+	var bp *[]byte
+	if x.opt.Media != MediaDownload { // else the result keeps the file
+		bp = fileBufs.Get().(*[]byte)
+		b = (*bp)[:0]
+	}
+	b = slices.Grow(b, len(fm)+len(md)+len(inline)+2)
+	b = append(b, fm...)
 	if md != "" {
-		b.WriteByte('\n')
-		b.WriteString(md)
+		b = append(b, '\n')
+		b = append(b, md...)
 	}
 	if inline != "" {
-		b.WriteByte('\n')
-		b.WriteString(inline)
+		b = append(b, '\n')
+		b = append(b, inline...)
 	}
-	if x.opt.Media == MediaDownload {
-		r.file = b.Bytes()
+	if bp == nil {
+		r.file = b
 		return r, nil
 	}
-	if err := x.t.write(p.rel, b.Bytes()); err != nil {
+	err = x.t.write(p.rel, b)
+	*bp = b[:0]
+	fileBufs.Put(bp)
+	if err != nil {
 		return result{}, err
 	}
 	return r, nil
 }
+
+// fileBufs are the buffers one builds the files it writes in, reused:
+// tree.write keeps none of the bytes it is given.
+var fileBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // commentsFile is the data file of a post's comments: Hugo reads
 // data/comments/<key>.yaml, Jekyll _data/comments/<key>.yml.

@@ -2,6 +2,8 @@ package export
 
 import (
 	"bytes"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,7 +58,12 @@ type fileEntry struct {
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-func sum(b []byte) string { return fmt.Sprintf("%08x", crc32.Checksum(b, castagnoli)) }
+// sum returns the CRC-32C of b in eight lowercase hex digits.
+func sum(b []byte) string {
+	var h [4]byte
+	binary.BigEndian.PutUint32(h[:], crc32.Checksum(b, castagnoli))
+	return hex.EncodeToString(h[:])
+}
 
 // openTree creates dir if needed and opens it as the root of the writes.
 func openTree(dir string) (*tree, error) {
