@@ -483,6 +483,8 @@ func parseFastBlock(h string, i int) (n *html.Node, end int, ok bool) {
 		return &html.Node{Type: html.ElementNode, Data: "hr", DataAtom: atom.Hr, Attr: attrs}, e, true
 	case strings.HasPrefix(rest, "<blockquote"):
 		return parseFastQuote(h, i)
+	case strings.HasPrefix(rest, "<figure"):
+		return parseFastFigure(h, i)
 	case strings.HasPrefix(rest, "<ul>"):
 		return parseFastList(h, i, "ul", atom.Ul)
 	case strings.HasPrefix(rest, "<ol>"):
@@ -526,6 +528,77 @@ func parseFastList(h string, i int, name string, a atom.Atom) (*html.Node, int, 
 	}
 }
 
+// parseFastFigure parses a captioned image as the classic [caption]
+// shortcode renders it: <figure> holding <img> (alone or as the only
+// child of <a>) then a <figcaption> of simple inline content with some
+// text, nothing between them, no lang or data-wpmd-html attribute and
+// no attribute twice. The fast path writes it for Hugo only (toMarkdown
+// gives it to the library for Jekyll).
+func parseFastFigure(h string, i int) (*html.Node, int, bool) {
+	open := func(j int, name string, a atom.Atom, void bool) (*html.Node, int, bool) {
+		if h[j] != '<' {
+			return nil, 0, false
+		}
+		tag, e, ok := tagName(h, j+1)
+		if !ok || tag != name {
+			return nil, 0, false
+		}
+		attrs, e, selfClosing, ok := parseAttrs(h, e, true)
+		if !ok || selfClosing && !void {
+			return nil, 0, false
+		}
+		seen := map[string]bool{}
+		for _, at := range attrs {
+			if seen[at.Key] || at.Key == "lang" || at.Key == "data-wpmd-html" {
+				return nil, 0, false
+			}
+			seen[at.Key] = true
+		}
+		return &html.Node{Type: html.ElementNode, Data: name, DataAtom: a, Attr: attrs}, e, true
+	}
+	fig, j, ok := open(i, "figure", atom.Figure, false)
+	if !ok || j >= len(h) {
+		return nil, 0, false
+	}
+	parent := fig
+	if strings.HasPrefix(h[j:], "<a") {
+		a, e, ok := open(j, "a", atom.A, false)
+		if !ok || e >= len(h) {
+			return nil, 0, false
+		}
+		fig.AppendChild(a)
+		parent, j = a, e
+	}
+	img, j, ok := open(j, "img", atom.Img, true)
+	if !ok || attr(img, "src") == "" || j >= len(h) {
+		return nil, 0, false
+	}
+	parent.AppendChild(img)
+	if parent != fig {
+		if !strings.HasPrefix(h[j:], "</a>") {
+			return nil, 0, false
+		}
+		j += len("</a>")
+	}
+	if !strings.HasPrefix(h[j:], "<figcaption") {
+		return nil, 0, false
+	}
+	tagEnd := j + len("<figcaption")
+	if tagEnd >= len(h) || h[tagEnd] != '>' && h[tagEnd] != ' ' {
+		return nil, 0, false
+	}
+	// parseFastInline with the attributes checked here.
+	if _, _, ok := open(j, "figcaption", atom.Figcaption, false); !ok {
+		return nil, 0, false
+	}
+	caption, j, ok := parseFastInline(h, j, "figcaption", atom.Figcaption)
+	if !ok || !hasText(caption) || !strings.HasPrefix(h[j:], "</figure>") {
+		return nil, 0, false
+	}
+	fig.AppendChild(caption)
+	return fig, j + len("</figure>"), true
+}
+
 // hasText reports whether n holds text that is not white space.
 func hasText(n *html.Node) bool {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -553,7 +626,7 @@ func separatesLists(part fastPart) bool {
 	switch part.p.Data {
 	case "hr":
 		return true
-	case "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote":
+	case "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure":
 		return hasText(part.p)
 	}
 	return false
@@ -710,7 +783,7 @@ func parseFastInline(h string, i int, name string, a atom.Atom) (p *html.Node, e
 // inlineRole is the element whose children rules (fastChildOK) apply
 // inside name: a heading holds what a paragraph holds.
 func inlineRole(name string) string {
-	if _, ok := headingAtoms[name]; ok || name == "li" {
+	if _, ok := headingAtoms[name]; ok || name == "li" || name == "figcaption" {
 		return "p"
 	}
 	return name
@@ -770,7 +843,7 @@ var fastCollapse = &collapse.DomFuncs{
 			return false
 		}
 		switch n.Data {
-		case "p", "blockquote", "hr", "wp-more", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li":
+		case "p", "blockquote", "hr", "wp-more", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "figure", "figcaption":
 			return true
 		}
 		return false
@@ -1021,6 +1094,8 @@ func fastNode(w *bytes.Buffer, n *html.Node, inLink bool) {
 		w.WriteString("\n\n")
 	case "ul", "ol":
 		fastList(w, n)
+	case "figure":
+		fastFigure(w, n)
 	case "br":
 		w.WriteString("  \n")
 	case "em", "i", "strong", "b":
@@ -1777,4 +1852,41 @@ func fastList(w *bytes.Buffer, n *html.Node) {
 		}
 	}
 	w.WriteString("\n\n")
+}
+
+// fastFigure writes a figure of parseFastFigure as renderFigure does
+// for Hugo: the figure shortcode with the image's source and alt text,
+// the link and the caption (its Markdown, escape markers resolved, on
+// one line).
+func fastFigure(w *bytes.Buffer, n *html.Node) {
+	var img, link, caption *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Data {
+		case "a":
+			link, img = c, c.FirstChild
+		case "img":
+			img = c
+		case "figcaption":
+			caption = c
+		}
+	}
+	var buf bytes.Buffer
+	for c := caption.FirstChild; c != nil; c = c.NextSibling {
+		fastNode(&buf, c, false)
+	}
+	capMD := strings.Join(strings.Fields(unEscapeString(buf.Bytes())), " ")
+	src := strings.TrimSpace(attr(img, "src"))
+	alt := strings.Join(strings.Fields(attr(img, "alt")), " ")
+	href := ""
+	if link != nil {
+		href = strings.TrimSpace(attr(link, "href"))
+	}
+	w.WriteString("\n\n" + hugoOpen + " figure src=" + hugoQuote(src))
+	if alt != "" {
+		w.WriteString(" alt=" + hugoQuote(alt))
+	}
+	if href != "" {
+		w.WriteString(" link=" + hugoQuote(href))
+	}
+	w.WriteString(" caption=" + hugoQuote(capMD) + " >}}\n\n")
 }

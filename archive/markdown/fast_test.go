@@ -99,6 +99,16 @@ var fastCases = []string{
 	"<p>x</p><ul><li>*stars* _under_ [br] `tick` ![i](x) a\\b</li><li>AT&amp;T &lt;tag&gt; &copy;</li></ul><p>y</p>",
 	"<p>x</p><UL><LI>upper</LI></UL><p>y</p><ul ><li >spaced tags</li ></ul ><p>z</p>",
 	"<p>x</p><ul><li><a href=\"u\">link<br />two lines</a></li><li><strong>bold<br />two</strong></li></ul><p>y</p>",
+	// Captioned images: written here for Hugo when the figure is just
+	// an image (linked or not) and a simple caption.
+	"<figure class=\"wp-caption alignright\"><a href=\"https://e.x/a.jpg\"><img class=\"size-medium\" src=\"https://e.x/a-300.jpg\" alt=\"A card\" width=\"300\" /></a><figcaption class=\"wp-caption-text\">A card from 1985</figcaption></figure>\n<p>x</p>",
+	"<p>x</p><figure><img src=\" https://e.x/b.jpg \" alt=\"  spaced \n alt &quot;q&quot; \\\"/><figcaption>Caption with <em>em</em>, <a href=\"u\">link</a>, <code>code</code>, *stars* and \"quotes\" \\</figcaption></figure><figure><img src=\"c.jpg\"><figcaption>line<br />break &amp; &lt;b&gt;</figcaption></figure>",
+	"<ul><li>a</li></ul><figure><img src=\"a.jpg\" /><figcaption>between lists</figcaption></figure><ul><li>b</li></ul>",
+	"<figure><img src=\"a.jpg\" /><figcaption> </figcaption></figure><figure><img src=\"\" /><figcaption>no src</figcaption></figure><figure><img src=\"a.jpg\" /></figure><p>x</p>",
+	"<figure lang=\"ru\"><img src=\"a.jpg\" /><figcaption>lang</figcaption></figure><figure><img src=\"a.jpg\" /><figcaption lang=\"ru\">Подпись</figcaption></figure><figure><a href=\"x\"><img src=\"a.jpg\" /> text</a><figcaption>c</figcaption></figure>",
+	"<figure>\n<img src=\"a.jpg\" />\n<figcaption>spaced figure</figcaption>\n</figure><figure><img src=\"a.jpg\" /><img src=\"b.jpg\" /><figcaption>two</figcaption></figure><figure><figcaption>first</figcaption><img src=\"a.jpg\" /></figure>",
+	"[caption id=\"attachment_1\" align=\"alignleft\" width=\"300\"]<a href=\"https://e.x/1.jpg\"><img class=\"wp-image-1\" src=\"https://e.x/1-300.jpg\" alt=\"one\" width=\"300\" height=\"200\" /></a> The caption[/caption]\n\nAfter.",
+	"[caption width=\"300\"]<img src=\"https://e.x/2.jpg\" alt=\"\" /> Caption with <em>emphasis</em> and a {{< shortcode >}}[/caption]",
 }
 
 // fastInputs returns post contents to compare the two paths on: the

@@ -175,9 +175,13 @@ func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 	}
 	if ok {
 		for _, part := range parts {
-			if part.p != nil {
+			switch {
+			case part.p != nil && part.p.DataAtom == atom.Figure && flavor != Hugo:
+				// Written as an image and its caption: the library's.
+				libraryMarkdown(h[part.start:part.end], flavor, rep, &raw)
+			case part.p != nil:
 				raw = fastParagraph(raw, part.p)
-			} else {
+			default:
 				libraryMarkdown(part.html, flavor, rep, &raw)
 			}
 		}
