@@ -1080,18 +1080,9 @@ func fastNode(w *bytes.Buffer, n *html.Node, inLink bool) {
 		w.Write(content)
 		w.WriteString("\n\n")
 	case "blockquote":
-		// renderBlockquote.
 		var buf bytes.Buffer
 		children(&buf, inLink)
-		content := bytes.TrimSpace(buf.Bytes())
-		if len(content) == 0 {
-			return
-		}
-		content = reManyBlankLines.ReplaceAll(content, []byte("\n\n"))
-		content = bytes.ReplaceAll(content, marker.BytesMarkerCodeBlockNewline, []byte("\n"))
-		w.WriteString("\n\n> ")
-		w.Write(bytes.ReplaceAll(content, []byte("\n"), []byte("\n> ")))
-		w.WriteString("\n\n")
+		writeBlockquote(w, buf.Bytes())
 	case "ul", "ol":
 		fastList(w, n)
 	case "figure":

@@ -258,8 +258,7 @@ func (st *state) countUnknownIn(s string, names map[string]bool, depth int) {
 // named by isName, in text outside HTML tags, in <wp-raw> so that the
 // Markdown writer copies them verbatim instead of escaping their brackets.
 func protectShortcodes(s string, isName func(string) bool) string {
-	var b strings.Builder
-	last := 0
+	out := spliced{s: s}
 	text := func(start, end int) {
 		for i := start; i < end; i++ {
 			if s[i] != '[' {
@@ -284,14 +283,7 @@ func protectShortcodes(s string, isName func(string) bool) string {
 				continue
 			}
 			tokEnd := n + close + 1
-			if b.Cap() == 0 {
-				b.Grow(len(s))
-			}
-			b.WriteString(s[last:i])
-			b.WriteString("<wp-raw>")
-			b.WriteString(s[i:tokEnd])
-			b.WriteString("</wp-raw>")
-			last = tokEnd
+			out.replace(i, tokEnd, "<wp-raw>", s[i:tokEnd], "</wp-raw>")
 			i = tokEnd - 1
 		}
 	}
@@ -305,11 +297,7 @@ func protectShortcodes(s string, isName func(string) bool) string {
 		text(pos, pos+j)
 		pos = htmlTokenEnd(s, pos+j)
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
 
 func (st *state) shortcode(sc Shortcode) string {

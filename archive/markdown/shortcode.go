@@ -140,8 +140,7 @@ func replaceShortcodes(content string, isTag func(string) bool, fn func(sc Short
 	if !strings.Contains(content, "[") {
 		return content
 	}
-	var b strings.Builder
-	last := 0
+	out := spliced{s: content}
 	for i := 0; i < len(content); {
 		j := strings.IndexByte(content[i:], '[')
 		if j < 0 {
@@ -153,34 +152,23 @@ func replaceShortcodes(content string, isTag func(string) bool, fn func(sc Short
 			i++
 			continue
 		}
-		if last == 0 {
-			b.Grow(len(content))
-		}
-		b.WriteString(content[last:i])
 		total := len(sc.Raw)
 		switch {
 		case sc.Escaped():
-			b.WriteString(sc.Literal())
+			out.replace(i, i+total, sc.Literal())
 		case sc.escOpen:
-			b.WriteByte('[')
 			sc.Raw = sc.Raw[1:]
 			sc.Start++
-			b.WriteString(fn(sc))
+			out.replace(i, i+total, "[", fn(sc))
 		case sc.escClose:
 			sc.Raw = sc.Raw[:len(sc.Raw)-1]
-			b.WriteString(fn(sc))
-			b.WriteByte(']')
+			out.replace(i, i+total, fn(sc), "]")
 		default:
-			b.WriteString(fn(sc))
+			out.replace(i, i+total, fn(sc))
 		}
 		i += total
-		last = i
 	}
-	if last == 0 {
-		return content
-	}
-	b.WriteString(content[last:])
-	return b.String()
+	return out.String()
 }
 
 var reShortcodeAttr = regexp.MustCompile(`([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)|(\S+)(?:\s|$)`)

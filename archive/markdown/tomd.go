@@ -700,7 +700,12 @@ func hasMarkup(n *html.Node) bool {
 func renderBlockquote(ctx converter.Context, w converter.Writer, n *html.Node) {
 	var buf bytes.Buffer
 	ctx.RenderChildNodes(ctx, &buf, n)
-	content := bytes.TrimSpace(buf.Bytes())
+	writeBlockquote(w, buf.Bytes())
+}
+
+// writeBlockquote writes the rendered children of a block quote as one.
+func writeBlockquote(w converter.Writer, content []byte) {
+	content = bytes.TrimSpace(content)
 	if len(content) == 0 {
 		return
 	}

@@ -301,11 +301,42 @@ func spaceAroundBlocks(s string) string {
 	return b.String()
 }
 
+// spliced is s with some of its spans replaced, built left to right by
+// the hand-written preg_replace passes below: s is copied only from the
+// first replacement on, since most posts need none.
+type spliced struct {
+	s       string
+	b       strings.Builder
+	last    int // s[last:] is still to be written
+	changed bool
+}
+
+// replace writes s up to from, then with in place of s[from:to].
+func (p *spliced) replace(from, to int, with ...string) {
+	if !p.changed {
+		p.b.Grow(len(p.s))
+		p.changed = true
+	}
+	p.b.WriteString(p.s[p.last:from])
+	for _, w := range with {
+		p.b.WriteString(w)
+	}
+	p.last = to
+}
+
+// String returns the result: s itself when nothing was replaced.
+func (p *spliced) String() string {
+	if !p.changed {
+		return p.s
+	}
+	p.b.WriteString(p.s[p.last:])
+	return p.b.String()
+}
+
 // unwrapParaAroundBlock is
 // preg_replace('!<p>\s*(</?allblocks[^>]*>)\s*</p>!', "$1").
 func unwrapParaAroundBlock(s string) string {
-	var b strings.Builder
-	last := 0
+	out := spliced{s: s}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<p>")
 		if j < 0 {
@@ -317,30 +348,20 @@ func unwrapParaAroundBlock(s string) string {
 			if e := prefixTagEnd(s, k, startsBlockName); e > 0 {
 				f := skipPCRESpace(s, e)
 				if strings.HasPrefix(s[f:], "</p>") {
-					if b.Cap() == 0 {
-						b.Grow(len(s))
-					}
-					b.WriteString(s[last:start])
-					b.WriteString(s[k:e])
-					last = f + 4
-					i = last
+					out.replace(start, f+4, s[k:e])
+					i = f + 4
 					continue
 				}
 			}
 		}
 		i = start + 3
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
 
 // dropParaBeforeBlock is preg_replace('!<p>\s*(</?allblocks[^>]*>)!', "$1").
 func dropParaBeforeBlock(s string) string {
-	var b strings.Builder
-	last := 0
+	out := spliced{s: s}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<p>")
 		if j < 0 {
@@ -350,30 +371,20 @@ func dropParaBeforeBlock(s string) string {
 		k := skipPCRESpace(s, start+3)
 		if k < len(s) && s[k] == '<' {
 			if e := prefixTagEnd(s, k, startsBlockName); e > 0 {
-				if b.Cap() == 0 {
-					b.Grow(len(s))
-				}
-				b.WriteString(s[last:start])
-				b.WriteString(s[k:e])
-				last = e
+				out.replace(start, e, s[k:e])
 				i = e
 				continue
 			}
 		}
 		i = start + 3
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
 
 // dropAfterBlockTag is preg_replace('!(</?allblocks[^>]*>)\s*WHAT!', "$1")
 // for WHAT "</p>" or "<br />".
 func dropAfterBlockTag(s, what string) string {
-	var b strings.Builder
-	last := 0
+	out := spliced{s: s}
 	for i := 0; i < len(s); {
 		j := strings.IndexByte(s[i:], '<')
 		if j < 0 {
@@ -383,29 +394,20 @@ func dropAfterBlockTag(s, what string) string {
 		if e := prefixTagEnd(s, start, startsBlockName); e > 0 {
 			f := skipPCRESpace(s, e)
 			if strings.HasPrefix(s[f:], what) {
-				if last == 0 {
-					b.Grow(len(s))
-				}
-				b.WriteString(s[last:e])
-				last = f + len(what)
-				i = last
+				out.replace(e, f+len(what))
+				i = f + len(what)
 				continue
 			}
 		}
 		i = start + 1
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
 
 // dropBrBeforeBlock is
 // preg_replace('!<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)!', "$1").
 func dropBrBeforeBlock(s string) string {
-	var b strings.Builder
-	last := 0
+	out := spliced{s: s}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<br />")
 		if j < 0 {
@@ -414,26 +416,17 @@ func dropBrBeforeBlock(s string) string {
 		start := i + j
 		k := skipPCRESpace(s, start+6)
 		if k < len(s) && s[k] == '<' && prefixTagEnd(s, k, startsBrName) > 0 {
-			if b.Cap() == 0 {
-				b.Grow(len(s))
-			}
-			b.WriteString(s[last:start])
-			last = start + 6
+			out.replace(start, start+6)
 		}
 		i = start + 6
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
 
 // moveParaIntoBlockquote is
 // preg_replace('|<p><blockquote([^>]*)>|i', "<blockquote$1><p>").
 func moveParaIntoBlockquote(s string) string {
-	var b strings.Builder
-	last := 0
+	out := spliced{s: s}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<p><")
 		if j < 0 {
@@ -444,31 +437,20 @@ func moveParaIntoBlockquote(s string) string {
 		if k+10 <= len(s) && strings.EqualFold(s[k:k+10], "blockquote") {
 			if e := strings.IndexByte(s[k+10:], '>'); e >= 0 {
 				end := k + 10 + e + 1
-				if b.Cap() == 0 {
-					b.Grow(len(s))
-				}
-				b.WriteString(s[last:start])
-				b.WriteString(s[start+3 : end])
-				b.WriteString("<p>")
-				last = end
+				out.replace(start, end, s[start+3:end], "<p>")
 				i = end
 				continue
 			}
 		}
 		i = start + 3
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
 
 // closeParaInDiv is
 // preg_replace('!<p>([^<]+)</(div|address|form)>!', '<p>$1</p></$2>').
 func closeParaInDiv(s string) string {
-	var b strings.Builder
-	last := 0
+	out := spliced{s: s}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<p>")
 		if j < 0 {
@@ -483,23 +465,13 @@ func closeParaInDiv(s string) string {
 		k += start + 3
 		for _, tag := range [...]string{"</div>", "</address>", "</form>"} {
 			if strings.HasPrefix(s[k:], tag) {
-				if b.Cap() == 0 {
-					b.Grow(len(s))
-				}
-				b.WriteString(s[last:k])
-				b.WriteString("</p>")
-				b.WriteString(tag)
-				last = k + len(tag)
+				out.replace(k, k, "</p>")
 				break
 			}
 		}
 		i = k
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
 
 // htmlTokenEnd returns the end of the HTML element, comment or CDATA section
@@ -532,9 +504,7 @@ func replaceNewlinesInTags(s, repl string) string {
 	if !strings.Contains(s, "\n") {
 		return s
 	}
-	var b strings.Builder
-	changed := false
-	last := 0
+	out := spliced{s: s}
 	for i := 0; i < len(s); {
 		j := strings.IndexByte(s[i:], '<')
 		if j < 0 {
@@ -543,21 +513,11 @@ func replaceNewlinesInTags(s, repl string) string {
 		start := i + j
 		end := htmlTokenEnd(s, start)
 		if strings.Contains(s[start:end], "\n") {
-			if !changed {
-				b.Grow(len(s) + 64)
-				changed = true
-			}
-			b.WriteString(s[last:start])
-			b.WriteString(strings.ReplaceAll(s[start:end], "\n", repl))
-			last = end
+			out.replace(start, end, strings.ReplaceAll(s[start:end], "\n", repl))
 		}
 		i = end
 	}
-	if !changed {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
 
 // preserveNewlinesIn replaces the newlines of every <script>, <style> and
@@ -567,8 +527,7 @@ func preserveNewlinesIn(s, placeholder string) string {
 	if !strings.Contains(s, "<s") {
 		return s
 	}
-	var b strings.Builder
-	last := 0
+	out := spliced{s: s}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<s")
 		if j < 0 {
@@ -592,19 +551,10 @@ func preserveNewlinesIn(s, placeholder string) string {
 			continue
 		}
 		end := start + e + len(name) + 3
-		if b.Cap() == 0 {
-			b.Grow(len(s))
-		}
-		b.WriteString(s[last:start])
-		b.WriteString(strings.ReplaceAll(s[start:end], "\n", placeholder))
-		last = end
+		out.replace(start, end, strings.ReplaceAll(s[start:end], "\n", placeholder))
 		i = end
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
 
 // isPCRESpace reports whether c is in PCRE's \s class (non-UTF mode).
@@ -696,8 +646,7 @@ func forEachParagraph(s string, fn func(piece string)) {
 
 // dropEmptyParagraphs is preg_replace('/<p>\s*<\/p>/', ”) with RE2's \s.
 func dropEmptyParagraphs(s string) string {
-	var b strings.Builder
-	last := 0
+	out := spliced{s: s}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<p>")
 		if j < 0 {
@@ -709,29 +658,20 @@ func dropEmptyParagraphs(s string) string {
 			k++
 		}
 		if strings.HasPrefix(s[k:], "</p>") {
-			if last == 0 {
-				b.Grow(len(s))
-			}
-			b.WriteString(s[last:start])
-			last = k + 4
-			i = last
+			out.replace(start, k+4)
+			i = k + 4
 			continue
 		}
 		i = start + 3
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
 
 // unwrapParaLi is preg_replace('/<p>(<li.+?)<\/p>/', '$1'): the shortest
 // run of at least one character other than a newline after "<p><li" up
 // to a "</p>".
 func unwrapParaLi(s string) string {
-	var b strings.Builder
-	last := 0
+	out := spliced{s: s}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<p><li")
 		if j < 0 {
@@ -743,24 +683,15 @@ func unwrapParaLi(s string) string {
 			if e := strings.Index(s[body+1:], "</p>"); e >= 0 {
 				end := body + 1 + e
 				if strings.IndexByte(s[body:end], '\n') < 0 {
-					if b.Cap() == 0 {
-						b.Grow(len(s))
-					}
-					b.WriteString(s[last:start])
-					b.WriteString(s[start+3 : end])
-					last = end + 4
-					i = last
+					out.replace(start, end+4, s[start+3:end])
+					i = end + 4
 					continue
 				}
 			}
 		}
 		i = start + 3
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
 
 // spaceAt returns the length of wp_spaces_regexp() ([\r\n\t ]|\xC2\xA0|&nbsp;)
@@ -787,8 +718,7 @@ func ShortcodeUnautop(s string, isTag func(name string) bool) string {
 	// One pass over the paragraphs: matchShortcodeSpan turns down at once
 	// a paragraph that starts with neither white space nor '['. Only the
 	// shortcode's extent matters here, not its attributes.
-	var b strings.Builder
-	last := 0
+	out := spliced{s: s}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<p>")
 		if j < 0 {
@@ -812,17 +742,8 @@ func ShortcodeUnautop(s string, isTag func(name string) bool) string {
 			i = start + 3
 			continue
 		}
-		if b.Cap() == 0 {
-			b.Grow(len(s))
-		}
-		b.WriteString(s[last:start])
-		b.WriteString(sc.Raw)
-		last = e + 4
-		i = last
+		out.replace(start, e+4, sc.Raw)
+		i = e + 4
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
