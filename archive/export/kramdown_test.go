@@ -2,75 +2,18 @@ package export
 
 import (
 	"bytes"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"os"
-	"os/exec"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/wparchive/wparchive/archive/markdown"
+	"github.com/wparchive/wparchive/internal/kramdowntest"
 	"go.yaml.in/yaml/v3"
 	nethtml "golang.org/x/net/html"
 )
-
-// jekyllKramdownScript renders a JSON array of Markdown documents with
-// kramdown as Jekyll 4 configures it by default (GFM input, no hard wrap),
-// typography kept ASCII as goldmark leaves it (WordPress makes the same
-// quotes and dashes; « and » are kept), and writes the HTML as a JSON
-// array. archive/markdown's differential test uses the same options.
-const jekyllKramdownScript = `
-require 'json'
-begin
-  require 'kramdown'
-  require 'kramdown-parser-gfm'
-rescue LoadError => e
-  STDERR.puts "kramdown or kramdown-parser-gfm is missing: #{e.message}"
-  exit 3
-end
-opts = {input: 'GFM', hard_wrap: false, auto_ids: true, syntax_highlighter: nil,
-        smart_quotes: 'apos,apos,quot,quot',
-        typographic_symbols: {hellip: '...', mdash: '---', ndash: '--'}}
-docs = JSON.parse(STDIN.read)
-puts JSON.generate(docs.map { |d| Kramdown::Document.new(d, opts).to_html })
-`
-
-// jekyllKramdown renders docs (their Liquid {% raw %} wrappers dropped, as
-// Liquid outputs their content) with kramdown in one Ruby process; it
-// skips the test when Ruby or kramdown is missing.
-func jekyllKramdown(t *testing.T, docs []string) []string {
-	t.Helper()
-	ruby, err := exec.LookPath("ruby")
-	if err != nil {
-		t.Skip("ruby is not installed: the kramdown (Jekyll) check needs it (apt-get install jekyll installs ruby, kramdown and kramdown-parser-gfm)")
-	}
-	in := make([]string, len(docs))
-	for i, d := range docs {
-		in[i] = strings.NewReplacer("{% raw %}\n", "", "{% endraw %}\n", "").Replace(d)
-	}
-	b, err := json.Marshal(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(ruby, "-e", jekyllKramdownScript)
-	cmd.Stdin = bytes.NewReader(b)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 3 {
-			t.Skipf("%s(apt-get install jekyll, or gem install kramdown kramdown-parser-gfm)", stderr.String())
-		}
-		t.Fatalf("ruby kramdown: %v: %s", err, stderr.String())
-	}
-	var all []string
-	if err := json.Unmarshal(out, &all); err != nil || len(all) != len(docs) {
-		t.Fatalf("ruby kramdown: %d documents back for %d: %v", len(all), len(docs), err)
-	}
-	return all
-}
 
 // elementCounts counts the elements whose number tells how Markdown was
 // read (tables, lists, items, headings, quotes, code blocks, and what only
@@ -215,7 +158,11 @@ func TestCommentsKramdown(t *testing.T) {
 	for i, d := range docs {
 		mds[i] = d.md
 	}
-	out := jekyllKramdown(t, mds)
+	in := make([]string, len(mds))
+	for i, md := range mds {
+		in[i] = kramdowntest.JekyllInput(md)
+	}
+	out := kramdowntest.Render(t, in)
 	bad := map[string]int{}
 	for i, d := range docs {
 		if diff := kramdownDiffers(out[i], d.md); diff != "" {

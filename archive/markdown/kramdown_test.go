@@ -1,12 +1,10 @@
 package markdown
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -14,68 +12,9 @@ import (
 	"testing"
 
 	"github.com/wparchive/wparchive/internal/corpus"
+	"github.com/wparchive/wparchive/internal/kramdowntest"
 	nethtml "golang.org/x/net/html"
 )
-
-// kramdownScript renders a JSON array of Markdown documents read from
-// stdin with kramdown as Jekyll 4 configures it by default (GFM input, no
-// hard wrap, automatic ids) and writes the HTML as a JSON array. Smart
-// quotes and the dash and ellipsis symbols are kept ASCII, as goldmark
-// leaves them, because WordPress's own typography does the same changes
-// and the comparison is about structure; « and » (from "<<" and ">>")
-// are kept, as WordPress does not make them.
-const kramdownScript = `
-require 'json'
-begin
-  require 'kramdown'
-  require 'kramdown-parser-gfm'
-rescue LoadError => e
-  STDERR.puts "kramdown or kramdown-parser-gfm is missing: #{e.message}"
-  exit 3
-end
-opts = {input: 'GFM', hard_wrap: false, auto_ids: true, syntax_highlighter: nil,
-        smart_quotes: 'apos,apos,quot,quot',
-        typographic_symbols: {hellip: '...', mdash: '---', ndash: '--'}}
-docs = JSON.parse(STDIN.read)
-puts JSON.generate(docs.map { |d| Kramdown::Document.new(d, opts).to_html })
-`
-
-// kramdownRender renders docs with kramdown in one Ruby process; it skips
-// the test when Ruby or kramdown is not installed.
-func kramdownRender(t *testing.T, docs []string) []string {
-	t.Helper()
-	ruby, err := exec.LookPath("ruby")
-	if err != nil {
-		t.Skip("ruby is not installed: the kramdown (Jekyll) check needs it (apt-get install jekyll installs ruby, kramdown and kramdown-parser-gfm)")
-	}
-	in, err := json.Marshal(docs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(ruby, "-e", kramdownScript)
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 3 {
-			t.Skipf("%s(apt-get install jekyll, or gem install kramdown kramdown-parser-gfm)", stderr.String())
-		}
-		t.Fatalf("ruby kramdown: %v: %s", err, stderr.String())
-	}
-	var all []string
-	if err := json.Unmarshal(out, &all); err != nil || len(all) != len(docs) {
-		t.Fatalf("ruby kramdown: %d documents back for %d: %v", len(all), len(docs), err)
-	}
-	return all
-}
-
-// kramdownInput is what Jekyll hands kramdown: Liquid has output the
-// content of {% raw %} as it is.
-func kramdownInput(md string) string {
-	md = strings.ReplaceAll(md, "{% raw %}\n", "")
-	return strings.ReplaceAll(md, "{% endraw %}\n", "")
-}
 
 // structure counts the elements of rendered HTML whose number tells how
 // the Markdown was read: tables, lists and their items, headings, quotes,
@@ -246,9 +185,9 @@ func TestKramdownDifferential(t *testing.T) {
 	cases := kramdownCases(t)
 	docs := make([]string, len(cases))
 	for i, c := range cases {
-		docs[i] = kramdownInput(c.md)
+		docs[i] = kramdowntest.JekyllInput(c.md)
 	}
-	out := kramdownRender(t, docs)
+	out := kramdowntest.Render(t, docs)
 	bad := 0
 	for i, c := range cases {
 		if d := kramdownDiff(out[i], c.md); d != "" {
@@ -330,7 +269,7 @@ func TestEscapeKramdown(t *testing.T) {
 		}
 		docs = append(docs, tc.in, got)
 	}
-	out := kramdownRender(t, docs)
+	out := kramdowntest.Render(t, docs)
 	for i, tc := range kramdownEscapes {
 		if d := kramdownDiff(out[2*i+1], docs[2*i+1]); d != "" {
 			t.Errorf("%s: kramdown reads %q differently: %s", tc.name, docs[2*i+1], d)
@@ -460,9 +399,9 @@ func TestKramdownGenerated(t *testing.T) {
 	docs := make([]string, len(ins))
 	for i, in := range ins {
 		mds[i], _ = Convert(in, Options{Flavor: Jekyll, Classic: true})
-		docs[i] = kramdownInput(mds[i])
+		docs[i] = kramdowntest.JekyllInput(mds[i])
 	}
-	out := kramdownRender(t, docs)
+	out := kramdowntest.Render(t, docs)
 	bad, converter := 0, 0
 	for i := range ins {
 		d := kramdownDiff(out[i], mds[i])
