@@ -1,15 +1,11 @@
 package importer
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 
-	"github.com/wparchive/wparchive/archive"
 	"github.com/wparchive/wparchive/importer/quotes"
 )
 
@@ -34,36 +30,15 @@ func plainOnly(content, hint string) quotes.Result {
 // BenchmarkImportWithQuotes and BenchmarkImportWithoutQuotes import the
 // 10 MB benchmark export with the foreign-language analysis and with a
 // plain-text pass in its place: issue 4 asks that the analysis not halve
-// import throughput. Compare their ns/op (make bench prints both).
+// import throughput. Compare their ns/op:
+//
+//	go test -tags sqlite_fts5 -run '^$' -bench 'ImportWith' -count 3 ./importer/
 func BenchmarkImportWithQuotes(b *testing.B)    { benchImportAnalyze(b, quotes.Analyze) }
 func BenchmarkImportWithoutQuotes(b *testing.B) { benchImportAnalyze(b, plainOnly) }
 
 func benchImportAnalyze(b *testing.B, fn func(string, string) quotes.Result) {
-	in := benchInput(b, "10MB")
 	saved := analyze
 	analyze = fn
 	defer func() { analyze = saved }()
-	ctx := context.Background()
-	b.SetBytes(int64(len(in)))
-	dir := b.TempDir()
-	for b.Loop() {
-		b.StopTimer()
-		path := filepath.Join(dir, "q.sqlite")
-		for _, p := range []string{path, path + "-wal", path + "-shm"} {
-			os.Remove(p)
-		}
-		a, err := archive.Open(ctx, path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		sum, err := Import(ctx, a, benchSources(in), Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		b.ReportMetric(float64(sum.Posts), "items/op")
-		a.Close()
-		b.StartTimer()
-	}
+	benchImport(b, benchInput(b, "10MB"))
 }

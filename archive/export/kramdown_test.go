@@ -3,9 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/xml"
-	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"testing"
 
@@ -58,22 +56,7 @@ func kramdownDiffers(kramdownHTML, md string) string {
 	if err != nil {
 		return err.Error()
 	}
-	k, g := elementCounts(kramdownHTML), elementCounts(gh)
-	var names []string
-	for n := range k {
-		names = append(names, n)
-	}
-	for n := range g {
-		if _, ok := k[n]; !ok {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if k[n] != g[n] {
-			parts = append(parts, fmt.Sprintf("%s %d (kramdown) %d (goldmark)", n, k[n], g[n]))
-		}
-	}
+	parts = append(parts, kramdowntest.CountDiffs(elementCounts(kramdownHTML), elementCounts(gh))...)
 	return strings.Join(parts, "; ")
 }
 

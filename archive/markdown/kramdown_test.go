@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -69,22 +68,7 @@ func kramdownDiff(kramdownHTML, md string) string {
 	if err != nil {
 		return err.Error()
 	}
-	k, g := structure(kramdownHTML), structure(gh)
-	var keys []string
-	for n := range k {
-		keys = append(keys, n)
-	}
-	for n := range g {
-		if _, ok := k[n]; !ok {
-			keys = append(keys, n)
-		}
-	}
-	sort.Strings(keys)
-	for _, n := range keys {
-		if k[n] != g[n] {
-			parts = append(parts, fmt.Sprintf("%s %d (kramdown) %d (goldmark)", n, k[n], g[n]))
-		}
-	}
+	parts = append(parts, kramdowntest.CountDiffs(structure(kramdownHTML), structure(gh))...)
 	return strings.Join(parts, "; ")
 }
 

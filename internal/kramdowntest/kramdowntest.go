@@ -6,7 +6,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os/exec"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -70,4 +72,26 @@ func Render(t testing.TB, docs []string) []string {
 func JekyllInput(md string) string {
 	md = strings.ReplaceAll(md, "{% raw %}\n", "")
 	return strings.ReplaceAll(md, "{% endraw %}\n", "")
+}
+
+// CountDiffs lists, by name, the element counts that differ between the
+// HTML kramdown made and the HTML goldmark made of one document.
+func CountDiffs(kramdown, goldmark map[string]int) []string {
+	var names []string
+	for n := range kramdown {
+		names = append(names, n)
+	}
+	for n := range goldmark {
+		if _, ok := kramdown[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	var diffs []string
+	for _, n := range names {
+		if kramdown[n] != goldmark[n] {
+			diffs = append(diffs, fmt.Sprintf("%s %d (kramdown) %d (goldmark)", n, kramdown[n], goldmark[n]))
+		}
+	}
+	return diffs
 }
