@@ -445,7 +445,7 @@ func (x *exporter) run(ctx context.Context, db Querier, posts []*post) ([]result
 	go func() {
 		defer close(jobs)
 		cur, batch := int32(-1), &commentBatch{}
-		if err := streamContent(ctx, db, x.d.site.id, sortedKeys(types), func(id int64, content string) bool {
+		if err := streamContent(ctx, db, x.d.site.id, sortedKeys(types), ids[0], ids[len(ids)-1], func(id int64, content string) bool {
 			i, ok := index[id]
 			if !ok {
 				return true
@@ -513,16 +513,21 @@ func (x *exporter) run(ctx context.Context, db Querier, posts []*post) ([]result
 }
 
 // streamContent calls fn with the content of every post of the site of
-// the given types, in row order, until fn returns false. The content is
-// the normalised one where the import marked foreign-language passages
-// (so they keep their lang), else the content as exported.
-func streamContent(ctx context.Context, db Querier, siteID int64, types []string, fn func(id int64, content string) bool) error {
-	args := []any{siteID}
+// the given types with a row id from lo to hi, in row order, until fn
+// returns false. The content is the normalised one where the import
+// marked foreign-language passages (so they keep their lang), else the
+// content as exported.
+func streamContent(ctx context.Context, db Querier, siteID int64, types []string, lo, hi int64, fn func(id int64, content string) bool) error {
+	args := []any{lo, hi, siteID}
 	for _, t := range types {
 		args = append(args, t)
 	}
+	// The rows are read in row id order from the table itself: through
+	// the (site_id, post_type) index ("+" keeps SQLite off it) they would
+	// come by type and be sorted, every content copied into a temporary
+	// b-tree first (0.2 s of the 20,000-post archive's export).
 	rows, err := db.QueryContext(ctx, `SELECT id, coalesce(nullif(content_normalized, ''), content, '')
-		FROM posts WHERE site_id = ? AND post_type IN (`+strings.TrimSuffix(strings.Repeat("?,", len(types)), ",")+`) ORDER BY id`, args...)
+		FROM posts WHERE id BETWEEN ? AND ? AND +site_id = ? AND +post_type IN (`+strings.TrimSuffix(strings.Repeat("?,", len(types)), ",")+`) ORDER BY id`, args...)
 	if err != nil {
 		return fmt.Errorf("read post contents: %w", err)
 	}
