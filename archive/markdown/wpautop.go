@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"unsafe"
 )
 
 // allBlocks is wpautop's list of block-level elements, as a regexp group.
@@ -37,12 +39,12 @@ func Wpautop(s string) string {
 	if strings.Trim(s, " \t\n\r\x00\x0B") == "" {
 		return ""
 	}
-	s += "\n"
 
 	// <pre> elements are replaced by placeholders and restored at the end.
 	var preNames, preBodies []string
-	if strings.Contains(s, "<pre") {
-		parts := strings.Split(s, "</pre>")
+	hasPre := strings.Contains(s, "<pre")
+	if hasPre {
+		parts := strings.Split(s+"\n", "</pre>")
 		last := parts[len(parts)-1]
 		var b strings.Builder
 		for _, part := range parts[:len(parts)-1] {
@@ -61,18 +63,24 @@ func Wpautop(s string) string {
 		s = b.String()
 	}
 
+	pb := bufPool.Get().(*passBufs)
+	if !hasPre {
+		// s += "\n", into a buffer.
+		b := append(pb.begin(s), s...)
+		s = pb.end(append(b, '\n'))
+	}
 	if strings.Contains(s, "<br") {
 		s = replaceRe(reDoubleBr, s, "\n\n")
 	}
-	s = spaceAroundBlocks(s)
+	s = spaceAroundBlocks(pb, s)
 	if strings.Contains(s, "<hr") {
 		s = replaceRe(reHr, s, "$1\n\n")
 	}
 	if strings.Contains(s, "\r") {
-		s = strings.ReplaceAll(s, "\r\n", "\n")
-		s = strings.ReplaceAll(s, "\r", "\n")
+		s = replaceAll(pb, s, "\r\n", "\n")
+		s = replaceAll(pb, s, "\r", "\n")
 	}
-	s = replaceNewlinesInTags(s, " <!-- wpnl --> ")
+	s = replaceNewlinesInTags(pb, s, " <!-- wpnl --> ")
 
 	if strings.Contains(s, "<option") {
 		s = replaceRe(reOptionBefore, s, "<option")
@@ -96,32 +104,31 @@ func Wpautop(s string) string {
 	// preg_replace("/\n\n+/", "\n\n") comes here in WordPress; every
 	// "\n\n" lies inside a separator of the split below, so it changes
 	// nothing that is kept.
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/8)
+	b := pb.begin(s)
 	forEachParagraph(s, func(piece string) {
-		b.WriteString("<p>")
-		b.WriteString(strings.Trim(piece, "\n"))
-		b.WriteString("</p>\n")
+		b = append(b, "<p>"...)
+		b = append(b, strings.Trim(piece, "\n")...)
+		b = append(b, "</p>\n"...)
 	})
-	s = b.String()
+	s = pb.end(b)
 
-	s = dropEmptyParagraphs(s)
-	s = closeParaInDiv(s)
-	s = unwrapParaAroundBlock(s)
-	s = unwrapParaLi(s)
-	s = moveParaIntoBlockquote(s)
-	s = strings.ReplaceAll(s, "</blockquote></p>", "</p></blockquote>")
-	s = dropAfterBlockTag(dropParaBeforeBlock(s), "</p>")
+	s = dropEmptyParagraphs(pb, s)
+	s = closeParaInDiv(pb, s)
+	s = unwrapParaAroundBlock(pb, s)
+	s = unwrapParaLi(pb, s)
+	s = moveParaIntoBlockquote(pb, s)
+	s = replaceAll(pb, s, "</blockquote></p>", "</p></blockquote>")
+	s = dropAfterBlockTag(pb, dropParaBeforeBlock(pb, s), "</p>")
 
 	// Line breaks ($br = true).
-	s = preserveNewlinesIn(s, "<WPPreserveNewline />")
-	s = strings.ReplaceAll(s, "<br>", "<br />")
-	s = strings.ReplaceAll(s, "<br/>", "<br />")
-	s = newlinesToBr(s)
-	s = strings.ReplaceAll(s, "<WPPreserveNewline />", "\n")
+	s = preserveNewlinesIn(pb, s, "<WPPreserveNewline />")
+	s = replaceAll(pb, s, "<br>", "<br />")
+	s = replaceAll(pb, s, "<br/>", "<br />")
+	s = newlinesToBr(pb, s)
+	s = replaceAll(pb, s, "<WPPreserveNewline />", "\n")
 
-	s = dropAfterBlockTag(s, "<br />")
-	s = dropBrBeforeBlock(s)
+	s = dropAfterBlockTag(pb, s, "<br />")
+	s = dropBrBeforeBlock(pb, s)
 	// PCRE's $ also matches before a final newline.
 	if strings.HasSuffix(s, "\n</p>") {
 		s = s[:len(s)-len("\n</p>")] + "</p>"
@@ -130,13 +137,28 @@ func Wpautop(s string) string {
 	}
 
 	for i, name := range preNames {
-		s = strings.ReplaceAll(s, name, preBodies[i])
+		s = replaceAll(pb, s, name, preBodies[i])
 	}
 	if strings.Contains(s, "<!-- wpnl -->") {
-		s = strings.ReplaceAll(s, " <!-- wpnl --> ", "\n")
-		s = strings.ReplaceAll(s, "<!-- wpnl -->", "\n")
+		s = replaceAll(pb, s, " <!-- wpnl --> ", "\n")
+		s = replaceAll(pb, s, "<!-- wpnl -->", "\n")
 	}
+	if holds(pb.b[0], s) || holds(pb.b[1], s) {
+		s = strings.Clone(s)
+	}
+	pb.release()
 	return s
+}
+
+// release puts pb back in bufPool, without buffers so large that
+// keeping them would hold memory few posts need.
+func (pb *passBufs) release() {
+	for i := range pb.b {
+		if cap(pb.b[i]) > 1<<20 {
+			pb.b[i] = nil
+		}
+	}
+	bufPool.Put(pb)
 }
 
 // replaceRe is re.ReplaceAllString(s, repl) without its copy of s when
@@ -264,10 +286,8 @@ func skipPCRESpace(s string, i int) int {
 // tag and after every block-level closing tag:
 // preg_replace('!(<allblocks[\s/>])!', "\n\n$1") then
 // preg_replace('!(</allblocks>)!', "$1\n\n").
-func spaceAroundBlocks(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/8)
-	last := 0
+func spaceAroundBlocks(pb *passBufs, s string) string {
+	out := spliced{s: s, bufs: pb}
 	for i := 0; i < len(s); i++ {
 		k := strings.IndexByte(s[i:], '<')
 		if k < 0 {
@@ -280,33 +300,28 @@ func spaceAroundBlocks(s string) string {
 		if s[i+1] == '/' {
 			if n := blockName(s, i+2, ">"); n > 0 {
 				end := i + 2 + n + 1
-				b.WriteString(s[last:end])
-				b.WriteString("\n\n")
-				last = end
+				out.replace(end, end, "\n\n")
 				i = end - 1
 			}
 			continue
 		}
 		if n := blockName(s, i+1, " \t\n\v\f\r/>"); n > 0 {
-			b.WriteString(s[last:i])
-			b.WriteString("\n\n")
+			out.replace(i, i, "\n\n")
 			// The regexp consumes the following character too.
-			end := i + 1 + n + 1
-			b.WriteString(s[i:end])
-			last = end
-			i = end - 1
+			i += n + 1
 		}
 	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
 
 // spliced is s with some of its spans replaced, built left to right by
 // the hand-written preg_replace passes below: s is copied only from the
-// first replacement on, since most posts need none.
+// first replacement on, since most posts need none. With bufs set it is
+// written into whichever of Wpautop's two buffers does not hold s.
 type spliced struct {
 	s       string
-	b       strings.Builder
+	bufs    *passBufs
+	out     []byte
 	last    int // s[last:] is still to be written
 	changed bool
 }
@@ -314,12 +329,12 @@ type spliced struct {
 // replace writes s up to from, then with in place of s[from:to].
 func (p *spliced) replace(from, to int, with ...string) {
 	if !p.changed {
-		p.b.Grow(len(p.s))
+		p.out = p.bufs.begin(p.s)
 		p.changed = true
 	}
-	p.b.WriteString(p.s[p.last:from])
+	p.out = append(p.out, p.s[p.last:from]...)
 	for _, w := range with {
-		p.b.WriteString(w)
+		p.out = append(p.out, w...)
 	}
 	p.last = to
 }
@@ -329,14 +344,84 @@ func (p *spliced) String() string {
 	if !p.changed {
 		return p.s
 	}
-	p.b.WriteString(p.s[p.last:])
-	return p.b.String()
+	p.out = append(p.out, p.s[p.last:]...)
+	return p.bufs.end(p.out)
+}
+
+// passBufs are the two buffers the passes of one Wpautop call write
+// their results into in turn, each pass reading the other's result:
+// a post goes through some twenty passes, and a new string for each
+// was most of what converting it allocated. The strings the passes
+// return are views of these buffers (see end), valid until the pass
+// after next; Wpautop copies its result out before putting the
+// buffers back in bufPool.
+type passBufs struct {
+	b    [2][]byte
+	next int // the buffer begin handed out, which end takes back
+}
+
+var bufPool = sync.Pool{New: func() any { return new(passBufs) }}
+
+// holds reports whether s lies in b's array.
+func holds(b []byte, s string) bool {
+	if cap(b) == 0 || len(s) == 0 {
+		return false
+	}
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(b[:1])))
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	return p >= start && p < start+uintptr(cap(b))
+}
+
+// begin returns an empty buffer with room for s and then some, that does
+// not hold s; a new one when pb is nil.
+func (pb *passBufs) begin(s string) []byte {
+	want := len(s) + len(s)/8
+	if pb == nil {
+		return make([]byte, 0, want)
+	}
+	pb.next = 0
+	if holds(pb.b[0], s) {
+		pb.next = 1
+	}
+	b := pb.b[pb.next][:0]
+	if cap(b) < want {
+		b = make([]byte, 0, want)
+	}
+	return b
+}
+
+// end returns b, which begin handed out and the pass filled, as a
+// string, keeping b (grown perhaps) for the pass after next. The string
+// shares b's bytes: nothing writes to b again before the pass after
+// next, or ever when pb is nil (b is then the pass's own).
+func (pb *passBufs) end(b []byte) string {
+	if pb != nil {
+		pb.b[pb.next] = b
+	}
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// replaceAll is strings.ReplaceAll(s, old, new) written into bufs.
+func replaceAll(pb *passBufs, s, old, new string) string {
+	out := spliced{s: s, bufs: pb}
+	for i := 0; ; {
+		j := strings.Index(s[i:], old)
+		if j < 0 {
+			break
+		}
+		out.replace(i+j, i+j+len(old), new)
+		i += j + len(old)
+	}
+	return out.String()
 }
 
 // unwrapParaAroundBlock is
 // preg_replace('!<p>\s*(</?allblocks[^>]*>)\s*</p>!', "$1").
-func unwrapParaAroundBlock(s string) string {
-	out := spliced{s: s}
+func unwrapParaAroundBlock(pb *passBufs, s string) string {
+	out := spliced{s: s, bufs: pb}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<p>")
 		if j < 0 {
@@ -360,8 +445,8 @@ func unwrapParaAroundBlock(s string) string {
 }
 
 // dropParaBeforeBlock is preg_replace('!<p>\s*(</?allblocks[^>]*>)!', "$1").
-func dropParaBeforeBlock(s string) string {
-	out := spliced{s: s}
+func dropParaBeforeBlock(pb *passBufs, s string) string {
+	out := spliced{s: s, bufs: pb}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<p>")
 		if j < 0 {
@@ -383,8 +468,8 @@ func dropParaBeforeBlock(s string) string {
 
 // dropAfterBlockTag is preg_replace('!(</?allblocks[^>]*>)\s*WHAT!', "$1")
 // for WHAT "</p>" or "<br />".
-func dropAfterBlockTag(s, what string) string {
-	out := spliced{s: s}
+func dropAfterBlockTag(pb *passBufs, s, what string) string {
+	out := spliced{s: s, bufs: pb}
 	for i := 0; i < len(s); {
 		j := strings.IndexByte(s[i:], '<')
 		if j < 0 {
@@ -406,8 +491,8 @@ func dropAfterBlockTag(s, what string) string {
 
 // dropBrBeforeBlock is
 // preg_replace('!<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)!', "$1").
-func dropBrBeforeBlock(s string) string {
-	out := spliced{s: s}
+func dropBrBeforeBlock(pb *passBufs, s string) string {
+	out := spliced{s: s, bufs: pb}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<br />")
 		if j < 0 {
@@ -425,8 +510,8 @@ func dropBrBeforeBlock(s string) string {
 
 // moveParaIntoBlockquote is
 // preg_replace('|<p><blockquote([^>]*)>|i', "<blockquote$1><p>").
-func moveParaIntoBlockquote(s string) string {
-	out := spliced{s: s}
+func moveParaIntoBlockquote(pb *passBufs, s string) string {
+	out := spliced{s: s, bufs: pb}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<p><")
 		if j < 0 {
@@ -449,8 +534,8 @@ func moveParaIntoBlockquote(s string) string {
 
 // closeParaInDiv is
 // preg_replace('!<p>([^<]+)</(div|address|form)>!', '<p>$1</p></$2>').
-func closeParaInDiv(s string) string {
-	out := spliced{s: s}
+func closeParaInDiv(pb *passBufs, s string) string {
+	out := spliced{s: s, bufs: pb}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<p>")
 		if j < 0 {
@@ -500,11 +585,11 @@ func htmlTokenEnd(s string, i int) int {
 
 // replaceNewlinesInTags replaces "\n" inside HTML elements and comments
 // (not in text) by repl: wp_replace_in_html_tags($s, array("\n" => repl)).
-func replaceNewlinesInTags(s, repl string) string {
+func replaceNewlinesInTags(pb *passBufs, s, repl string) string {
 	if !strings.Contains(s, "\n") {
 		return s
 	}
-	out := spliced{s: s}
+	out := spliced{s: s, bufs: pb}
 	for i := 0; i < len(s); {
 		j := strings.IndexByte(s[i:], '<')
 		if j < 0 {
@@ -523,11 +608,11 @@ func replaceNewlinesInTags(s, repl string) string {
 // preserveNewlinesIn replaces the newlines of every <script>, <style> and
 // <svg> element by placeholder, like
 // preg_replace_callback('/<(script|style|svg).*?<\/\1>/s', …).
-func preserveNewlinesIn(s, placeholder string) string {
+func preserveNewlinesIn(pb *passBufs, s, placeholder string) string {
 	if !strings.Contains(s, "<s") {
 		return s
 	}
-	out := spliced{s: s}
+	out := spliced{s: s, bufs: pb}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<s")
 		if j < 0 {
@@ -566,13 +651,8 @@ func isPCRESpace(c byte) bool {
 // run of white space that ends in a newline becomes "<br />\n" unless it
 // directly follows "<br />". It jumps from newline to newline: white
 // space without one is copied as it is.
-func newlinesToBr(s string) string {
-	if !strings.Contains(s, "\n") {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/16)
-	last := 0 // s[last:] is still to be written
+func newlinesToBr(pb *passBufs, s string) string {
+	out := spliced{s: s, bufs: pb}
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '\n')
 		if k < 0 {
@@ -597,14 +677,11 @@ func newlinesToBr(s string) string {
 			r++
 		}
 		if r <= lastNL {
-			b.WriteString(s[last:r])
-			b.WriteString("<br />\n")
-			last = lastNL + 1
+			out.replace(r, lastNL+1, "<br />\n")
 		}
 		i = e
 	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out.String()
 }
 
 // isRE2Space reports whether c is in RE2's \s class, which lacks \v.
@@ -645,8 +722,8 @@ func forEachParagraph(s string, fn func(piece string)) {
 }
 
 // dropEmptyParagraphs is preg_replace('/<p>\s*<\/p>/', ”) with RE2's \s.
-func dropEmptyParagraphs(s string) string {
-	out := spliced{s: s}
+func dropEmptyParagraphs(pb *passBufs, s string) string {
+	out := spliced{s: s, bufs: pb}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<p>")
 		if j < 0 {
@@ -670,8 +747,8 @@ func dropEmptyParagraphs(s string) string {
 // unwrapParaLi is preg_replace('/<p>(<li.+?)<\/p>/', '$1'): the shortest
 // run of at least one character other than a newline after "<p><li" up
 // to a "</p>".
-func unwrapParaLi(s string) string {
-	out := spliced{s: s}
+func unwrapParaLi(pb *passBufs, s string) string {
+	out := spliced{s: s, bufs: pb}
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "<p><li")
 		if j < 0 {
