@@ -19,9 +19,13 @@ if ! /usr/bin/time -f %M true >/dev/null 2>&1; then
   exit 1
 fi
 
-# Exports of the last run (see the export below for why now).
-rm -rf bench/export-*
-sync
+# Exports left by a run that was cut off (a run removes its own at its
+# end; see the export below for why not at the start).
+if compgen -G 'bench/export-*' >/dev/null; then
+  echo "bench: removing the exports a cut-off run left; the export figures of this run may be slower (see scripts/bench.sh)" >&2
+  rm -rf bench/export-*
+  sync
+fi
 go build $TAGS -o bin/wparchive ./cmd/wparchive
 go build -o bin/wxrgen ./cmd/wxrgen
 
@@ -118,11 +122,13 @@ done
 
 # Markdown export of the same archive (Hugo, bundle layout, comments as
 # data files): into a folder that never existed, then again into the same
-# folder, where nothing changes. Each run has its own folder, and the
-# previous bench's were removed at the start: on an ext4 without a journal
+# folder, where nothing changes. Each run has its own folder, removed at
+# the end of the bench, not at its start: on an ext4 without a journal
 # (this machine's) the kernel skips the inodes freed in the last minute
-# (six while dirty) one by one when it creates files, which made an export
-# right after an rm -rf of the last one's 16,000 files 1.5-2x slower.
+# (six while their inode table block is dirty) one by one each time it
+# creates a file or folder, which made the export 1.3-1.5x slower minutes
+# after an rm -rf of the last bench's 150,000 files and folders. A bench
+# started less than ~6 minutes after another one ended still pays this.
 for f in t1 c1 m1 t2 c2 m2; do : >bench/$f; done
 for ((i = 0; i < RUNS; i++)); do
   out=bench/export-posts20000-$i
@@ -158,3 +164,7 @@ echo '```'
 echo '```'
 echo
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# This run's exports (see the export above for why at the end).
+rm -rf bench/export-*
+sync
