@@ -139,10 +139,7 @@ func convert(content string, opt Options, fast bool) (string, Report) {
 		flavor = Hugo
 	}
 	h := newState(opt, &rep).render(content)
-	md := strings.TrimSpace(toMarkdown(h, flavor, &rep, fast))
-	if md != "" {
-		md += "\n"
-	}
+	md := toMarkdown(h, flavor, &rep, fast)
 	if flavor == Hugo {
 		md = escapeHugo(md)
 	} else if strings.Contains(md, hugoOpen) {

@@ -979,11 +979,12 @@ func collapseSpace(s string) string {
 
 // fastParagraph appends a block of parseFastBlock to raw as
 // html-to-markdown renders it, before post-processing.
-func fastParagraph(raw []byte, p *html.Node) []byte {
+// text is fixEmphasis's buffer, kept from one paragraph to the next.
+func fastParagraph(raw []byte, p *html.Node, text *[]byte) []byte {
 	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	body.AppendChild(p)
 	if hasEmphasis(p) {
-		fixEmphasis(body)
+		*text = fixEmphasisWith(body, (*text)[:0])
 	}
 	collapseFast(body)
 	w := bytes.NewBuffer(raw)
@@ -1006,10 +1007,38 @@ func hasEmphasis(n *html.Node) bool {
 // line, escape markers resolved, code block newlines restored. It
 // reuses raw.
 func postProcess(raw []byte) string {
+	return unEscapeString(postProcessRaw(raw))
+}
+
+// postProcessRaw is postProcess before the escape markers are resolved.
+func postProcessRaw(raw []byte) []byte {
 	out := bytes.TrimSpace(raw)
 	out = trimConsecutiveNewlines(out)
-	out = trimUnnecessaryHardLineBreaks(out)
-	return unEscapeString(out)
+	return trimUnnecessaryHardLineBreaks(out)
+}
+
+// postProcessDoc is strings.TrimSpace(postProcess(raw)) followed by one
+// newline, "" when that is empty: the Markdown of a document, in one
+// copy where trimming finds nothing to trim (the usual case).
+func postProcessDoc(raw []byte) string {
+	out := postProcessRaw(raw)
+	var b strings.Builder
+	b.Grow(len(out) + 1)
+	unEscapeTo(&b, out)
+	s := b.String()
+	end := len(strings.TrimRightFunc(s, unicode.IsSpace))
+	start := len(s) - len(strings.TrimLeftFunc(s[:end], unicode.IsSpace))
+	switch {
+	case start >= end:
+		return ""
+	case end == len(s):
+		// Within the capacity grown above: s stays as it is.
+		b.WriteByte('\n')
+		return b.String()[start:]
+	case s[end] == '\n':
+		return s[start : end+1]
+	}
+	return s[start:end] + "\n"
 }
 
 // fastNode writes n and its children.
@@ -1461,6 +1490,12 @@ func encodeQuery(raw string) string {
 func unEscapeString(chars []byte) string {
 	var b strings.Builder
 	b.Grow(len(chars))
+	unEscapeTo(&b, chars)
+	return b.String()
+}
+
+// unEscapeTo is unEscapeString writing to b.
+func unEscapeTo(b *strings.Builder, chars []byte) {
 	skipUntil := 0 // markers before this index are not looked at: dropped
 	last := 0      // chars[last:i] are still to be written
 	// The next escape marker and the next byte that may start a code
@@ -1508,7 +1543,6 @@ func unEscapeString(chars []byte) string {
 		}
 	}
 	b.Write(chars[last:])
-	return b.String()
 }
 
 // unEscapeAt runs the library's unescape handlers that concern the

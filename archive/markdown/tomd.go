@@ -158,16 +158,23 @@ func moreCommentEnd(h string, start int) (end int, repl bool) {
 
 // toMarkdown converts rendered post HTML to Markdown of the flavor. With
 // fast, simple paragraphs are written directly (see splitFast) and the
-// rest goes through html-to-markdown; without, all of it does.
+// rest goes through html-to-markdown; without, all of it does. The
+// Markdown is trimmed and ends in one newline; "" when empty.
 func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 	h = replaceMoreComments(h, rep)
 	if !fast {
-		return libraryMarkdown(h, flavor, rep, nil)
+		md := strings.TrimSpace(libraryMarkdown(h, flavor, rep, nil))
+		if md != "" {
+			md += "\n"
+		}
+		return md
 	}
 	// The paragraphs and the rest are rendered apart, then post-processed
 	// as one document. Footnote numbers run through the whole document:
 	// a post with footnotes is rendered in one piece.
-	raw := make([]byte, 0, len(h))
+	sc := scratchPool.Get().(*mdScratch)
+	defer sc.release()
+	raw := sc.raw[:0]
 	var parts []fastPart
 	ok := false
 	if !containsFrom(h, "data-fn", 4) && !containsFrom(h, "wp-block-footnotes", 8) {
@@ -180,7 +187,7 @@ func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 				// Written as an image and its caption: the library's.
 				libraryMarkdown(h[part.start:part.end], flavor, rep, &raw)
 			case part.p != nil:
-				raw = fastParagraph(raw, part.p)
+				raw = fastParagraph(raw, part.p, &sc.text)
 			default:
 				libraryMarkdown(part.html, flavor, rep, &raw)
 			}
@@ -188,7 +195,29 @@ func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 	} else {
 		libraryMarkdown(h, flavor, rep, &raw)
 	}
-	return postProcess(raw)
+	sc.raw = raw
+	return postProcessDoc(raw)
+}
+
+// mdScratch are the buffers of one toMarkdown call, kept in scratchPool
+// for the next: the Markdown before post-processing (which copies it
+// into the result) and fixEmphasis's text.
+type mdScratch struct {
+	raw, text []byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(mdScratch) }}
+
+// release puts sc back in scratchPool, without buffers so large that
+// keeping them would hold memory few posts need.
+func (sc *mdScratch) release() {
+	if cap(sc.raw) > 1<<20 {
+		sc.raw = nil
+	}
+	if cap(sc.text) > 1<<20 {
+		sc.text = nil
+	}
+	scratchPool.Put(sc)
 }
 
 // containsFrom is strings.Contains(s, needle), searching for
@@ -473,9 +502,14 @@ func isPunct(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) }
 // to a letter, common in Chinese: 小镇<strong>“晓起”</strong>，) to be
 // written as HTML tags.
 func fixEmphasis(doc *html.Node) {
+	fixEmphasisWith(doc, nil)
+}
+
+// fixEmphasisWith is fixEmphasis writing the text of doc into text, which
+// it returns (grown perhaps) for the next call.
+func fixEmphasisWith(doc *html.Node, text []byte) []byte {
 	// The text of the document in order, with "\n" at block boundaries,
 	// and where each emphasis element starts and ends in it.
-	var text []byte
 	type span struct {
 		n          *html.Node
 		start, end int
@@ -532,6 +566,7 @@ func fixEmphasis(doc *html.Node) {
 			sp.n.Attr = append(sp.n.Attr, html.Attribute{Key: "data-wpmd-html", Val: "1"})
 		}
 	}
+	return text
 }
 
 // unwrap replaces n by its children.
@@ -873,6 +908,7 @@ func escapeHugo(md string) string {
 		return md
 	}
 	var b strings.Builder
+	b.Grow(len(md))
 	last := 0
 	for _, loc := range reHugoDelim.FindAllStringIndex(md, -1) {
 		i := loc[0]
@@ -888,9 +924,6 @@ func escapeHugo(md string) string {
 		if md[i+2] == '%' {
 			closer = "%}}"
 		}
-		if b.Cap() == 0 {
-			b.Grow(len(md))
-		}
 		b.WriteString(md[last:i])
 		rest := md[i+3:]
 		end := strings.Index(rest, closer)
@@ -903,6 +936,7 @@ func escapeHugo(md string) string {
 		last = i + 3
 	}
 	b.WriteString(md[last:])
+	// Marks skipped above, inside a delimiter written in comment form.
 	return strings.ReplaceAll(b.String(), "\uF8FF{{<", "{{<")
 }
 
