@@ -39,6 +39,7 @@ var ErrUnsafePath = errors.New("export: refusing to write through a symbolic lin
 type tree struct {
 	dir  string
 	root *os.Root
+	fast fastCreate // new files in fresh folders, where the system allows
 
 	mu      sync.Mutex
 	dirs    map[string]bool      // folders known to be real, created or checked
@@ -77,12 +78,14 @@ func openTree(dir string) (*tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open output folder: %w", err)
 	}
-	return &tree{
+	t := &tree{
 		dir: dir, root: root,
 		dirs: map[string]bool{".": true}, fresh: map[string]bool{},
 		open: map[string]*os.Root{".": root}, uses: map[string]int{},
 		written: map[string]fileEntry{},
-	}, nil
+	}
+	t.fast.open(root)
+	return t, nil
 }
 
 func (t *tree) close() error {
@@ -91,6 +94,7 @@ func (t *tree) close() error {
 			r.Close()
 		}
 	}
+	t.fast.close()
 	return t.root.Close()
 }
 
@@ -250,14 +254,27 @@ func (t *tree) write(rel string, data []byte) error {
 	}
 	e := fileEntry{Path: rel, Size: int64(len(data)), CRC32C: sum(data)}
 	dir, name := path.Dir(rel), path.Base(rel)
+	t.mu.Lock()
+	fresh := t.fresh[dir]
+	t.mu.Unlock()
+	if fresh {
+		if ok, err := t.fast.create(rel, data); ok {
+			if err != nil {
+				if d, done, oerr := t.openDir(dir); oerr == nil {
+					d.Remove(name)
+					done()
+				}
+				return fmt.Errorf("write %s: %w", t.show(rel), err)
+			}
+			t.record(e, true)
+			return nil
+		}
+	}
 	d, done, err := t.openDir(dir)
 	if err != nil {
 		return err
 	}
 	defer done()
-	t.mu.Lock()
-	fresh := t.fresh[dir]
-	t.mu.Unlock()
 	if fresh {
 		// Only this export writes here: in place, unless another of its
 		// files took the name (then as below).
