@@ -165,6 +165,13 @@ type Writer struct {
 	bulk    bool
 	rebuild []string
 
+	// The full-text index as the import goes (see indexSearchChunk):
+	// the bytes of indexed text written since the last chunk, and per
+	// search table the deferral mark and the statements.
+	ftsPending int
+	fts        []ftsChunk
+	ftsOff     bool // the import's rows are indexed by triggers or not at all
+
 	// scratch reused by AddPost
 	plan  []commentPlan
 	ids   []int64
@@ -238,7 +245,7 @@ const postCols = `site_id, wp_key, dup_ordinal, wp_id, post_type, status, title,
 	date_raw, date_gmt_raw, date_at, modified_raw, modified_gmt_raw, modified_at,
 	comment_status, ping_status, slug, slug_decoded, parent_raw, parent_wp_id, parent_id,
 	menu_order, password, is_sticky, attachment_url, extra_json, lang, text, search_title,
-	content_normalized, source_file, source_line, raw_hash, first_import_id, last_import_id`
+	content_normalized, source_file, source_line, raw_hash, first_import_id, last_import_id, excerpt_cjk`
 
 var sqlText = struct {
 	site, author, term, termmetaDel string
@@ -288,13 +295,13 @@ var sqlText = struct {
 		VALUES (?,?,?,?,?,?,'item') RETURNING id`,
 	authorGet: `SELECT id FROM authors WHERE site_id = ? AND login = ?`,
 	postGet:   `SELECT id, raw_hash FROM posts WHERE site_id = ? AND wp_key = ? AND dup_ordinal = ?`,
-	postIns:   `INSERT INTO posts (` + postCols + `) VALUES (?` + strings.Repeat(",?", 42) + `)`,
+	postIns:   `INSERT INTO posts (` + postCols + `) VALUES (?` + strings.Repeat(",?", 43) + `)`,
 	// postIns in a fresh site: dup_ordinal is the number of rows of the
 	// site with the same wp_key, all of them this import's, found in the
 	// UNIQUE (site_id, wp_key, dup_ordinal) index the insert reads anyway.
 	// (A "?" after ?1 and ?2 is ?3.)
 	postInsFresh: `INSERT INTO posts (` + postCols + `) VALUES (?, ?,
-		(SELECT count(*) FROM posts WHERE site_id = ?1 AND wp_key = ?2)` + strings.Repeat(",?", 40) + `)`,
+		(SELECT count(*) FROM posts WHERE site_id = ?1 AND wp_key = ?2)` + strings.Repeat(",?", 41) + `)`,
 	// The update leaves first_import_id alone and parent_id to Commit.
 	postUpd: `UPDATE posts SET wp_id=?, post_type=?, status=?, title=?, link=?, pub_date_raw=?,
 		creator=?, author_id=?, guid=?, guid_is_permalink=?, description=?, content=?, excerpt=?,
@@ -342,7 +349,7 @@ var (
 	commentCols     = `id, post_id, wp_key, dup_ordinal, wp_id, author, author_email, author_url, author_ip,
 		date_raw, date_gmt_raw, date_at, content, approved_raw, status, type_raw, kind, parent_raw, parent_wp_id,
 		parent_id, depth, orphan, user_id, commenter_id, provider, text, ping_url, ping_domain, ping_title,
-		ping_excerpt, extra_json`
+		ping_excerpt, extra_json, ping_blog_name`
 	quoteCols = `post_id, ord, kind, tag, lang, script, raw, normalized, search_text,
 		translation_ord, translation, repeat_of_ord, fixes_json`
 )
@@ -908,6 +915,11 @@ func (w *Writer) AddPost(ctx context.Context, p *Post) (PostResult, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store item %q (%s line %d): %w", wpKey, p.File, p.Line, err)
 	}
+	if w.ftsPending >= ftsChunkBytes {
+		if err := w.indexSearchChunk(ctx); err != nil {
+			return 0, err
+		}
+	}
 	switch res {
 	case Inserted:
 		w.sum.Inserted++
@@ -988,7 +1000,7 @@ func (w *Writer) addPost(ctx context.Context, p *Post, wpKey string, dup int, pl
 	} else {
 		// Insert order: postCols. parent_id (after parent_wp_id) is NULL
 		// until Commit.
-		ins := make([]any, 0, 43)
+		ins := make([]any, 0, 44)
 		st := w.st.postIns
 		ins = append(ins, w.siteID, wpKey)
 		if dup >= 0 {
@@ -999,7 +1011,7 @@ func (w *Writer) addPost(ctx context.Context, p *Post, wpKey string, dup int, pl
 		ins = append(ins, vals[:25]...)
 		ins = append(ins, nil)
 		ins = append(ins, vals[25:]...)
-		ins = append(ins, w.importID, w.importID)
+		ins = append(ins, w.importID, w.importID, excerptCJK(p.Excerpt))
 		r, err := st.ExecContext(ctx, ins...)
 		if err != nil {
 			return 0, err
@@ -1007,6 +1019,7 @@ func (w *Writer) addPost(ctx context.Context, p *Post, wpKey string, dup int, pl
 		if id, err = r.LastInsertId(); err != nil {
 			return 0, err
 		}
+		w.ftsPending += len(d.SearchTitle) + len(d.Text) + len(p.Excerpt)
 	}
 
 	args := w.args[:0]
@@ -1046,12 +1059,112 @@ func (w *Writer) addPost(ctx context.Context, p *Post, wpKey string, dup int, pl
 		args = append(args, id, q.Ord, q.Kind, null(q.Tag), null(q.Lang), null(q.Script),
 			q.Raw, q.Normalized, SearchText(q.Normalized), ordOrNull(q.TranslationOf), null(q.Translation),
 			ordOrNull(q.RepeatOf), fixes)
+		w.ftsPending += len(q.Normalized)
 	}
 	w.args = args
 	if err := w.insertRows(ctx, w.quotes, args); err != nil {
 		return 0, fmt.Errorf("quotes: %w", err)
 	}
 	return result, nil
+}
+
+// excerptCJK is posts.excerpt_cjk of a new post: its excerpt as
+// SearchText prepares it, or NULL when that changes nothing, as
+// prepareDerived computes it for the rows it prepares.
+func excerptCJK(excerpt string) any {
+	if s := SearchText(excerpt); s != excerpt {
+		return s
+	}
+	return nil
+}
+
+// pingBlogName is comments.ping_blog_name of a new comment: a
+// trackback's blog name (its author) with HTML entities decoded, as
+// prepareDerived computes it.
+func pingBlogName(c *Comment) any {
+	if c.Derived.Kind != "trackback" {
+		return nil
+	}
+	return null(strings.TrimSpace(html.UnescapeString(c.Author)))
+}
+
+// ftsChunkBytes is how much indexed text (posts' title, text and
+// excerpt, comments' text and author, quotes) the Writer adds before it
+// indexes the new rows for search (indexSearchChunk).
+var ftsChunkBytes = 4 << 20
+
+// ftsChunk is the state of one search table for indexSearchChunk.
+type ftsChunk struct {
+	table    string
+	mark     int64     // rows above it are not indexed yet
+	max, ins *sql.Stmt // largest id; index the rows of an id range
+	upd      *sql.Stmt // move the mark
+}
+
+// indexSearchChunk indexes for search the rows the import added since the
+// last chunk, in one INSERT … SELECT per table, and moves each table's
+// deferral mark (see deferSearchIndex) past them: FlushSearchIndex then
+// indexes only the rows above the last mark, and the rows below it are
+// kept in step by the update and delete triggers like any indexed row.
+// Indexing as the import goes keeps the one SQLite connection busy
+// while the other goroutines parse, instead of leaving all of it to the
+// end of the import, where it ran alone on one core. Chunks of a few MB
+// of text give FTS5 segments of about the size its pending-terms buffer
+// would flush anyway. It does nothing unless DeferSearchIndex marked the
+// tables: without marks the triggers index every row.
+//
+// The derived columns the index reads that SQL cannot compute
+// (posts.excerpt_cjk, comments.ping_blog_name: see prepareDerived) are
+// written with each new row, so the rows a chunk indexes are complete.
+func (w *Writer) indexSearchChunk(ctx context.Context) error {
+	w.ftsPending = 0
+	if w.ftsOff {
+		return nil
+	}
+	if w.fts == nil {
+		for _, t := range searchTables {
+			c := ftsChunk{table: t.table}
+			err := w.tx.QueryRowContext(ctx, `SELECT value FROM _settings WHERE key = ?`, "fts_deferred_"+t.table).Scan(&c.mark)
+			if errors.Is(err, sql.ErrNoRows) {
+				w.ftsOff = true
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("index %s for search: %w", t.table, err)
+			}
+			for _, p := range []struct {
+				dst **sql.Stmt
+				q   string
+			}{
+				{&c.max, `SELECT coalesce(max(id), 0) FROM ` + t.table},
+				{&c.ins, `INSERT INTO ` + t.table + `_fts (rowid, ` + t.cols + `) SELECT id, ` + t.cols + ` FROM ` + t.table + ` WHERE id > ? AND id <= ?`},
+				{&c.upd, `UPDATE _settings SET value = ? WHERE key = 'fts_deferred_` + t.table + `'`},
+			} {
+				if *p.dst, err = w.tx.PrepareContext(ctx, p.q); err != nil {
+					return fmt.Errorf("index %s for search: %w", t.table, err)
+				}
+			}
+			w.fts = append(w.fts, c)
+		}
+	}
+	for i := range w.fts {
+		c := &w.fts[i]
+		var hi int64
+		if err := c.max.QueryRowContext(ctx).Scan(&hi); err != nil {
+			return fmt.Errorf("index %s for search: %w", c.table, err)
+		}
+		if hi <= c.mark {
+			continue
+		}
+		if _, err := c.ins.ExecContext(ctx, c.mark, hi); err != nil {
+			return fmt.Errorf("index %s for search: %w", c.table, err)
+		}
+		if _, err := c.upd.ExecContext(ctx, hi); err != nil {
+			return fmt.Errorf("index %s for search: %w", c.table, err)
+		}
+		c.mark = hi
+	}
+	return nil
 }
 
 // addComments writes a post's comments with multi-row INSERTs. Their ids
@@ -1093,7 +1206,9 @@ func (w *Writer) addComments(ctx context.Context, postID int64, cs []Comment, pl
 		args = append(args, ids[i], postID, pl.wpKey, pl.dup, pl.wpID, c.Author, c.AuthorEmail, c.AuthorURL, c.AuthorIP,
 			c.DateRaw, c.DateGMTRaw, null(d.DateAt), c.Content, c.ApprovedRaw, null(d.Status), c.TypeRaw, null(d.Kind),
 			c.ParentRaw, pl.parentWP, parentID, pl.depth, pl.orphan, parseInt(c.UserIDRaw), commenter, null(d.Provider),
-			null(d.Text), null(d.PingURL), null(d.PingDomain), null(d.PingTitle), null(d.PingExcerpt), extraJSON(c.Extra))
+			null(d.Text), null(d.PingURL), null(d.PingDomain), null(d.PingTitle), null(d.PingExcerpt), extraJSON(c.Extra),
+			pingBlogName(c))
+		w.ftsPending += len(d.Text) + len(c.Author)
 	}
 	if err := w.insertRows(ctx, w.comments, args); err != nil {
 		return fmt.Errorf("comments: %w", err)

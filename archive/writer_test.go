@@ -825,3 +825,187 @@ func TestLongThreadInReverse(t *testing.T) {
 		t.Errorf("max comment id %d, want %d", got, n+1)
 	}
 }
+
+// importDeferred imports sites as the importer does: with the search index
+// deferred (DeferSearchIndex) and flushed before Commit. It returns the
+// deferral mark of posts just before the flush.
+func importDeferred(t *testing.T, a *Archive, sites []searchSite) (postsMark int64) {
+	t.Helper()
+	ctx := context.Background()
+	w, err := a.BeginImport(ctx, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Rollback()
+	if err := w.DeferSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sites {
+		if err := w.SetSite(ctx, &s.site); err != nil {
+			t.Fatal(err)
+		}
+		for i := range s.authors {
+			if err := w.AddAuthor(ctx, &s.authors[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, p := range s.posts {
+			if _, err := w.AddPost(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.tx.QueryRowContext(ctx, `SELECT value FROM _settings WHERE key = 'fts_deferred_posts'`).Scan(&postsMark); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.FlushSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
+		t.Fatal(err)
+	}
+	return postsMark
+}
+
+// chunkFixture is the search fixture with what the index reads through
+// derived columns: a Chinese excerpt (posts.excerpt_cjk) and a trackback
+// whose blog name has entities (comments.ping_blog_name).
+func chunkFixture() []searchSite {
+	sites := searchFixture()
+	sites[0].posts[1].Excerpt = "这篇笔记谈侵略和制裁。"
+	sites[0].posts[0].Comments[2].Author = "Q&amp;A &#8211; weekly"
+	return sites
+}
+
+// searchIndexContent lists every token instance of the three full-text
+// indexes (fts5vocab 'instance': term, row, column, offset) and the derived
+// columns they read, so that two archives built differently can be
+// compared.
+func searchIndexContent(t *testing.T, a *Archive) string {
+	t.Helper()
+	db := a.DB()
+	var b strings.Builder
+	for _, q := range []string{
+		`SELECT id, excerpt_cjk FROM posts ORDER BY id`,
+		`SELECT id, ping_blog_name FROM comments ORDER BY id`,
+	} {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			var v sql.NullString
+			rows.Scan(&id, &v)
+			fmt.Fprintf(&b, "%d %q\n", id, v.String)
+		}
+		rows.Close()
+	}
+	for _, tb := range []string{"posts", "comments", "quotes"} {
+		if _, err := db.Exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.v_` + tb + ` USING fts5vocab(main, ` + tb + `_fts, 'instance')`); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.Query(`SELECT term, doc, col, offset FROM temp.v_` + tb + ` ORDER BY 1, 2, 3, 4`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			var term, col string
+			var doc, off int64
+			rows.Scan(&term, &doc, &col, &off)
+			fmt.Fprintf(&b, "%s %s %d %s %d\n", tb, term, doc, col, off)
+			n++
+		}
+		rows.Close()
+		if n == 0 {
+			t.Errorf("%s_fts holds no token", tb)
+		}
+	}
+	return b.String()
+}
+
+// TestSearchIndexInChunks: the full-text index the Writer fills as the
+// import goes (indexSearchChunk, here after every post) holds the same
+// tokens as one filled at the end, into an empty archive and into one
+// that holds an earlier version of the export, and a rolled-back import
+// that indexed chunks leaves the archive as it was.
+func TestSearchIndexInChunks(t *testing.T) {
+	ctx := context.Background()
+	saved := ftsChunkBytes
+	defer func() { ftsChunkBytes = saved }()
+	changed := func() []searchSite {
+		sites := chunkFixture()
+		p := sites[0].posts[0]
+		p.Derived.Text = "Uzbekistan and the tariffs regime."
+		p.Excerpt = "新的摘要"
+		p.Comments = p.Comments[:3]
+		p.RawHash = []byte("changed")
+		sites[1].posts = append(sites[1].posts, searchPost("6", "post", "Added", "Tajikistan 中文", "", "2024-02-01T00:00:00Z"))
+		return sites
+	}
+	var content [2][2]string
+	for i, chunk := range []int{1 << 40, 1} {
+		ftsChunkBytes = chunk
+		a := openTemp(t)
+		for j, sites := range [][]searchSite{chunkFixture(), changed()} {
+			before := one[int64](t, a.DB(), `SELECT coalesce(max(id), 0) FROM posts`)
+			mark := importDeferred(t, a, sites)
+			after := one[int64](t, a.DB(), `SELECT max(id) FROM posts`)
+			if chunk == 1 && mark != after {
+				t.Errorf("import %d in chunks: posts marked up to %d before the flush, want %d (every post)", j+1, mark, after)
+			}
+			if chunk > 1 && mark != before {
+				t.Errorf("import %d without chunks: posts marked up to %d before the flush, want %d", j+1, mark, before)
+			}
+			if err := a.CheckSearchIndex(ctx); err != nil {
+				t.Fatalf("chunk %d, import %d: %v", chunk, j+1, err)
+			}
+			if n := one[int](t, a.DB(), `SELECT count(*) FROM _settings WHERE key LIKE 'fts_deferred_%'`); n != 0 {
+				t.Errorf("chunk %d, import %d: %d marks left", chunk, j+1, n)
+			}
+			content[i][j] = searchIndexContent(t, a)
+		}
+		for q, want := range map[string]int{"侵略": 2, "excerpt:侵略": 1, "摘要": 1, "uzbekistan": 1, "tajikistan": 1, "almaty": 0} {
+			if got := len(search(t, a, SearchOptions{Query: q})); got != want {
+				t.Errorf("chunk %d: search %s: %d hits, want %d", chunk, q, got, want)
+			}
+		}
+		if chunk == 1 {
+			// A rolled-back import that indexed chunks.
+			before := dump(t, a.DB())
+			w, err := a.BeginImport(ctx, ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.DeferSearchIndex(ctx); err != nil {
+				t.Fatal(err)
+			}
+			sites := changed()
+			sites[0].posts = append(sites[0].posts, searchPost("99", "post", "Rolled back", "walrus", "", ""))
+			for _, s := range sites {
+				w.SetSite(ctx, &s.site)
+				for _, p := range s.posts {
+					p.RawHash = []byte("again")
+					if _, err := w.AddPost(ctx, p); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if err := w.Rollback(); err != nil {
+				t.Fatal(err)
+			}
+			if after := dump(t, a.DB()); after != before {
+				t.Error("a rolled-back import that indexed chunks changed the archive")
+			}
+			if err := a.CheckSearchIndex(ctx); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	for j := range 2 {
+		if content[0][j] != content[1][j] {
+			t.Errorf("import %d: the index filled in chunks differs from the one filled at the end", j+1)
+		}
+	}
+}
