@@ -57,7 +57,9 @@ func splitFast(h string) (parts []fastPart, ok bool) {
 		// A list is only parsed where it may stay on the fast path.
 		if len(stack) == 0 && h[pos] == '<' && (!startsList(h[pos:]) ||
 			isHTMLBlank(h[seg:pos]) && (len(parts) == 0 || separatesLists(parts[len(parts)-1]))) {
-			if p, end, good := parseFastBlock(h, pos); good {
+			if p, end, good := parseFastBlock(h, pos); good &&
+				// An iframe is inline: only alone between blocks.
+				(p.DataAtom != atom.Iframe || isHTMLBlank(h[seg:pos]) && blockFollows(h, end)) {
 				if !isHTMLBlank(h[seg:pos]) {
 					parts = append(parts, fastPart{html: h[seg:pos], start: seg, end: pos})
 				}
@@ -346,6 +348,13 @@ func skipAttrs(h string, i int) (int, bool) {
 // a "/>" end. Anything else (unquoted values, a value-less attribute, an
 // entity whose decoding differs in attributes) is not ok.
 func parseAttrs(h string, i int, keep bool) (attrs []html.Attribute, end int, selfClosing, ok bool) {
+	return parseAttrsOf(h, i, keep, false)
+}
+
+// parseAttrsOf is parseAttrs, taking attributes without a value as well
+// (allowfullscreen) with valueless set: each followed by '>' or by white
+// space and then not '=', with the value "" the parser gives them.
+func parseAttrsOf(h string, i int, keep, valueless bool) (attrs []html.Attribute, end int, selfClosing, ok bool) {
 	for {
 		start := i
 		for i < len(h) && (h[i] == ' ' || h[i] == '\t' || h[i] == '\n' || h[i] == '\f') {
@@ -369,6 +378,19 @@ func parseAttrs(h string, i int, keep bool) (attrs []html.Attribute, end int, se
 		n := i
 		for n < len(h) && (h[n] >= 'a' && h[n] <= 'z' || h[n] >= '0' && h[n] <= '9' || h[n] == '-' || h[n] == '_' || h[n] == ':') {
 			n++
+		}
+		if valueless && n > i && n < len(h) && (h[n] == '>' || isHTMLBlank(h[n:n+1]) && h[n] != '\r') {
+			k := n
+			for k < len(h) && (h[k] == ' ' || h[k] == '\t' || h[k] == '\n' || h[k] == '\f') {
+				k++
+			}
+			if k < len(h) && h[k] != '=' {
+				if keep {
+					attrs = append(attrs, html.Attribute{Key: h[i:n]})
+				}
+				i = n
+				continue
+			}
 		}
 		if n == i || n+1 >= len(h) || h[n] != '=' || (h[n+1] != '"' && h[n+1] != '\'') {
 			return nil, 0, false, false
@@ -454,6 +476,17 @@ var headingAtoms = map[string]atom.Atom{"h1": atom.H1, "h2": atom.H2, "h3": atom
 func parseFastBlock(h string, i int) (n *html.Node, end int, ok bool) {
 	rest := h[i:]
 	switch {
+	case strings.HasPrefix(rest, "<p><iframe"):
+		// A player alone in its paragraph.
+		f, e, ok := parseFastIframe(h, i+len("<p>"))
+		if !ok || !strings.HasPrefix(h[e:], "</p>") {
+			return nil, 0, false
+		}
+		p := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P}
+		p.AppendChild(f)
+		return p, e + len("</p>"), true
+	case strings.HasPrefix(rest, "<iframe"):
+		return parseFastIframe(h, i)
 	case strings.HasPrefix(rest, "<p"):
 		if strings.HasPrefix(rest, "<p><wp-more></wp-more></p>") {
 			p := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P}
@@ -484,7 +517,10 @@ func parseFastBlock(h string, i int) (n *html.Node, end int, ok bool) {
 	case strings.HasPrefix(rest, "<blockquote"):
 		return parseFastQuote(h, i)
 	case strings.HasPrefix(rest, "<figure"):
-		return parseFastFigure(h, i)
+		if n, end, ok := parseFastFigure(h, i, false); ok {
+			return n, end, ok
+		}
+		return parseFastGallery(h, i)
 	case strings.HasPrefix(rest, "<ul>"):
 		return parseFastList(h, i, "ul", atom.Ul)
 	case strings.HasPrefix(rest, "<ol>"):
@@ -534,27 +570,9 @@ func parseFastList(h string, i int, name string, a atom.Atom) (*html.Node, int, 
 // text, nothing between them, no lang or data-wpmd-html attribute and
 // no attribute twice. The fast path writes it for Hugo only (toMarkdown
 // gives it to the library for Jekyll).
-func parseFastFigure(h string, i int) (*html.Node, int, bool) {
+func parseFastFigure(h string, i int, uncaptioned bool) (*html.Node, int, bool) {
 	open := func(j int, name string, a atom.Atom, void bool) (*html.Node, int, bool) {
-		if h[j] != '<' {
-			return nil, 0, false
-		}
-		tag, e, ok := tagName(h, j+1)
-		if !ok || tag != name {
-			return nil, 0, false
-		}
-		attrs, e, selfClosing, ok := parseAttrs(h, e, true)
-		if !ok || selfClosing && !void {
-			return nil, 0, false
-		}
-		seen := map[string]bool{}
-		for _, at := range attrs {
-			if seen[at.Key] || at.Key == "lang" || at.Key == "data-wpmd-html" {
-				return nil, 0, false
-			}
-			seen[at.Key] = true
-		}
-		return &html.Node{Type: html.ElementNode, Data: name, DataAtom: a, Attr: attrs}, e, true
+		return openFastTag(h, j, name, a, void, false)
 	}
 	fig, j, ok := open(i, "figure", atom.Figure, false)
 	if !ok || j >= len(h) {
@@ -580,6 +598,13 @@ func parseFastFigure(h string, i int) (*html.Node, int, bool) {
 		}
 		j += len("</a>")
 	}
+	if uncaptioned && strings.HasPrefix(h[j:], "</figure>") {
+		// renderImage passes an image whose src is white space on.
+		if strings.TrimSpace(attr(img, "src")) == "" {
+			return nil, 0, false
+		}
+		return fig, j + len("</figure>"), true
+	}
 	if !strings.HasPrefix(h[j:], "<figcaption") {
 		return nil, 0, false
 	}
@@ -597,6 +622,131 @@ func parseFastFigure(h string, i int) (*html.Node, int, bool) {
 	}
 	fig.AppendChild(caption)
 	return fig, j + len("</figure>"), true
+}
+
+// openFastTag parses the start tag of an element name at h[j]: its
+// attributes (all different, no lang, no data-wpmd-html; valueless ones
+// allowed with valueless), void or not.
+func openFastTag(h string, j int, name string, a atom.Atom, void, valueless bool) (*html.Node, int, bool) {
+	if j >= len(h) || h[j] != '<' {
+		return nil, 0, false
+	}
+	tag, e, ok := tagName(h, j+1)
+	if !ok || tag != name {
+		return nil, 0, false
+	}
+	attrs, e, selfClosing, ok := parseAttrsOf(h, e, true, valueless)
+	if !ok || selfClosing && !void {
+		return nil, 0, false
+	}
+	for k, at := range attrs {
+		if at.Key == "lang" || at.Key == "data-wpmd-html" {
+			return nil, 0, false
+		}
+		for _, before := range attrs[:k] {
+			if before.Key == at.Key {
+				return nil, 0, false
+			}
+		}
+	}
+	return &html.Node{Type: html.ElementNode, Data: name, DataAtom: a, Attr: attrs}, e, true
+}
+
+// parseFastGallery parses a gallery as the block editor saves it: a
+// figure holding only figures of parseFastFigure, with or without a
+// caption, nothing between them.
+func parseFastGallery(h string, i int) (*html.Node, int, bool) {
+	gallery, j, ok := openFastTag(h, i, "figure", atom.Figure, false, false)
+	if !ok {
+		return nil, 0, false
+	}
+	for strings.HasPrefix(h[j:], "<figure") {
+		fig, e, ok := parseFastFigure(h, j, true)
+		if !ok {
+			return nil, 0, false
+		}
+		gallery.AppendChild(fig)
+		j = e
+	}
+	if gallery.FirstChild == nil || !strings.HasPrefix(h[j:], "</figure>") {
+		return nil, 0, false
+	}
+	return gallery, j + len("</figure>"), true
+}
+
+// isGallery reports whether n is a figure of parseFastGallery.
+func isGallery(n *html.Node) bool {
+	return n.DataAtom == atom.Figure && n.FirstChild != nil && n.FirstChild.DataAtom == atom.Figure
+}
+
+// parseFastIframe parses an empty iframe, <iframe …></iframe>.
+func parseFastIframe(h string, i int) (*html.Node, int, bool) {
+	f, j, ok := openFastTag(h, i, "iframe", atom.Iframe, false, true)
+	if !ok || !strings.HasPrefix(h[j:], "</iframe>") {
+		return nil, 0, false
+	}
+	return f, j + len("</iframe>"), true
+}
+
+// iframeOf returns the iframe of a block of parseFastBlock that is one
+// (alone or in a paragraph), or nil.
+func iframeOf(n *html.Node) *html.Node {
+	if n.DataAtom == atom.P && n.FirstChild != nil && n.FirstChild.DataAtom == atom.Iframe {
+		return n.FirstChild
+	}
+	if n.DataAtom == atom.Iframe {
+		return n
+	}
+	return nil
+}
+
+// blockFollows reports whether h[i:] is white space and then the end of
+// h or the start tag of an element html-to-markdown writes as a block,
+// so that an inline element before i (an iframe) is written the same
+// alone as in its document.
+func blockFollows(h string, i int) bool {
+	for i < len(h) && isHTMLBlank(h[i:i+1]) {
+		i++
+	}
+	if i == len(h) {
+		return true
+	}
+	if h[i] != '<' {
+		return false
+	}
+	name, _, ok := tagName(h, i+1)
+	if !ok {
+		return false
+	}
+	switch name {
+	case "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "hr", "pre", "figure", "div", "table":
+		return true
+	}
+	return false
+}
+
+// fastIframe appends the iframe of a block (see iframeOf) to raw as
+// renderWP writes it: a video shortcode for Hugo when the iframe plays
+// a YouTube or Vimeo video, else its HTML on one line; on lines of its
+// own, in its paragraph's.
+func fastIframe(raw []byte, n *html.Node, flavor string) []byte {
+	f := iframeOf(n)
+	if f != n {
+		raw = append(raw, "\n\n"...)
+	}
+	raw = append(raw, "\n\n"...)
+	if kind, id := embedFromIframe(attr(f, "src")); kind != "" && flavor == Hugo {
+		raw = append(raw, hugoOpen+" "+kind+" "+id+" >}}"...)
+	} else {
+		var buf bytes.Buffer
+		_ = html.Render(&buf, f)
+		raw = append(raw, strings.Join(strings.Fields(buf.String()), " ")...)
+	}
+	raw = append(raw, "\n\n"...)
+	if f != n {
+		raw = append(raw, "\n\n"...)
+	}
+	return raw
 }
 
 // hasText reports whether n holds text that is not white space.
@@ -626,8 +776,11 @@ func separatesLists(part fastPart) bool {
 	switch part.p.Data {
 	case "hr":
 		return true
-	case "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure":
+	case "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote":
 		return hasText(part.p)
+	case "figure":
+		// A gallery is left out, to be sure.
+		return hasText(part.p) && !isGallery(part.p)
 	}
 	return false
 }
@@ -1115,7 +1268,32 @@ func fastNode(w *bytes.Buffer, n *html.Node, inLink bool) {
 	case "ul", "ol":
 		fastList(w, n)
 	case "figure":
-		fastFigure(w, n)
+		switch {
+		case isGallery(n):
+			// The fallback of a block element: its children between
+			// blank lines.
+			w.WriteString("\n\n")
+			children(w, inLink)
+			w.WriteString("\n\n")
+		case n.LastChild.DataAtom == atom.Figcaption:
+			fastFigure(w, n)
+		default:
+			// renderFigure: the image, or its link, alone.
+			w.WriteString("\n\n")
+			fastNode(w, n.FirstChild, false)
+			w.WriteString("\n\n")
+		}
+	case "img":
+		// commonmark's renderImage.
+		w.WriteString("![")
+		w.WriteString(escapeAlt(strings.ReplaceAll(attr(n, "alt"), "\n", " ")))
+		w.WriteString("](")
+		w.WriteString(assembleURL(attr(n, "src")))
+		if title := strings.ReplaceAll(attr(n, "title"), "\n", " "); title != "" {
+			w.WriteByte(' ')
+			w.Write(surroundByQuotes([]byte(title)))
+		}
+		w.WriteByte(')')
 	case "br":
 		w.WriteString("  \n")
 	case "em", "i", "strong", "b":
@@ -1305,6 +1483,22 @@ func escapeMultiLine(content []byte) []byte {
 		}
 	}
 	return out
+}
+
+// escapeAlt escapes the brackets of an image's alt text, as renderImage
+// does: each one not already after a backslash.
+func escapeAlt(alt string) string {
+	if strings.IndexByte(alt, '[') < 0 && strings.IndexByte(alt, ']') < 0 {
+		return alt
+	}
+	var b strings.Builder
+	for i := 0; i < len(alt); i++ {
+		if (alt[i] == '[' || alt[i] == ']') && (i == 0 || alt[i-1] != '\\') {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(alt[i])
+	}
+	return b.String()
 }
 
 func surroundByQuotes(content []byte) []byte {

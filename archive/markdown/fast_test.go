@@ -109,6 +109,21 @@ var fastCases = []string{
 	"<figure>\n<img src=\"a.jpg\" />\n<figcaption>spaced figure</figcaption>\n</figure><figure><img src=\"a.jpg\" /><img src=\"b.jpg\" /><figcaption>two</figcaption></figure><figure><figcaption>first</figcaption><img src=\"a.jpg\" /></figure>",
 	"[caption id=\"attachment_1\" align=\"alignleft\" width=\"300\"]<a href=\"https://e.x/1.jpg\"><img class=\"wp-image-1\" src=\"https://e.x/1-300.jpg\" alt=\"one\" width=\"300\" height=\"200\" /></a> The caption[/caption]\n\nAfter.",
 	"[caption width=\"300\"]<img src=\"https://e.x/2.jpg\" alt=\"\" /> Caption with <em>emphasis</em> and a {{< shortcode >}}[/caption]",
+	// Galleries of the block editor: figures of an image (linked or
+	// not) with or without a caption, written here for Hugo. These are
+	// block content (wp:html, whose HTML stays as it is): wpautop would
+	// space the figures out.
+	"<!-- wp:html --><p>x</p><figure class=\"wp-block-gallery\"><figure class=\"wp-block-image\"><a href=\"https://e.x/a.jpg\"><img src=\"https://e.x/a.jpg\" alt=\"The [market] \\[opens\\] at six\"></a></figure><figure class=\"wp-block-image\"><img src=\" https://e.x/b c.jpg \" alt=\"\" title=\"A &quot;title&quot;\"></figure><figure class=\"wp-block-image\"><a href=\"https://e.x/c.jpg\"><img src=\"https://e.x/c.jpg\" alt=\"two\nlines\"></a><figcaption>Odesa <em>port</em></figcaption></figure></figure>\n<p>y</p><!-- /wp:html -->",
+	"<!-- wp:html --><figure class=\"wp-block-gallery has-nested-images columns-2\"><figure class=\"wp-block-image\"><img src=\"a.jpg\" alt=\"*a*\"/></figure><figure class=\"wp-block-image\"><a href=\"\"><img src=\"b.jpg\" alt=\"b\" /></a></figure></figure><figure class=\"wp-block-gallery\"><figure><img src=\"c.jpg\"><figcaption>读书笔记 / Irkutsk</figcaption></figure></figure><!-- /wp:html -->",
+	"<!-- wp:html --><ul><li>a</li></ul><figure class=\"wp-block-gallery\"><figure><img src=\"a.jpg\"></figure></figure><ul><li>b</li></ul><figure class=\"wp-block-gallery\"><figure><img src=\"a.jpg\"><figcaption>c</figcaption></figure></figure><ul><li>c</li></ul><!-- /wp:html -->",
+	"<!-- wp:html --><figure class=\"wp-block-gallery\">\n<figure><img src=\"a.jpg\"></figure>\n</figure><figure class=\"wp-block-gallery\"><figure><img src=\"a.jpg\"></figure><figcaption>gallery caption</figcaption></figure><figure class=\"wp-block-gallery\"><figure><img src=\" \"></figure></figure><figure lang=\"ru\"><figure><img src=\"a.jpg\"></figure></figure><figure><figure><img src=\"a.jpg\" lang=\"ru\"></figure></figure><figure class=\"wp-block-gallery\"><figure><img src=\"a.jpg\"><figcaption> </figcaption></figure></figure><p>z</p><!-- /wp:html -->",
+	"<!-- wp:html --><figure class=\"wp-block-gallery\"><figure><a href=\"https://e.x/(x)?a=b c\" title=\"t\"><img src=\"https://e.x/a.jpg?x=1&amp;y=[2]\" alt=\"a\\\" title=\"it's &quot;q&quot;\"></a></figure><figure><img src=\"data:image/png;base64,AAA=\" alt=\"]\"></figure></figure><!-- /wp:html -->",
+	// Players: an iframe alone in its paragraph, or alone between
+	// blocks; a video shortcode for Hugo where it is YouTube or Vimeo.
+	"<!-- wp:html --><p>x</p>\n<p><iframe class=\"wp-embed-youtube\" src=\"https://www.youtube.com/embed/oIGyJZeCrLw\" width=\"560\" height=\"315\" frameborder=\"0\" allowfullscreen></iframe></p>\n<p>y</p><!-- /wp:html -->",
+	"<!-- wp:html --><p>x</p>\n<iframe class=\"wp-embed-youtube\" src=\"https://www.youtube.com/embed/H5UdvioE8b9\" width=\"560\" height=\"315\" frameborder=\"0\" allowfullscreen></iframe>\n<h2>y</h2><iframe src=\"https://player.vimeo.com/video/12345\" allowfullscreen mozallowfullscreen></iframe><ul><li>after</li></ul><iframe src=\"https://e.x/map?a=1&amp;b=2\" title=\"A &lt;map&gt;\"></iframe><!-- /wp:html -->",
+	"<!-- wp:html --><p><iframe src=\"https://e.x/embed\" width=560 allowfullscreen></iframe></p><p>text <iframe src=\"https://www.youtube.com/embed/abc\"></iframe> around</p>text <iframe src=\"https://www.youtube.com/embed/abc\"></iframe>\n<p>x</p><iframe src=\"https://www.youtube.com/embed/abc\"></iframe> tail<!-- /wp:html -->",
+	"<!-- wp:html --><iframe src=\"https://www.youtube.com/embed/abc\"></iframe><iframe src=\"https://www.youtube.com/embed/def\"></iframe><p><iframe src=\"a\" allowfullscreen = \"x\"></iframe></p><p><iframe SRC=\"a\"></iframe></p><p><iframe src=\"a\" lang=\"ru\"></iframe></p><p><iframe src=\"a\">inner</iframe></p><p><iframe src=\"a\" src=\"b\"></iframe></p><p><iframe src=\"a\"/></p><p> <iframe src=\"a\"></iframe></p><!-- /wp:html -->",
 }
 
 // fastInputs returns post contents to compare the two paths on: the
@@ -339,4 +354,46 @@ func FuzzFastPath(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Galleries and players take the fast path where their shape allows,
+// and only there (TestFastPathMatchesLibrary checks the Markdown).
+func TestFastGalleriesAndPlayers(t *testing.T) {
+	yt := `<iframe src="https://www.youtube.com/embed/abc" allowfullscreen></iframe>`
+	img := `<figure class="wp-block-image"><img src="a.jpg" alt="a"></figure>`
+	captioned := `<figure class="wp-block-image"><a href="b.jpg"><img src="b.jpg" alt=""></a><figcaption>b</figcaption></figure>`
+	gallery := `<figure class="wp-block-gallery">` + img + captioned + `</figure>`
+	cases := []struct {
+		name               string
+		in                 string
+		galleries, iframes int
+	}{
+		{"gallery", "<p>x</p>" + gallery + "<p>y</p>", 1, 0},
+		{"gallery of one", `<figure class="wp-block-gallery">` + img + `</figure>`, 1, 0},
+		{"spaced gallery", `<figure class="wp-block-gallery">` + "\n" + img + "\n</figure>", 0, 0},
+		{"gallery with its caption", `<figure class="wp-block-gallery">` + img + `<figcaption>c</figcaption></figure>`, 0, 0},
+		{"gallery of a text", `<figure class="wp-block-gallery"><figure>text</figure></figure>`, 0, 0},
+		{"player in a paragraph", "<p>x</p><p>" + yt + "</p><p>y</p>", 0, 1},
+		{"player between blocks", "<p>x</p>\n" + yt + "\n<h2>y</h2>" + yt, 0, 2},
+		{"player in text", "<p>x " + yt + "</p>", 0, 0},
+		{"player before text", "<p>x</p>" + yt + " tail", 0, 0},
+		{"player after text", "head " + yt + "<p>x</p>", 0, 0},
+		{"player with content", `<p><iframe src="a">x</iframe></p>`, 0, 0},
+	}
+	for _, c := range cases {
+		parts, _ := splitFast(c.in)
+		galleries, iframes := 0, 0
+		for _, p := range parts {
+			switch {
+			case p.p == nil:
+			case isGallery(p.p):
+				galleries++
+			case iframeOf(p.p) != nil:
+				iframes++
+			}
+		}
+		if galleries != c.galleries || iframes != c.iframes {
+			t.Errorf("%s: %d galleries and %d players on the fast path, want %d and %d", c.name, galleries, iframes, c.galleries, c.iframes)
+		}
+	}
 }
