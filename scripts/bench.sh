@@ -36,7 +36,7 @@ echo
 echo "- date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
 echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB; load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- $(go version)"
-echo "- method: median of $RUNS runs of the whole process (GNU time: wall time, user+system CPU, peak RSS); each import starts from an empty archive; re-import = the same file again into the archive just built"
+echo "- method: median of $RUNS runs of the whole process (GNU time: wall time, user+system CPU, peak RSS); each import starts from an empty archive; re-import = the same file again into the archive just built; the page cache is written back (sync) before each import and export, so none pays for the last one's writes"
 echo
 echo "| input | MB | items | comments | import s | CPU s | MB/s | MB per CPU s | items/s | peak RSS MB | re-import s | re-import CPU s | re-import peak RSS MB |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -50,8 +50,10 @@ for size in $SIZES; do
   for f in t1 c1 m1 t2 c2 m2; do : >bench/$f; done
   for ((i = 0; i < RUNS; i++)); do
     rm -f bench/$name.sqlite bench/$name.sqlite-wal bench/$name.sqlite-shm
+    sync
     /usr/bin/time -f "%e %U %S %M" -o bench/time bin/wparchive import -q --json --db bench/$name.sqlite "$in" >bench/$name.json
     read -r s u sy kb <bench/time; echo "$s" >>bench/t1; echo "$u $sy" | awk '{print $1+$2}' >>bench/c1; echo "$kb" >>bench/m1
+    sync
     /usr/bin/time -f "%e %U %S %M" -o bench/time bin/wparchive import -q --json --db bench/$name.sqlite "$in" >bench/$name.again.json
     read -r s u sy kb <bench/time; echo "$s" >>bench/t2; echo "$u $sy" | awk '{print $1+$2}' >>bench/c2; echo "$kb" >>bench/m2
   done
@@ -132,8 +134,10 @@ done
 for f in t1 c1 m1 t2 c2 m2; do : >bench/$f; done
 for ((i = 0; i < RUNS; i++)); do
   out=bench/export-posts20000-$i
+  sync
   /usr/bin/time -f "%e %U %S %M" -o bench/time bin/wparchive export markdown -q --json --db "$db" --out "$out" >bench/export.json
   read -r s u sy kb <bench/time; echo "$s" >>bench/t1; echo "$u $sy" | awk '{print $1+$2}' >>bench/c1; echo "$kb" >>bench/m1
+  sync
   /usr/bin/time -f "%e %U %S %M" -o bench/time bin/wparchive export markdown -q --db "$db" --out "$out" >/dev/null
   read -r s u sy kb <bench/time; echo "$s" >>bench/t2; echo "$u $sy" | awk '{print $1+$2}' >>bench/c2; echo "$kb" >>bench/m2
 done
