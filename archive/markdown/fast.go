@@ -517,25 +517,34 @@ func parseFastBlock(h string, i int) (n *html.Node, end int, ok bool) {
 	case strings.HasPrefix(rest, "<blockquote"):
 		return parseFastQuote(h, i)
 	case strings.HasPrefix(rest, "<figure"):
-		if n, end, ok := parseFastFigure(h, i, false); ok {
+		if n, end, ok := parseFastFigure(h, i, true); ok {
 			return n, end, ok
 		}
-		return parseFastGallery(h, i)
-	case strings.HasPrefix(rest, "<ul>"):
-		return parseFastList(h, i, "ul", atom.Ul)
-	case strings.HasPrefix(rest, "<ol>"):
+		if n, end, ok := parseFastGallery(h, i); ok {
+			return n, end, ok
+		}
+		return parseFastEmbed(h, i)
+	case startsList(rest):
+		if rest[1] == 'u' {
+			return parseFastList(h, i, "ul", atom.Ul)
+		}
 		return parseFastList(h, i, "ol", atom.Ol)
 	}
 	return nil, 0, false
 }
 
-// parseFastList parses a list without attributes (<ul> or <ol>, name)
-// whose items are simple inline content (parseFastInline) without
+// parseFastList parses a list (<ul> or <ol>, name) without attributes
+// but the block editor's class="wp-block-list" (see startsList), whose
+// items are simple inline content (parseFastInline) without
 // attributes, each closed by its end tag and holding some text that is
 // not white space, separated by white space only.
 func parseFastList(h string, i int, name string, a atom.Atom) (*html.Node, int, bool) {
 	list := &html.Node{Type: html.ElementNode, Data: name, DataAtom: a}
 	j := i + len("<ul>")
+	if h[i+3] != '>' {
+		list.Attr = []html.Attribute{{Key: "class", Val: "wp-block-list"}}
+		j = i + len(`<ul class="wp-block-list">`)
+	}
 	for {
 		k := j
 		for k < len(h) && (h[k] == ' ' || h[k] == '\n' || h[k] == '\t' || h[k] == '\f') {
@@ -674,6 +683,22 @@ func parseFastGallery(h string, i int) (*html.Node, int, bool) {
 	return gallery, j + len("</figure>"), true
 }
 
+// parseFastEmbed parses an embed as the block editor saves it (and
+// renderBlock writes core/embed without a caption): a figure holding
+// only an empty iframe.
+func parseFastEmbed(h string, i int) (*html.Node, int, bool) {
+	fig, j, ok := openFastTag(h, i, "figure", atom.Figure, false, false)
+	if !ok {
+		return nil, 0, false
+	}
+	f, j, ok := parseFastIframe(h, j)
+	if !ok || !strings.HasPrefix(h[j:], "</figure>") {
+		return nil, 0, false
+	}
+	fig.AppendChild(f)
+	return fig, j + len("</figure>"), true
+}
+
 // isGallery reports whether n is a figure of parseFastGallery.
 func isGallery(n *html.Node) bool {
 	return n.DataAtom == atom.Figure && n.FirstChild != nil && n.FirstChild.DataAtom == atom.Figure
@@ -689,9 +714,9 @@ func parseFastIframe(h string, i int) (*html.Node, int, bool) {
 }
 
 // iframeOf returns the iframe of a block of parseFastBlock that is one
-// (alone or in a paragraph), or nil.
+// (alone, in a paragraph or in a figure), or nil.
 func iframeOf(n *html.Node) *html.Node {
-	if n.DataAtom == atom.P && n.FirstChild != nil && n.FirstChild.DataAtom == atom.Iframe {
+	if (n.DataAtom == atom.P || n.DataAtom == atom.Figure) && n.FirstChild != nil && n.FirstChild.DataAtom == atom.Iframe {
 		return n.FirstChild
 	}
 	if n.DataAtom == atom.Iframe {
@@ -728,7 +753,8 @@ func blockFollows(h string, i int) bool {
 // fastIframe appends the iframe of a block (see iframeOf) to raw as
 // renderWP writes it: a video shortcode for Hugo when the iframe plays
 // a YouTube or Vimeo video, else its HTML on one line; on lines of its
-// own, in its paragraph's.
+// own, in its paragraph's or figure's (renderFigure passes a figure
+// without an image on to the fallback of a block element).
 func fastIframe(raw []byte, n *html.Node, flavor string) []byte {
 	f := iframeOf(n)
 	if f != n {
@@ -759,7 +785,15 @@ func hasText(n *html.Node) bool {
 	return false
 }
 
-func startsList(s string) bool { return strings.HasPrefix(s, "<ul>") || strings.HasPrefix(s, "<ol>") }
+// startsList reports whether s starts with a list's start tag that
+// parseFastList reads: <ul>, <ol>, or either with only the class the
+// block editor gives lists (which html-to-markdown does not look at).
+func startsList(s string) bool {
+	if len(s) < 4 || s[0] != '<' || s[1] != 'u' && s[1] != 'o' || s[2] != 'l' {
+		return false
+	}
+	return s[3] == '>' || strings.HasPrefix(s[3:], ` class="wp-block-list">`)
+}
 
 func isFastList(n *html.Node) bool {
 	return n != nil && (n.DataAtom == atom.Ul || n.DataAtom == atom.Ol)

@@ -71,8 +71,9 @@ var fastCases = []string{
 	"<ol><li>a</li></ol>\n<hr />\n<ol><li>b</li></ol>\n<h3>h</h3>\n<ul><li>c</li></ul>",
 	"<p lang=\"ru\">Абзац <em>курсив</em> и <a href=\"x\">ссылка</a></p><p lang=\"ru \">пробел</p>",
 	// Lists: simple ones take the fast path between paragraphs, headings
-	// and rules; adjacent lists, nested or loose ones, attributes and
-	// lists inside other blocks stay with the library.
+	// and rules; adjacent lists, nested or loose ones, attributes (but
+	// the block editor's class) and lists inside other blocks stay with
+	// the library.
 	"<p>a</p>\n<ul>\n<li>one</li>\n<li>two <em>em</em> and <a href=\"x\">link</a></li>\n</ul>\n<p>b</p>",
 	"<h2>h</h2><ol><li>one</li><li>two</li></ol><hr /><ol><li>1. starts like a list</li><li>- dash</li><li># hash</li><li>+ plus</li><li>&gt; quote</li></ol><p>z</p>",
 	"<p>x</p><ol>\n<li>1</li><li>2</li><li>3</li><li>4</li><li>5</li><li>6</li><li>7</li><li>8</li><li>9</li><li>10</li><li>11</li>\n</ol><p>y</p>",
@@ -118,6 +119,10 @@ var fastCases = []string{
 	"<!-- wp:html --><ul><li>a</li></ul><figure class=\"wp-block-gallery\"><figure><img src=\"a.jpg\"></figure></figure><ul><li>b</li></ul><figure class=\"wp-block-gallery\"><figure><img src=\"a.jpg\"><figcaption>c</figcaption></figure></figure><ul><li>c</li></ul><!-- /wp:html -->",
 	"<!-- wp:html --><figure class=\"wp-block-gallery\">\n<figure><img src=\"a.jpg\"></figure>\n</figure><figure class=\"wp-block-gallery\"><figure><img src=\"a.jpg\"></figure><figcaption>gallery caption</figcaption></figure><figure class=\"wp-block-gallery\"><figure><img src=\" \"></figure></figure><figure lang=\"ru\"><figure><img src=\"a.jpg\"></figure></figure><figure><figure><img src=\"a.jpg\" lang=\"ru\"></figure></figure><figure class=\"wp-block-gallery\"><figure><img src=\"a.jpg\"><figcaption> </figcaption></figure></figure><p>z</p><!-- /wp:html -->",
 	"<!-- wp:html --><figure class=\"wp-block-gallery\"><figure><a href=\"https://e.x/(x)?a=b c\" title=\"t\"><img src=\"https://e.x/a.jpg?x=1&amp;y=[2]\" alt=\"a\\\" title=\"it's &quot;q&quot;\"></a></figure><figure><img src=\"data:image/png;base64,AAA=\" alt=\"]\"></figure></figure><!-- /wp:html -->",
+	// Uncaptioned images and embeds of the block editor.
+	"<!-- wp:html --><p>x</p><figure class=\"wp-block-image size-large\"><img src=\"https://e.x/a-1024x682.jpg\" alt=\"\" class=\"wp-image-42602\"/></figure><figure class=\"wp-block-image\"><a href=\"https://e.x/b.jpg\"><img src=\"https://e.x/b.jpg\" alt=\"b [1]\" title=\"t\"></a></figure><h2>h</h2><!-- /wp:html -->",
+	"<!-- wp:html --><figure class=\"wp-block-embed\"><iframe class=\"wp-embed-youtube\" src=\"https://www.youtube.com/embed/yDrSwgQNTFZ\" width=\"560\" height=\"315\" frameborder=\"0\" allowfullscreen></iframe></figure><p>x</p><figure class=\"wp-block-embed\"><iframe src=\"https://e.x/map\"></iframe></figure><figure class=\"wp-block-embed\"><iframe src=\"https://e.x/map\"></iframe><figcaption>c</figcaption></figure><figure><iframe src=\"https://e.x/map\"></iframe> </figure><!-- /wp:html -->",
+	"<!-- wp:html --><p>x</p><ul class=\"wp-block-list\">\n<li>block</li>\n\n<li>editor <em>list</em></li>\n</ul><p>y</p><ol class=\"wp-block-list\"><li>one</li></ol><h3>z</h3><ul class=\"wp-block-list x\"><li>other class</li></ul><p>w</p><ul class='wp-block-list'><li>quoted</li></ul><p>v</p><!-- /wp:html -->",
 	// Players: an iframe alone in its paragraph, or alone between
 	// blocks; a video shortcode for Hugo where it is YouTube or Vimeo.
 	"<!-- wp:html --><p>x</p>\n<p><iframe class=\"wp-embed-youtube\" src=\"https://www.youtube.com/embed/oIGyJZeCrLw\" width=\"560\" height=\"315\" frameborder=\"0\" allowfullscreen></iframe></p>\n<p>y</p><!-- /wp:html -->",
@@ -379,6 +384,8 @@ func TestFastGalleriesAndPlayers(t *testing.T) {
 		{"player before text", "<p>x</p>" + yt + " tail", 0, 0},
 		{"player after text", "head " + yt + "<p>x</p>", 0, 0},
 		{"player with content", `<p><iframe src="a">x</iframe></p>`, 0, 0},
+		{"embed", `<figure class="wp-block-embed">` + yt + `</figure>`, 0, 1},
+		{"embed with a caption", `<figure class="wp-block-embed">` + yt + `<figcaption>c</figcaption></figure>`, 0, 0},
 	}
 	for _, c := range cases {
 		parts, _ := splitFast(c.in)
@@ -394,6 +401,25 @@ func TestFastGalleriesAndPlayers(t *testing.T) {
 		}
 		if galleries != c.galleries || iframes != c.iframes {
 			t.Errorf("%s: %d galleries and %d players on the fast path, want %d and %d", c.name, galleries, iframes, c.galleries, c.iframes)
+		}
+	}
+	// Uncaptioned images and the block editor's lists, between two
+	// paragraphs.
+	for _, c := range []struct {
+		block string
+		fast  bool
+	}{
+		{img, true},
+		{`<figure><a href="b.jpg"><img src="b.jpg"></a></figure>`, true},
+		{`<figure><img src=" "></figure>`, false},
+		{`<ul class="wp-block-list"><li>a</li></ul>`, true},
+		{`<ol class="wp-block-list"><li>a</li></ol>`, true},
+		{`<ul class="wp-block-list x"><li>a</li></ul>`, false},
+		{`<ul id="wp-block-list"><li>a</li></ul>`, false},
+	} {
+		parts, _ := splitFast("<p>x</p>" + c.block + "<p>y</p>")
+		if fast := len(parts) == 3 && parts[1].p != nil; fast != c.fast {
+			t.Errorf("%s on the fast path: %v, want %v", c.block, fast, c.fast)
 		}
 	}
 }
