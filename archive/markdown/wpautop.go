@@ -467,26 +467,51 @@ func dropParaBeforeBlock(pb *passBufs, s string) string {
 }
 
 // dropAfterBlockTag is preg_replace('!(</?allblocks[^>]*>)\s*WHAT!', "$1")
-// for WHAT "</p>" or "<br />".
+// for WHAT "</p>" or "<br />". It looks for WHAT rather than for the
+// tags (every '<'): WHAT goes when only white space stands between it
+// and the '>' of a tag that starts with a block name, after the last
+// match. Which '<' starts that tag does not matter, only that one
+// does: what goes is the white space and WHAT.
 func dropAfterBlockTag(pb *passBufs, s, what string) string {
 	out := spliced{s: s, bufs: pb}
-	for i := 0; i < len(s); {
-		j := strings.IndexByte(s[i:], '<')
+	done := 0 // the end of the last match: a tag starts here or later
+	for i := 0; ; {
+		j := strings.Index(s[i:], what)
 		if j < 0 {
 			break
 		}
-		start := i + j
-		if e := prefixTagEnd(s, start, startsBlockName); e > 0 {
-			f := skipPCRESpace(s, e)
-			if strings.HasPrefix(s[f:], what) {
-				out.replace(e, f+len(what))
-				i = f + len(what)
-				continue
-			}
+		w := i + j
+		i = w + len(what)
+		e := w
+		for e > done && isPCRESpace(s[e-1]) {
+			e--
 		}
-		i = start + 1
+		if e > done && s[e-1] == '>' && blockTagEndsAt(s, done, e) {
+			out.replace(e, i)
+			done = i
+		}
 	}
 	return out.String()
+}
+
+// blockTagEndsAt reports whether a tag </?allblocks[^>]*> starting at
+// lo or later ends at s[e-1] ('>'): whether one of the '<' after the
+// '>' before it (and after lo) starts one.
+func blockTagEndsAt(s string, lo, e int) bool {
+	if g := strings.LastIndexByte(s[lo:e-1], '>'); g >= 0 {
+		lo += g + 1
+	}
+	for q := lo; q < e-1; q++ {
+		k := strings.IndexByte(s[q:e-1], '<')
+		if k < 0 {
+			return false
+		}
+		q += k
+		if prefixTagEnd(s, q, startsBlockName) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // dropBrBeforeBlock is
