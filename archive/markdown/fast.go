@@ -51,13 +51,19 @@ type fastPart struct {
 // library never sees it as one of two adjacent lists; otherwise it joins
 // the HTML around it. ok is false when no paragraph was found.
 func splitFast(h string) (parts []fastPart, ok bool) {
+	return splitFastWith(nil, nil, h)
+}
+
+// splitFastWith is splitFast with the nodes from na and the parts
+// appended to parts.
+func splitFastWith(na *nodeArena, parts []fastPart, h string) (_ []fastPart, ok bool) {
 	var stack []string
 	seg, pos := 0, 0
 	for pos < len(h) {
 		// A list is only parsed where it may stay on the fast path.
 		if len(stack) == 0 && h[pos] == '<' && (!startsList(h[pos:]) ||
 			isHTMLBlank(h[seg:pos]) && (len(parts) == 0 || separatesLists(parts[len(parts)-1]))) {
-			if p, end, good := parseFastBlock(h, pos); good &&
+			if p, end, good := parseFastBlock(na, h, pos); good &&
 				// An iframe is inline: only alone between blocks.
 				(p.DataAtom != atom.Iframe || isHTMLBlank(h[seg:pos]) && blockFollows(h, end)) {
 				if !isHTMLBlank(h[seg:pos]) {
@@ -130,6 +136,55 @@ func splitFast(h string) (parts []fastPart, ok bool) {
 		out = append(out, part)
 	}
 	return out, ok
+}
+
+// nodeArena hands out the nodes of the fast path's small trees from
+// chunks that mdScratch keeps for the next conversion: a post's blocks
+// are some hundreds of nodes, each allocated on its own before. A nil
+// arena allocates each node.
+type nodeArena struct {
+	chunks [][]html.Node
+	cur    int // chunks[cur] is the one being filled
+}
+
+const (
+	arenaChunk = 128 // nodes in a chunk
+	arenaKept  = 16  // chunks kept by reset
+)
+
+func (a *nodeArena) node(n html.Node) *html.Node {
+	if a == nil {
+		p := new(html.Node) // not &n: n would escape on every path
+		*p = n
+		return p
+	}
+	if len(a.chunks) == 0 {
+		a.chunks = append(a.chunks, make([]html.Node, 0, arenaChunk))
+	}
+	c := a.chunks[a.cur]
+	if len(c) == cap(c) {
+		a.cur++
+		if a.cur == len(a.chunks) {
+			a.chunks = append(a.chunks, make([]html.Node, 0, arenaChunk))
+		}
+		c = a.chunks[a.cur]
+	}
+	c = append(c, n)
+	a.chunks[a.cur] = c
+	return &c[len(c)-1]
+}
+
+// reset makes all the nodes free again (after the conversion that used
+// them), zeroed so that they keep nothing alive.
+func (a *nodeArena) reset() {
+	for i := 0; i <= a.cur && i < len(a.chunks); i++ {
+		clear(a.chunks[i])
+		a.chunks[i] = a.chunks[i][:0]
+	}
+	a.cur = 0
+	if len(a.chunks) > arenaKept {
+		a.chunks = a.chunks[:arenaKept]
+	}
 }
 
 func isHTMLBlank(s string) bool {
@@ -473,32 +528,32 @@ var headingAtoms = map[string]atom.Atom{"h1": atom.H1, "h2": atom.H2, "h3": atom
 // writes it: a simple paragraph or heading (parseFastInline), a <hr>, the
 // summary divider (<wp-more></wp-more>, alone or as a paragraph), or a
 // blockquote of simple paragraphs (with a language: kept as HTML).
-func parseFastBlock(h string, i int) (n *html.Node, end int, ok bool) {
+func parseFastBlock(na *nodeArena, h string, i int) (n *html.Node, end int, ok bool) {
 	rest := h[i:]
 	switch {
 	case strings.HasPrefix(rest, "<p><iframe"):
 		// A player alone in its paragraph.
-		f, e, ok := parseFastIframe(h, i+len("<p>"))
+		f, e, ok := parseFastIframe(na, h, i+len("<p>"))
 		if !ok || !strings.HasPrefix(h[e:], "</p>") {
 			return nil, 0, false
 		}
-		p := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P}
+		p := na.node(html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P})
 		p.AppendChild(f)
 		return p, e + len("</p>"), true
 	case strings.HasPrefix(rest, "<iframe"):
-		return parseFastIframe(h, i)
+		return parseFastIframe(na, h, i)
 	case strings.HasPrefix(rest, "<p"):
 		if strings.HasPrefix(rest, "<p><wp-more></wp-more></p>") {
-			p := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P}
-			p.AppendChild(&html.Node{Type: html.ElementNode, Data: "wp-more"})
+			p := na.node(html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P})
+			p.AppendChild(na.node(html.Node{Type: html.ElementNode, Data: "wp-more"}))
 			return p, i + len("<p><wp-more></wp-more></p>"), true
 		}
-		return parseFastInline(h, i, "p", atom.P)
+		return parseFastInline(na, h, i, "p", atom.P)
 	case strings.HasPrefix(rest, "<wp-more></wp-more>"):
-		return &html.Node{Type: html.ElementNode, Data: "wp-more"}, i + len("<wp-more></wp-more>"), true
+		return na.node(html.Node{Type: html.ElementNode, Data: "wp-more"}), i + len("<wp-more></wp-more>"), true
 	case len(rest) > 3 && rest[1] == 'h' && rest[2] >= '1' && rest[2] <= '6':
 		name := rest[1:3]
-		return parseFastInline(h, i, name, headingAtoms[name])
+		return parseFastInline(na, h, i, name, headingAtoms[name])
 	case strings.HasPrefix(rest, "<hr"):
 		name, e, ok := tagName(h, i+1)
 		if !ok || name != "hr" {
@@ -513,22 +568,22 @@ func parseFastBlock(h string, i int) (n *html.Node, end int, ok bool) {
 				return nil, 0, false
 			}
 		}
-		return &html.Node{Type: html.ElementNode, Data: "hr", DataAtom: atom.Hr, Attr: attrs}, e, true
+		return na.node(html.Node{Type: html.ElementNode, Data: "hr", DataAtom: atom.Hr, Attr: attrs}), e, true
 	case strings.HasPrefix(rest, "<blockquote"):
-		return parseFastQuote(h, i)
+		return parseFastQuote(na, h, i)
 	case strings.HasPrefix(rest, "<figure"):
-		if n, end, ok := parseFastFigure(h, i, true); ok {
+		if n, end, ok := parseFastFigure(na, h, i, true); ok {
 			return n, end, ok
 		}
-		if n, end, ok := parseFastGallery(h, i); ok {
+		if n, end, ok := parseFastGallery(na, h, i); ok {
 			return n, end, ok
 		}
-		return parseFastEmbed(h, i)
+		return parseFastEmbed(na, h, i)
 	case startsList(rest):
 		if rest[1] == 'u' {
-			return parseFastList(h, i, "ul", atom.Ul)
+			return parseFastList(na, h, i, "ul", atom.Ul)
 		}
-		return parseFastList(h, i, "ol", atom.Ol)
+		return parseFastList(na, h, i, "ol", atom.Ol)
 	}
 	return nil, 0, false
 }
@@ -538,8 +593,8 @@ func parseFastBlock(h string, i int) (n *html.Node, end int, ok bool) {
 // items are simple inline content (parseFastInline) without
 // attributes, each closed by its end tag and holding some text that is
 // not white space, separated by white space only.
-func parseFastList(h string, i int, name string, a atom.Atom) (*html.Node, int, bool) {
-	list := &html.Node{Type: html.ElementNode, Data: name, DataAtom: a}
+func parseFastList(na *nodeArena, h string, i int, name string, a atom.Atom) (*html.Node, int, bool) {
+	list := na.node(html.Node{Type: html.ElementNode, Data: name, DataAtom: a})
 	j := i + len("<ul>")
 	if h[i+3] != '>' {
 		list.Attr = []html.Attribute{{Key: "class", Val: "wp-block-list"}}
@@ -551,7 +606,7 @@ func parseFastList(h string, i int, name string, a atom.Atom) (*html.Node, int, 
 			k++
 		}
 		if k > j {
-			list.AppendChild(&html.Node{Type: html.TextNode, Data: h[j:k]})
+			list.AppendChild(na.node(html.Node{Type: html.TextNode, Data: h[j:k]}))
 			j = k
 		}
 		switch {
@@ -561,7 +616,7 @@ func parseFastList(h string, i int, name string, a atom.Atom) (*html.Node, int, 
 			}
 			return list, j + len("</ul>"), true
 		case strings.HasPrefix(h[j:], "<li>"):
-			li, e, ok := parseFastInline(h, j, "li", atom.Li)
+			li, e, ok := parseFastInline(na, h, j, "li", atom.Li)
 			if !ok || !hasText(li) {
 				return nil, 0, false
 			}
@@ -579,9 +634,9 @@ func parseFastList(h string, i int, name string, a atom.Atom) (*html.Node, int, 
 // text, nothing between them, no lang or data-wpmd-html attribute and
 // no attribute twice. The fast path writes it for Hugo only (toMarkdown
 // gives it to the library for Jekyll).
-func parseFastFigure(h string, i int, uncaptioned bool) (*html.Node, int, bool) {
+func parseFastFigure(na *nodeArena, h string, i int, uncaptioned bool) (*html.Node, int, bool) {
 	open := func(j int, name string, a atom.Atom, void bool) (*html.Node, int, bool) {
-		return openFastTag(h, j, name, a, void, false)
+		return openFastTag(na, h, j, name, a, void, false)
 	}
 	fig, j, ok := open(i, "figure", atom.Figure, false)
 	if !ok || j >= len(h) {
@@ -625,7 +680,7 @@ func parseFastFigure(h string, i int, uncaptioned bool) (*html.Node, int, bool) 
 	if _, _, ok := open(j, "figcaption", atom.Figcaption, false); !ok {
 		return nil, 0, false
 	}
-	caption, j, ok := parseFastInline(h, j, "figcaption", atom.Figcaption)
+	caption, j, ok := parseFastInline(na, h, j, "figcaption", atom.Figcaption)
 	if !ok || !hasText(caption) || !strings.HasPrefix(h[j:], "</figure>") {
 		return nil, 0, false
 	}
@@ -636,7 +691,7 @@ func parseFastFigure(h string, i int, uncaptioned bool) (*html.Node, int, bool) 
 // openFastTag parses the start tag of an element name at h[j]: its
 // attributes (all different, no lang, no data-wpmd-html; valueless ones
 // allowed with valueless), void or not.
-func openFastTag(h string, j int, name string, a atom.Atom, void, valueless bool) (*html.Node, int, bool) {
+func openFastTag(na *nodeArena, h string, j int, name string, a atom.Atom, void, valueless bool) (*html.Node, int, bool) {
 	if j >= len(h) || h[j] != '<' {
 		return nil, 0, false
 	}
@@ -658,19 +713,19 @@ func openFastTag(h string, j int, name string, a atom.Atom, void, valueless bool
 			}
 		}
 	}
-	return &html.Node{Type: html.ElementNode, Data: name, DataAtom: a, Attr: attrs}, e, true
+	return na.node(html.Node{Type: html.ElementNode, Data: name, DataAtom: a, Attr: attrs}), e, true
 }
 
 // parseFastGallery parses a gallery as the block editor saves it: a
 // figure holding only figures of parseFastFigure, with or without a
 // caption, nothing between them.
-func parseFastGallery(h string, i int) (*html.Node, int, bool) {
-	gallery, j, ok := openFastTag(h, i, "figure", atom.Figure, false, false)
+func parseFastGallery(na *nodeArena, h string, i int) (*html.Node, int, bool) {
+	gallery, j, ok := openFastTag(na, h, i, "figure", atom.Figure, false, false)
 	if !ok {
 		return nil, 0, false
 	}
 	for strings.HasPrefix(h[j:], "<figure") {
-		fig, e, ok := parseFastFigure(h, j, true)
+		fig, e, ok := parseFastFigure(na, h, j, true)
 		if !ok {
 			return nil, 0, false
 		}
@@ -686,12 +741,12 @@ func parseFastGallery(h string, i int) (*html.Node, int, bool) {
 // parseFastEmbed parses an embed as the block editor saves it (and
 // renderBlock writes core/embed without a caption): a figure holding
 // only an empty iframe.
-func parseFastEmbed(h string, i int) (*html.Node, int, bool) {
-	fig, j, ok := openFastTag(h, i, "figure", atom.Figure, false, false)
+func parseFastEmbed(na *nodeArena, h string, i int) (*html.Node, int, bool) {
+	fig, j, ok := openFastTag(na, h, i, "figure", atom.Figure, false, false)
 	if !ok {
 		return nil, 0, false
 	}
-	f, j, ok := parseFastIframe(h, j)
+	f, j, ok := parseFastIframe(na, h, j)
 	if !ok || !strings.HasPrefix(h[j:], "</figure>") {
 		return nil, 0, false
 	}
@@ -705,8 +760,8 @@ func isGallery(n *html.Node) bool {
 }
 
 // parseFastIframe parses an empty iframe, <iframe …></iframe>.
-func parseFastIframe(h string, i int) (*html.Node, int, bool) {
-	f, j, ok := openFastTag(h, i, "iframe", atom.Iframe, false, true)
+func parseFastIframe(na *nodeArena, h string, i int) (*html.Node, int, bool) {
+	f, j, ok := openFastTag(na, h, i, "iframe", atom.Iframe, false, true)
 	if !ok || !strings.HasPrefix(h[j:], "</iframe>") {
 		return nil, 0, false
 	}
@@ -821,7 +876,7 @@ func separatesLists(part fastPart) bool {
 
 // parseFastQuote parses a blockquote that holds only simple paragraphs
 // (and white space).
-func parseFastQuote(h string, i int) (*html.Node, int, bool) {
+func parseFastQuote(na *nodeArena, h string, i int) (*html.Node, int, bool) {
 	name, j, ok := tagName(h, i+1)
 	if !ok || name != "blockquote" {
 		return nil, 0, false
@@ -839,7 +894,7 @@ func parseFastQuote(h string, i int) (*html.Node, int, bool) {
 			return nil, 0, false
 		}
 	}
-	q := &html.Node{Type: html.ElementNode, Data: "blockquote", DataAtom: atom.Blockquote, Attr: attrs}
+	q := na.node(html.Node{Type: html.ElementNode, Data: "blockquote", DataAtom: atom.Blockquote, Attr: attrs})
 	paras := 0
 	for {
 		k := j
@@ -847,7 +902,7 @@ func parseFastQuote(h string, i int) (*html.Node, int, bool) {
 			k++
 		}
 		if k > j {
-			q.AppendChild(&html.Node{Type: html.TextNode, Data: h[j:k]})
+			q.AppendChild(na.node(html.Node{Type: html.TextNode, Data: h[j:k]}))
 			j = k
 		}
 		switch {
@@ -857,7 +912,7 @@ func parseFastQuote(h string, i int) (*html.Node, int, bool) {
 			}
 			return q, j + len("</blockquote>"), true
 		case strings.HasPrefix(h[j:], "<p"):
-			p, e, ok := parseFastInline(h, j, "p", atom.P)
+			p, e, ok := parseFastInline(na, h, j, "p", atom.P)
 			if !ok {
 				return nil, 0, false
 			}
@@ -875,7 +930,7 @@ func parseFastQuote(h string, i int) (*html.Node, int, bool) {
 // nested as fastChildOK allows, no lang attribute but on a span, no
 // adjacent emphasis or code elements (the library merges those), no
 // empty emphasis, code or span, not empty. end is just after its end tag.
-func parseFastInline(h string, i int, name string, a atom.Atom) (p *html.Node, end int, ok bool) {
+func parseFastInline(na *nodeArena, h string, i int, name string, a atom.Atom) (p *html.Node, end int, ok bool) {
 	if n := i + 1 + len(name); len(h) <= n || !(h[n] == '>' || h[n] == ' ') || h[i+1:n] != name {
 		return nil, 0, false
 	}
@@ -890,7 +945,7 @@ func parseFastInline(h string, i int, name string, a atom.Atom) (p *html.Node, e
 			return nil, 0, false
 		}
 	}
-	p = &html.Node{Type: html.ElementNode, Data: name, DataAtom: a, Attr: attrs}
+	p = na.node(html.Node{Type: html.ElementNode, Data: name, DataAtom: a, Attr: attrs})
 	cur := p
 	for {
 		if j >= len(h) {
@@ -901,7 +956,7 @@ func parseFastInline(h string, i int, name string, a atom.Atom) (p *html.Node, e
 			if k < 0 {
 				return nil, 0, false
 			}
-			if !fastText(cur, h[j:j+k]) {
+			if !fastText(na, cur, h[j:j+k]) {
 				return nil, 0, false
 			}
 			j += k
@@ -936,7 +991,7 @@ func parseFastInline(h string, i int, name string, a atom.Atom) (p *html.Node, e
 		if !ok || selfClosing && name != "br" {
 			return nil, 0, false
 		}
-		n := &html.Node{Type: html.ElementNode, Data: name, DataAtom: a, Attr: attrs}
+		n := na.node(html.Node{Type: html.ElementNode, Data: name, DataAtom: a, Attr: attrs})
 		switch name {
 		case "br":
 			if len(attrs) > 0 {
@@ -978,7 +1033,7 @@ func inlineRole(name string) string {
 
 // fastText adds the text raw (as in the HTML) to n, when it holds
 // nothing the parser or the library treat specially.
-func fastText(n *html.Node, raw string) bool {
+func fastText(na *nodeArena, n *html.Node, raw string) bool {
 	if raw == "" {
 		return true
 	}
@@ -999,7 +1054,7 @@ func fastText(n *html.Node, raw string) bool {
 			}
 		}
 	}
-	n.AppendChild(&html.Node{Type: html.TextNode, Data: t})
+	n.AppendChild(na.node(html.Node{Type: html.TextNode, Data: t}))
 	return true
 }
 
@@ -1166,9 +1221,10 @@ func collapseSpace(s string) string {
 
 // fastParagraph appends a block of parseFastBlock to raw as
 // html-to-markdown renders it, before post-processing.
-// text is fixEmphasis's buffer, kept from one paragraph to the next.
-func fastParagraph(raw []byte, p *html.Node, text *[]byte) []byte {
-	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+// text is fixEmphasis's buffer, kept from one paragraph to the next; na
+// gives the body node.
+func fastParagraph(na *nodeArena, raw []byte, p *html.Node, text *[]byte) []byte {
+	body := na.node(html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
 	body.AppendChild(p)
 	if hasEmphasis(p) {
 		*text = fixEmphasisWith(body, (*text)[:0])

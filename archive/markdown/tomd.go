@@ -178,7 +178,8 @@ func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 	var parts []fastPart
 	ok := false
 	if !containsFrom(h, "data-fn", 4) && !containsFrom(h, "wp-block-footnotes", 8) {
-		parts, ok = splitFast(h)
+		parts, ok = splitFastWith(&sc.nodes, sc.parts[:0], h)
+		sc.parts = parts
 	}
 	if ok {
 		for _, part := range parts {
@@ -189,7 +190,7 @@ func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 			case part.p != nil && iframeOf(part.p) != nil:
 				raw = fastIframe(raw, part.p, flavor)
 			case part.p != nil:
-				raw = fastParagraph(raw, part.p, &sc.text)
+				raw = fastParagraph(&sc.nodes, raw, part.p, &sc.text)
 			default:
 				libraryMarkdown(part.html, flavor, rep, &raw)
 			}
@@ -203,9 +204,12 @@ func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 
 // mdScratch are the buffers of one toMarkdown call, kept in scratchPool
 // for the next: the Markdown before post-processing (which copies it
-// into the result) and fixEmphasis's text.
+// into the result), fixEmphasis's text, the parts of splitFast and the
+// nodes of their trees.
 type mdScratch struct {
 	raw, text []byte
+	parts     []fastPart
+	nodes     nodeArena
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(mdScratch) }}
@@ -219,6 +223,11 @@ func (sc *mdScratch) release() {
 	if cap(sc.text) > 1<<20 {
 		sc.text = nil
 	}
+	clear(sc.parts[:cap(sc.parts)]) // the parts point into the nodes and the HTML
+	if cap(sc.parts) > 1<<12 {
+		sc.parts = nil
+	}
+	sc.nodes.reset()
 	scratchPool.Put(sc)
 }
 
