@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -1235,6 +1236,20 @@ func fastParagraph(na *nodeArena, raw []byte, p *html.Node, text *[]byte) []byte
 	return w.Bytes()
 }
 
+// nodeBufs holds the buffers fastNode renders children into.
+var nodeBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// getBuf returns an empty buffer from nodeBufs; putBuf puts it back,
+// when what was written into it has been copied out.
+func getBuf() *bytes.Buffer { return nodeBufs.Get().(*bytes.Buffer) }
+
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 1<<16 {
+		b.Reset()
+		nodeBufs.Put(b)
+	}
+}
+
 // hasEmphasis reports whether n holds an element fixEmphasis looks at.
 func hasEmphasis(n *html.Node) bool {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -1333,8 +1348,9 @@ func fastNode(w *bytes.Buffer, n *html.Node, inLink bool) {
 		w.WriteString("\n\n---\n\n")
 	case "h1", "h2", "h3", "h4", "h5", "h6":
 		// commonmark's renderHeading, ATX style.
-		var buf bytes.Buffer
-		children(&buf, inLink)
+		buf := getBuf()
+		defer putBuf(buf)
+		children(buf, inLink)
 		content := buf.Bytes()
 		if len(bytes.TrimSpace(content)) == 0 {
 			return
@@ -1352,9 +1368,10 @@ func fastNode(w *bytes.Buffer, n *html.Node, inLink bool) {
 		w.Write(content)
 		w.WriteString("\n\n")
 	case "blockquote":
-		var buf bytes.Buffer
-		children(&buf, inLink)
+		buf := getBuf()
+		children(buf, inLink)
 		writeBlockquote(w, buf.Bytes())
+		putBuf(buf)
 	case "ul", "ol":
 		fastList(w, n)
 	case "figure":
@@ -1387,20 +1404,22 @@ func fastNode(w *bytes.Buffer, n *html.Node, inLink bool) {
 	case "br":
 		w.WriteString("  \n")
 	case "em", "i", "strong", "b":
-		var buf bytes.Buffer
-		children(&buf, inLink)
+		buf := getBuf()
+		children(buf, inLink)
 		delim := "*"
 		if n.Data == "strong" || n.Data == "b" {
 			delim = "**"
 		}
-		w.Write(delimiterForEveryLine(buf.Bytes(), delim))
+		writeDelimiterForEveryLine(w, buf.Bytes(), delim)
+		putBuf(buf)
 	case "code":
 		fastCode(w, n.FirstChild.Data)
 	case "a":
 		href := assembleURL(strings.TrimSpace(attr(n, "href")))
 		title := strings.ReplaceAll(attr(n, "title"), "\n", " ")
-		var buf bytes.Buffer
-		children(&buf, true)
+		buf := getBuf()
+		defer putBuf(buf)
+		children(buf, true)
 		if href == "" {
 			title = ""
 		}
@@ -1522,10 +1541,9 @@ func surroundingSpaces(content []byte) (left, trimmed, right []byte) {
 	return left, trimmed, right
 }
 
-// delimiterForEveryLine puts the delimiter around every line's text.
-func delimiterForEveryLine(text []byte, delim string) []byte {
-	var buf bytes.Buffer
-	buf.Grow(len(text) + 2*len(delim))
+// writeDelimiterForEveryLine writes text to buf with the delimiter
+// around every line's text.
+func writeDelimiterForEveryLine(buf *bytes.Buffer, text []byte, delim string) {
 	for {
 		line := text
 		k := bytes.IndexByte(text, '\n')
@@ -1541,7 +1559,7 @@ func delimiterForEveryLine(text []byte, delim string) []byte {
 		}
 		buf.Write(right)
 		if k < 0 {
-			return buf.Bytes()
+			return
 		}
 		buf.WriteByte('\n')
 		text = text[k+1:]
