@@ -256,9 +256,42 @@ func (st *state) renderBlocks(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, bl := range ParseBlocks(s) {
-		b.WriteString(st.renderBlock(bl))
+		st.writeBlock(&b, bl)
 	}
 	return b.String()
+}
+
+// writeBlock writes renderBlock(bl) to b: straight into b for the blocks
+// whose HTML stays as it is (most of them), without the string of each
+// block's inner HTML that renderBlock builds.
+func (st *state) writeBlock(b *strings.Builder, bl *Block) {
+	name := bl.Name
+	switch {
+	case name == "":
+		// InnerHTML.
+		for _, p := range bl.Inner {
+			if p.Block == nil {
+				b.WriteString(p.HTML)
+			}
+		}
+		return
+	case name == "core/embed" || strings.HasPrefix(name, "core-embed/") || name == "core/footnotes" ||
+		name == "core/shortcode" || name == "core/block" || name == "core/code" || name == "core/preformatted":
+		b.WriteString(st.renderBlock(bl))
+		return
+	}
+	for _, p := range bl.Inner {
+		if p.Block != nil {
+			st.writeBlock(b, p.Block)
+		} else {
+			b.WriteString(p.HTML)
+		}
+	}
+	if staticBlocks[name] {
+		st.rep.count(&st.rep.Blocks, name)
+	} else {
+		st.rep.count(&st.rep.UnknownBlocks, name)
+	}
 }
 
 var reFigcaption = regexp.MustCompile(`(?is)<figcaption[^>]*>.*?</figcaption>`)
