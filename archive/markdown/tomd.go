@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/marker"
@@ -95,7 +97,16 @@ func theConverter() *converter.Converter {
 // <!--more(?:\s[^>]*?)?--> by <wp-more></wp-more> (setting rep.More) and
 // drops <!--nextpage-->, matching left to right as the regexp would.
 func replaceMoreComments(h string, rep *Report) string {
-	var b strings.Builder
+	s, _ := replaceMoreCommentsIn(nil, h, rep)
+	return s
+}
+
+// replaceMoreCommentsIn is replaceMoreComments writing into buf, grown
+// perhaps and returned: the string it returns (unless it is h) shares
+// buf's bytes, valid as long as buf is not written to again.
+func replaceMoreCommentsIn(buf []byte, h string, rep *Report) (string, []byte) {
+	b := buf[:0]
+	changed := false
 	last := 0
 	for i := 0; i < len(h); {
 		j := strings.Index(h[i:], "<!--")
@@ -108,22 +119,23 @@ func replaceMoreComments(h string, rep *Report) string {
 			i = start + 1
 			continue
 		}
-		if b.Cap() == 0 {
-			b.Grow(len(h))
+		if !changed {
+			changed = true
+			b = slices.Grow(b, len(h)+len("<wp-more></wp-more>"))
 		}
-		b.WriteString(h[last:start])
+		b = append(b, h[last:start]...)
 		if repl {
 			rep.More = true
-			b.WriteString("<wp-more></wp-more>")
+			b = append(b, "<wp-more></wp-more>"...)
 		}
 		last = end
 		i = end
 	}
-	if b.Cap() == 0 {
-		return h
+	if !changed {
+		return h, buf
 	}
-	b.WriteString(h[last:])
-	return b.String()
+	b = append(b, h[last:]...)
+	return unsafe.String(unsafe.SliceData(b), len(b)), b
 }
 
 // moreCommentEnd returns the end of <!--more…--> (repl true) or
@@ -161,8 +173,8 @@ func moreCommentEnd(h string, start int) (end int, repl bool) {
 // rest goes through html-to-markdown; without, all of it does. The
 // Markdown is trimmed and ends in one newline; "" when empty.
 func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
-	h = replaceMoreComments(h, rep)
 	if !fast {
+		h = replaceMoreComments(h, rep)
 		md := strings.TrimSpace(libraryMarkdown(h, flavor, rep, nil))
 		if md != "" {
 			md += "\n"
@@ -174,6 +186,10 @@ func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 	// a post with footnotes is rendered in one piece.
 	sc := scratchPool.Get().(*mdScratch)
 	defer sc.release()
+	// h shares sc.more's bytes until sc is released: nothing made of it
+	// outlives this call (the nodes go back to the arena, the library
+	// copies what it parses, the result is a new string).
+	h, sc.more = replaceMoreCommentsIn(sc.more, h, rep)
 	raw := sc.raw[:0]
 	var parts []fastPart
 	ok := false
@@ -204,10 +220,12 @@ func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 
 // mdScratch are the buffers of one toMarkdown call, kept in scratchPool
 // for the next: the Markdown before post-processing (which copies it
-// into the result), fixEmphasis's text, the parts of splitFast and the
-// nodes of their trees.
+// into the result), the HTML with its summary divider replaced,
+// fixEmphasis's text, the parts of splitFast and the nodes of their
+// trees.
 type mdScratch struct {
 	raw, text []byte
+	more      []byte // replaceMoreComments's result
 	parts     []fastPart
 	nodes     nodeArena
 }
@@ -222,6 +240,9 @@ func (sc *mdScratch) release() {
 	}
 	if cap(sc.text) > 1<<20 {
 		sc.text = nil
+	}
+	if cap(sc.more) > 1<<20 {
+		sc.more = nil
 	}
 	clear(sc.parts[:cap(sc.parts)]) // the parts point into the nodes and the HTML
 	if cap(sc.parts) > 1<<12 {
