@@ -1285,7 +1285,7 @@ func postProcessDoc(raw []byte) string {
 	unEscapeTo(&b, out)
 	s := b.String()
 	end := len(strings.TrimRightFunc(s, unicode.IsSpace))
-	start := len(s) - len(strings.TrimLeftFunc(s[:end], unicode.IsSpace))
+	start := end - len(strings.TrimLeftFunc(s[:end], unicode.IsSpace))
 	switch {
 	case start >= end:
 		return ""

@@ -140,6 +140,23 @@ func TestUnEscapeStringMatchesReference(t *testing.T) {
 	}
 }
 
+// postProcessDoc is strings.TrimSpace(postProcess(raw)) and a newline,
+// also where resolving the markers leaves white space at either end.
+func TestPostProcessDocMatchesTrimmed(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	pieces := []string{"\a", "\a*", "\a ", " \a", "\uF002", " \uF002 ", "\n", " ", "\t", "\u00a0", "  \n", "0", "text", "-", "#"}
+	for i := 0; i < 100000; i++ {
+		in := randomPieces(r, pieces, 12)
+		want := strings.TrimSpace(postProcess([]byte(in)))
+		if want != "" {
+			want += "\n"
+		}
+		if got := postProcessDoc([]byte(in)); got != want {
+			t.Fatalf("postProcessDoc(%q)\n got %q\nwant %q", in, got, want)
+		}
+	}
+}
+
 // collapseFast is the library's collapse with the fast path's element
 // kinds: both run on the same random fragments.
 func TestCollapseFastMatchesLibrary(t *testing.T) {
