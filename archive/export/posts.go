@@ -304,25 +304,41 @@ func readTerms(ctx context.Context, db Querier, siteID int64) (map[int64]*postTe
 	}
 	defer rows.Close()
 	type seenKey struct {
-		post      int64
-		tax, name string
+		post int64
+		term *termName
 	}
 	seen := map[seenKey]bool{}
 	byPost := map[int64]*postTerms{}
+	// A site has a few hundred distinct terms at most, on tens of
+	// thousands of rows: each (taxonomy, name) is worked out once, and
+	// the rows' bytes find it without a copy.
+	names := map[string]*termName{} // by the row's taxonomy, NUL, name
+	folds := map[string]*termName{} // by taxonomy, NUL, lower-cased plain name
+	var key []byte
+	var id int64
+	var rawTax, rawName sql.RawBytes
 	for rows.Next() {
-		var id int64
-		var tax, name string
-		if err := rows.Scan(&id, &tax, &name); err != nil {
+		if err := rows.Scan(&id, &rawTax, &rawName); err != nil {
 			return nil, fmt.Errorf("read terms: %w", err)
 		}
-		name = markdown.PlainText(name)
-		if name == "" || tax == "" || ignoredTaxonomies[tax] {
+		key = append(append(append(key[:0], rawTax...), 0), rawName...)
+		tn := names[string(key)]
+		if tn == nil {
+			tn = newTermName(string(rawTax), string(rawName))
+			if !tn.skip {
+				fk := tn.tax + "\x00" + strings.ToLower(tn.name)
+				if tn.fold = folds[fk]; tn.fold == nil {
+					tn.fold = tn
+					folds[fk] = tn
+				}
+			}
+			names[string(key)] = tn
+		}
+		if tn.skip {
 			continue
 		}
-		if tax == "tag" {
-			tax = "post_tag"
-		}
-		k := seenKey{id, tax, strings.ToLower(name)}
+		tax, name := tn.tax, tn.name
+		k := seenKey{id, tn.fold}
 		if seen[k] {
 			continue
 		}
@@ -355,6 +371,23 @@ func readTerms(ctx context.Context, db Querier, siteID int64) (map[int64]*postTe
 		sort.SliceStable(p.taxonomies, func(i, j int) bool { return p.taxonomies[i].Name < p.taxonomies[j].Name })
 	}
 	return byPost, nil
+}
+
+// termName is a term as the front matter shows it: its taxonomy
+// ("post_tag" for tags) and plain-text name, once for all the rows that
+// spell it so.
+type termName struct {
+	tax, name string
+	fold      *termName // the first one with this taxonomy and name, case aside: a post shows a term once
+	skip      bool      // no name, no taxonomy, or one that readers do not see
+}
+
+func newTermName(tax, name string) *termName {
+	name = markdown.PlainText(name)
+	if tax == "tag" {
+		tax = "post_tag"
+	}
+	return &termName{tax: tax, name: name, skip: name == "" || tax == "" || ignoredTaxonomies[tax]}
 }
 
 // attachment returns the converter's view of the attachment with
