@@ -3,6 +3,7 @@ package markdown
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // typicalClassicPost returns a classic-editor post of about 5 KB: paragraphs
@@ -61,5 +62,43 @@ func BenchmarkConvertChecked(b *testing.B) {
 	opt := Options{Check: true}
 	for b.Loop() {
 		Convert(in, opt)
+	}
+}
+
+// typicalFields returns front matter like the benchmark archive's: ASCII
+// and CJK terms, a title with a colon, an author, a plain-text summary,
+// a language and two aliases.
+func typicalFields(i int) Fields {
+	titles := []string{"Back to Tashkent, again", "The road: a reader's question", "读书笔记：旅行", "10 things about the Silk Road", "Заметки о переводе"}
+	return Fields{
+		Title:      titles[i%len(titles)],
+		Date:       time.Date(2024, 12, 1, 5, 51, 29, 0, time.FixedZone("", 6*3600)),
+		Modified:   time.Date(2025, 1, 3, 10, 0, 0, 0, time.FixedZone("", 6*3600)),
+		Slug:       "back-to-tashkent-again-2",
+		Categories: []string{"Travel", "Central Asia", "读书"},
+		Tags:       []string{"China trips", "second-hand-bookshops-26", "Books", "上合组织"},
+		Author:     "Mei Lin",
+		Summary:    "A short summary of the post, with a comma and a reader's apostrophe, that goes on for a line or two.",
+		Lang:       "en",
+		Aliases:    []string{"/2024/12/01/back-to-tashkent-again-2/", "/?p=35325"},
+		WPID:       35325,
+	}
+}
+
+func BenchmarkFrontMatter(b *testing.B) {
+	fs := make([]Fields, 5)
+	for i := range fs {
+		fs[i] = typicalFields(i)
+	}
+	for _, flavor := range []string{Hugo, Jekyll} {
+		b.Run(flavor, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				if _, err := FrontMatter(fs[i%len(fs)], flavor); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -256,19 +255,79 @@ func strNode(v string) *yaml.Node {
 	return n
 }
 
-var reYAML11Number = regexp.MustCompile(`^[-+]?(?:\.?[0-9][0-9a-fA-FxXoO_:.,eE+-]*|\.(?:inf|Inf|INF|nan|NaN|NAN))$`)
-
 // yaml11Special reports whether a plain scalar v would not read back as a
 // string in YAML 1.1, which Jekyll's parser (Psych) speaks: yes/no/on/off
 // booleans, sexagesimal and underscored numbers, dates. The YAML 1.2
-// encoder leaves those unquoted.
+// encoder leaves those unquoted. It is written out by hand (the regular
+// expression and strings.ToLower it replaces are kept in
+// frontmatter_fast_test.go, which compares the two): it runs on every
+// value of every front matter.
 func yaml11Special(v string) bool {
-	switch strings.ToLower(v) {
+	if yaml11Word(v) {
+		return true
+	}
+	return yaml11Number(v)
+}
+
+// yaml11Word reports whether strings.ToLower(v) is one of YAML 1.1's
+// words for booleans and null (or empty). Outside ASCII only U+0130 and
+// U+212A lower to ASCII letters (i and k, in none of the words), so a
+// string holding any other byte past 0x7F is no word, and a word has
+// five bytes at most.
+func yaml11Word(v string) bool {
+	if len(v) > 5 {
+		return false
+	}
+	var low [5]byte
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 0x80 {
+			return false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	switch string(low[:len(v)]) {
 	case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "":
 		return true
 	}
-	return reYAML11Number.MatchString(v)
+	return false
 }
+
+// yaml11Number is the regular expression
+// ^[-+]?(?:\.?[0-9][0-9a-fA-FxXoO_:.,eE+-]*|\.(?:inf|Inf|INF|nan|NaN|NAN))$
+// written out.
+func yaml11Number(v string) bool {
+	if v != "" && (v[0] == '-' || v[0] == '+') {
+		v = v[1:]
+	}
+	switch v {
+	case ".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN":
+		return true
+	}
+	if v != "" && v[0] == '.' {
+		v = v[1:]
+	}
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return false
+	}
+	for i := 1; i < len(v); i++ {
+		if !yaml11NumberByte[v[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// yaml11NumberByte are the bytes of [0-9a-fA-FxXoO_:.,eE+-].
+var yaml11NumberByte = func() (t [256]bool) {
+	for _, c := range []byte("0123456789abcdefABCDEFxXoO_:.,eE+-") {
+		t[c] = true
+	}
+	return t
+}()
 
 func addPair(m *yaml.Node, k string, v *yaml.Node) {
 	m.Content = append(m.Content, strNode(k), v)

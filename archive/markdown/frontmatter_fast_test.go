@@ -2,10 +2,14 @@ package markdown
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -30,6 +34,13 @@ var yamlCases = []string{
 // encoder's for the entries, when the hand-written path takes them.
 func checkFrontMatterByHand(t *testing.T, entries []fmEntry) bool {
 	t.Helper()
+	for _, e := range entries {
+		checkYAMLShortcuts(t, e.key)
+		checkYAMLShortcuts(t, e.value)
+		for _, v := range e.list {
+			checkYAMLShortcuts(t, v)
+		}
+	}
 	hand, ok := writeYAML(nil, entries)
 	want, err := encodeYAML(entries)
 	if err != nil {
@@ -128,4 +139,93 @@ func FuzzFrontMatterByHand(f *testing.F) {
 		checkFrontMatterByHand(t, yamlCaseEntries(v))
 		checkFrontMatterByHand(t, yamlKeyEntries(v))
 	})
+}
+
+var reYAML11Number = regexp.MustCompile(`^[-+]?(?:\.?[0-9][0-9a-fA-FxXoO_:.,eE+-]*|\.(?:inf|Inf|INF|nan|NaN|NAN))$`)
+
+// yaml11SpecialRegexp is yaml11Special as it was written first, with
+// strings.ToLower and a regular expression.
+func yaml11SpecialRegexp(v string) bool {
+	switch strings.ToLower(v) {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "":
+		return true
+	}
+	return reYAML11Number.MatchString(v)
+}
+
+// checkYAMLShortcuts compares the hand-written yaml11Special with the
+// regular expression, and yamlStyleOf's shortcut for plain words with the
+// full analysis, for v as a node and as a Go string field.
+func checkYAMLShortcuts(t *testing.T, v string) {
+	t.Helper()
+	if got, want := yaml11Special(v), yaml11SpecialRegexp(v); got != want {
+		t.Errorf("yaml11Special(%q) = %v, the regular expression says %v", v, got, want)
+	}
+	if !utf8.ValidString(v) || !yamlPlainWord(v) {
+		return
+	}
+	for _, node := range []bool{true, false} {
+		if style, a := yamlStyleSlow(v, node); style != 'p' || a != yamlPlainScalar {
+			t.Errorf("%q (node %v) taken as a plain word, but the analysis says style %q, %+v", v, node, style, a)
+		}
+	}
+}
+
+// yamlRandomPieces are what randomYAMLString strings together: the
+// characters the analysis and the resolver look at, and some that they
+// do not.
+var yamlRandomPieces = []string{
+	"a", "Z", "y", "e", "s", "N", "o", "O", "f", "T", "r", "u", "l", "x", "b", "0", "1", "9", "_", "-", "+", ".", ",", ":", "#", " ", " ", "\t", "\n", "\r",
+	"/", "(", ")", "'", "\"", "\\", "~", "!", "&", "*", "?", "|", ">", "<", "%", "@", "`", "[", "]", "{", "}", "=",
+	"é", "ж", "中", "文", "：", "\u00a0", "\u0085", "\u2028", "\u2029", "\u2026", "\ufeff", "\uffff", "\ue000", "😀", "\x7f", "\x01",
+	"İ", "\u212a", "ſ", "inf", "nan", "Inf", "NaN", "---", "...", "yes", "No", "true", "null", "0x", "1e5", "2024-01-01",
+}
+
+func randomYAMLString(r *rand.Rand) string {
+	var b strings.Builder
+	for n := r.IntN(8); n >= 0; n-- {
+		b.WriteString(yamlRandomPieces[r.IntN(len(yamlRandomPieces))])
+	}
+	return b.String()
+}
+
+// TestYAMLShortcuts: the hand-written yaml11Special and the plain-word
+// shortcut agree with what they replace on edge cases and on random
+// strings of the characters that matter, the front matter written with
+// them is the encoder's, and the usual names take the shortcut.
+func TestYAMLShortcuts(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	cases := append(append([]string{}, yamlCases...), yamlMultiline...)
+	cases = append(cases, "", "Yes", "yEs", "nO", "oN", "NuLl", "fAlSe", "yeſ", "\u212aey", "-.inf", "+.NaN", ".inf", "-.5", "+1_0", "1:2", "-x", ".x", "+", "a:b", "a:", "a :b", "a#b", "a #b", "(a)", "/a/b/", "é: x", "éa", "中文#", "中 #x")
+	for range 200000 {
+		cases = append(cases, randomYAMLString(r))
+	}
+	plain := 0
+	for _, v := range cases {
+		checkYAMLShortcuts(t, v)
+		if utf8.ValidString(v) && yamlPlainWord(v) {
+			plain++
+		}
+	}
+	for i, v := range cases {
+		if i%50 == 0 {
+			checkFrontMatterByHand(t, yamlCaseEntries(v))
+		}
+	}
+	for _, v := range []string{"Travel", "Central Asia", "China trips", "second-hand-bookshops-26", "读书", "上合组织", "Заметки о переводе", "/2024/12/01/back-to-tashkent-again-2/", "/?p=35325", "https://example.com/a#b", "Mei Lin", "en", "A reader's question, again"} {
+		if !yamlPlainWord(v) {
+			t.Errorf("%q: not taken as a plain word", v)
+		}
+	}
+	t.Logf("%d of %d strings taken as plain words", plain, len(cases))
+}
+
+// TestYAML11WordLowering: the only characters outside ASCII that
+// strings.ToLower turns into ASCII are the two yaml11Word relies on.
+func TestYAML11WordLowering(t *testing.T) {
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if l := strings.ToLower(string(r)); l != "" && l[0] < 0x80 && r != '\u0130' && r != '\u212a' {
+			t.Errorf("%U lowers to %q", r, l)
+		}
+	}
 }

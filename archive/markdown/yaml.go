@@ -312,6 +312,14 @@ func yamlStyleOf(v string, node bool) (byte, yamlScalar) {
 	if !utf8.ValidString(v) {
 		return 0, yamlScalar{}
 	}
+	if yamlPlainWord(v) {
+		return 'p', yamlPlainScalar
+	}
+	return yamlStyleSlow(v, node)
+}
+
+// yamlStyleSlow is yamlStyleOf for valid UTF-8, every check made.
+func yamlStyleSlow(v string, node bool) (byte, yamlScalar) {
 	a := analyzeYAML(v)
 	var style byte
 	switch {
@@ -339,6 +347,99 @@ func yamlStyleOf(v string, node bool) (byte, yamlScalar) {
 	}
 	return style, a
 }
+
+// yamlPlainScalar is what analyzeYAML says of the strings yamlPlainWord
+// takes.
+var yamlPlainScalar = yamlScalar{blockPlain: true, singleOK: true, blockOK: true, printable: true}
+
+// yamlPlainWord reports, for valid UTF-8, whether v is one of the usual
+// names, terms, slugs, paths and titles that the encoder writes plain
+// whatever it is made for (node or not): it starts with a letter, "/" or
+// "(", or a character of the two- and three-byte ranges that are printable
+// and no break; then holds only printable ASCII, spaces and such
+// characters, with no ":" before a space or at the end, no "#" after a
+// space, no trailing space; and is not a YAML 1.1 boolean or null word.
+// Such a string reads back as a string in both YAML versions (no number
+// starts that way) and the scalar analysis finds no indicator, break,
+// special character or leading or trailing white space in it. It answers
+// false for anything else, which yamlStyleSlow then works out.
+func yamlPlainWord(v string) bool {
+	if v == "" || !yamlWordStart[v[0]] {
+		return false
+	}
+	var high byte
+	for i := 0; i < len(v); {
+		c := v[i]
+		switch yamlWordByte[c] {
+		case yamlWordOrdinary:
+			i++
+			continue
+		case yamlWordSpace:
+			if i+1 == len(v) {
+				return false
+			}
+		case yamlWordColon:
+			if i+1 == len(v) || v[i+1] == ' ' {
+				return false
+			}
+		case yamlWordHash:
+			if v[i-1] == ' ' {
+				return false
+			}
+		case yamlWordLead2:
+			high = c
+			i += 2
+			continue
+		case yamlWordLead3:
+			// Printable and no break but for E2 80 A8 and E2 80 A9 (line
+			// and paragraph separators); the string is valid UTF-8.
+			if c == 0xE2 && v[i+1] == 0x80 && (v[i+2] == 0xA8 || v[i+2] == 0xA9) {
+				return false
+			}
+			high = c
+			i += 3
+			continue
+		default:
+			return false
+		}
+		i++
+	}
+	return high != 0 || !yaml11Word(v)
+}
+
+// The classes of bytes yamlPlainWord tells apart.
+const (
+	yamlWordOther    = iota // ends the shortcut
+	yamlWordOrdinary        // printable ASCII but for " ", ":" and "#"
+	yamlWordSpace
+	yamlWordColon
+	yamlWordHash
+	yamlWordLead2 // C3-DF: starts a printable two-byte character, no break
+	yamlWordLead3 // E0-EC: starts a three-byte character, printable
+)
+
+var (
+	yamlWordByte = func() (t [256]byte) {
+		for c := 0x21; c <= 0x7E; c++ {
+			t[c] = yamlWordOrdinary
+		}
+		t[' '], t[':'], t['#'] = yamlWordSpace, yamlWordColon, yamlWordHash
+		for c := 0xC3; c <= 0xDF; c++ {
+			t[c] = yamlWordLead2
+		}
+		for c := 0xE0; c <= 0xEC; c++ {
+			t[c] = yamlWordLead3
+		}
+		return t
+	}()
+	// yamlWordStart are the bytes a plain word may start with.
+	yamlWordStart = func() (t [256]bool) {
+		for c := 0; c < 256; c++ {
+			t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' || c == '(' || yamlWordByte[c] >= yamlWordLead2
+		}
+		return t
+	}()
+)
 
 func isOldBool(s string) bool {
 	switch s {

@@ -24,6 +24,7 @@ type yamlNested struct {
 // (as in the comments data files); it reports whether the hand wrote it.
 func checkAppendYAMLString(t *testing.T, v string) bool {
 	t.Helper()
+	checkYAMLShortcuts(t, v)
 	var want bytes.Buffer
 	enc := yaml.NewEncoder(&want)
 	enc.SetIndent(2)
