@@ -543,6 +543,8 @@ func parseFastBlock(na *nodeArena, h string, i int) (n *html.Node, end int, ok b
 		return p, e + len("</p>"), true
 	case strings.HasPrefix(rest, "<iframe"):
 		return parseFastIframe(na, h, i)
+	case strings.HasPrefix(rest, "<pre"):
+		return parseFastPre(na, h, i)
 	case strings.HasPrefix(rest, "<p"):
 		if strings.HasPrefix(rest, "<p><wp-more></wp-more></p>") {
 			p := na.node(html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P})
@@ -767,6 +769,237 @@ func parseFastIframe(na *nodeArena, h string, i int) (*html.Node, int, bool) {
 		return nil, 0, false
 	}
 	return f, j + len("</iframe>"), true
+}
+
+// parseFastPre parses a <pre> that html-to-markdown writes as a fenced
+// code block (renderBlockCode): text, line breaks (<br>) and at most one
+// <code> of text and line breaks, with attributes (a class gives the
+// language) but not data-wpmd-html nor one twice; anything else (links or
+// formatting, which renderWP keeps as HTML, a code element the library
+// would drop or merge, a tag it does not know) is not ok. As the parser
+// does, a newline just after the start tag is dropped.
+func parseFastPre(na *nodeArena, h string, i int) (*html.Node, int, bool) {
+	name, j, ok := tagName(h, i+1)
+	if !ok || name != "pre" {
+		return nil, 0, false
+	}
+	attrs, j, selfClosing, ok := parseAttrs(h, j, true)
+	if !ok || selfClosing || !codeAttrsOK(attrs) {
+		return nil, 0, false
+	}
+	pre := na.node(html.Node{Type: html.ElementNode, Data: "pre", DataAtom: atom.Pre, Attr: attrs})
+	cur := pre
+	for {
+		if j >= len(h) {
+			return nil, 0, false
+		}
+		if h[j] != '<' {
+			k := strings.IndexByte(h[j:], '<')
+			if k < 0 {
+				return nil, 0, false
+			}
+			t, ok := preText(h[j : j+k])
+			if !ok {
+				return nil, 0, false
+			}
+			if cur == pre && pre.FirstChild == nil && t != "" && t[0] == '\n' {
+				t = t[1:]
+			}
+			if t != "" {
+				cur.AppendChild(na.node(html.Node{Type: html.TextNode, Data: t}))
+			}
+			j += k
+			continue
+		}
+		if j+1 < len(h) && h[j+1] == '/' {
+			name, e, ok := tagName(h, j+2)
+			if !ok || e >= len(h) || h[e] != '>' || name != cur.Data {
+				return nil, 0, false
+			}
+			j = e + 1
+			if cur == pre {
+				return pre, j, true
+			}
+			// RemoveEmptyCode drops a code element without text.
+			if !hasTextNode(cur) {
+				return nil, 0, false
+			}
+			cur = pre
+			continue
+		}
+		name, e, ok := tagName(h, j+1)
+		if !ok || name != "br" && (name != "code" || cur != pre || containsElement(pre, atom.Code)) {
+			return nil, 0, false
+		}
+		attrs, e, selfClosing, ok := parseAttrs(h, e, true)
+		if !ok {
+			return nil, 0, false
+		}
+		if name == "br" {
+			if len(attrs) > 0 {
+				return nil, 0, false
+			}
+			cur.AppendChild(na.node(html.Node{Type: html.ElementNode, Data: "br", DataAtom: atom.Br}))
+			j = e
+			continue
+		}
+		if selfClosing || !codeAttrsOK(attrs) {
+			return nil, 0, false
+		}
+		code := na.node(html.Node{Type: html.ElementNode, Data: "code", DataAtom: atom.Code, Attr: attrs})
+		cur.AppendChild(code)
+		cur, j = code, e
+	}
+}
+
+// codeAttrsOK reports whether the attributes of a <pre> or its <code>
+// leave the code block to html-to-markdown's renderer: no
+// data-wpmd-html (renderWP keeps those as HTML), no name twice.
+func codeAttrsOK(attrs []html.Attribute) bool {
+	for k, a := range attrs {
+		if a.Key == "data-wpmd-html" {
+			return false
+		}
+		for _, b := range attrs[:k] {
+			if b.Key == a.Key {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// preText returns the text raw of a <pre> decoded as the parser does,
+// when it holds nothing the parser or the library treat specially
+// (see fastText).
+func preText(raw string) (string, bool) {
+	t := raw
+	if strings.IndexByte(raw, '&') >= 0 {
+		t = html.UnescapeString(raw)
+	}
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case 0, '\r', '\a':
+			return "", false
+		case 0xef: // U+F002, the library's code block newline marker
+			if strings.HasPrefix(t[i:], "\uF002") {
+				return "", false
+			}
+		}
+	}
+	return t, true
+}
+
+// hasTextNode reports whether n holds a text node that is not empty.
+func hasTextNode(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode && c.Data != "" || hasTextNode(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// fastPre appends a <pre> of parseFastPre to raw as html-to-markdown's
+// renderBlockCode writes it: its text with "\n" for each <br>, less one
+// final newline, between fences of backticks one longer than the longest
+// run inside (three at least), the first opening one followed by the
+// language of the first of the pre and the code whose class names one,
+// the newlines inside as the library's markers (postProcess puts them
+// back).
+func fastPre(raw []byte, pre *html.Node) []byte {
+	info := codeLanguage(pre)
+	start := len(raw) + 2 // where the code will be: after "\n\n"
+	raw = append(raw, "\n\n"...)
+	var code *html.Node
+	for c := pre.FirstChild; c != nil; c = c.NextSibling {
+		if c.DataAtom == atom.Code {
+			code = c
+		}
+	}
+	if info == "" && code != nil {
+		info = codeLanguage(code)
+	}
+	// The code is gathered first at start, then moved after its fence.
+	var text func(n *html.Node)
+	text = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode:
+				raw = append(raw, c.Data...)
+			case c.DataAtom == atom.Br:
+				raw = append(raw, '\n')
+			default:
+				text(c)
+			}
+		}
+	}
+	text(pre)
+	if len(raw) > start && raw[len(raw)-1] == '\n' {
+		raw = raw[:len(raw)-1]
+	}
+	longest, run := 0, 0
+	newlines := 0
+	for _, c := range raw[start:] {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+			continue
+		}
+		run = 0
+		if c == '\n' {
+			newlines++
+		}
+	}
+	fence := max(longest+1, 3)
+	codeLen := len(raw) - start
+	head := fence + len(info) + 1
+	extra := newlines * (len(marker.BytesMarkerCodeBlockNewline) - 1)
+	// Room for the fences, the language and the wider newlines.
+	raw = append(raw, make([]byte, head+extra+1+fence+2)...)
+	// Move the code to its place (from the end, the regions overlap),
+	// widening its newlines into markers.
+	src, dst := start+codeLen, start+head+codeLen+extra
+	for src > start {
+		src--
+		if c := raw[src]; c == '\n' {
+			dst -= len(marker.BytesMarkerCodeBlockNewline)
+			copy(raw[dst:], marker.BytesMarkerCodeBlockNewline)
+		} else {
+			dst--
+			raw[dst] = c
+		}
+	}
+	k := start
+	for range fence {
+		raw[k] = '`'
+		k++
+	}
+	k += copy(raw[k:], info)
+	raw[k] = '\n'
+	k = start + head + codeLen + extra
+	raw[k] = '\n'
+	k++
+	for range fence {
+		raw[k] = '`'
+		k++
+	}
+	raw[k], raw[k+1] = '\n', '\n'
+	return raw
+}
+
+// codeLanguage is html-to-markdown's getCodeLanguage: the first word of
+// the class that holds "language-" or "lang-", without the first of
+// each.
+func codeLanguage(n *html.Node) string {
+	for _, part := range strings.Split(attr(n, "class"), " ") {
+		if !strings.Contains(part, "language-") && !strings.Contains(part, "lang-") {
+			continue
+		}
+		part = strings.Replace(part, "language-", "", 1)
+		return strings.Replace(part, "lang-", "", 1)
+	}
+	return ""
 }
 
 // iframeOf returns the iframe of a block of parseFastBlock that is one

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/net/html/atom"
+
 	"github.com/wparchive/wparchive/internal/corpus"
 )
 
@@ -128,6 +130,20 @@ var fastCases = []string{
 	"<!-- wp:html --><p>x</p>\n<p><iframe class=\"wp-embed-youtube\" src=\"https://www.youtube.com/embed/oIGyJZeCrLw\" width=\"560\" height=\"315\" frameborder=\"0\" allowfullscreen></iframe></p>\n<p>y</p><!-- /wp:html -->",
 	"<!-- wp:html --><p>x</p>\n<iframe class=\"wp-embed-youtube\" src=\"https://www.youtube.com/embed/H5UdvioE8b9\" width=\"560\" height=\"315\" frameborder=\"0\" allowfullscreen></iframe>\n<h2>y</h2><iframe src=\"https://player.vimeo.com/video/12345\" allowfullscreen mozallowfullscreen></iframe><ul><li>after</li></ul><iframe src=\"https://e.x/map?a=1&amp;b=2\" title=\"A &lt;map&gt;\"></iframe><!-- /wp:html -->",
 	"<!-- wp:html --><p><iframe src=\"https://e.x/embed\" width=560 allowfullscreen></iframe></p><p>text <iframe src=\"https://www.youtube.com/embed/abc\"></iframe> around</p>text <iframe src=\"https://www.youtube.com/embed/abc\"></iframe>\n<p>x</p><iframe src=\"https://www.youtube.com/embed/abc\"></iframe> tail<!-- /wp:html -->",
+	// Code blocks: <pre> alone or around one <code>, with a language in
+	// a class, line breaks, entities, backticks, leading newlines; and
+	// the shapes the library keeps otherwise (links, formatting, empty
+	// or two code elements).
+	"<p>x</p>\n<pre><code>if (arr[idx[0]]]>5) {\n    return arr[0];\n}</code></pre>\n<p>y</p>",
+	"<pre class=\"wp-block-code\"><code>for i := range items {<br>    fmt.Println(items[i].Title)<br>}</code></pre><pre>plain &lt;b&gt; &amp;amp; &copy;\n\n\ntext\n</pre><p>x</p>",
+	"<pre class=\"language-go\"><code class=\"lang-js\">x</code></pre><pre><code class=\"foo language-python bar\">y</code></pre><pre class=\"brush: php; title: ;\">$x = 1;</pre><pre class=\"language-language-lang-x\">z</pre>",
+	"<pre>\nfirst newline dropped</pre><pre>\n\ntwo</pre><pre><code>\nkept</code></pre><pre>&#10;entity newline</pre><pre>\n</pre><pre></pre><pre><code></code></pre><pre><code> </code></pre>",
+	"<pre>`one` ``two`` ```three``` ````</pre><pre>```\ncode\n```</pre><pre>x`</pre><pre>~~~</pre><pre>trailing\n\n</pre>",
+	"<pre>a<br />b<br/>c<br>\nd</pre><pre>x<code>y</code>z</pre><pre><code>a</code><code>b</code></pre><pre><code>a<br>b</code>\n</pre><pre><code><br></code></pre>",
+	"<pre><a href=\"u\">link</a></pre><pre><code>x <em>em</em></code></pre><pre><span>s</span></pre><pre data-wpmd-html=\"1\">d</pre><pre lang=\"ru\">код</pre><pre class=\"a\" class=\"language-x\">dup</pre><pre id=x>unquoted</pre>",
+	"<ul><li>a</li></ul><pre>between lists</pre><ul><li>b</li></ul><pre>x</pre><ol><li>c</li></ol><p>t</p><pre>y</pre><table><tr><td>t</td></tr></table><pre>z</pre>",
+	"<pre>a\r\nb</pre><pre>nul\x00</pre><pre>\uF002marker</pre><pre>tab\tand  spaces   </pre><pre> <code>x</code> </pre><pre><code>x</code></pre >",
+	"<blockquote><pre>in a quote</pre></blockquote><pre>x</pre><p>* <code>after</code></p><pre>{{< shortcode >}} {% raw %} $x$</pre>",
 	"<!-- wp:html --><iframe src=\"https://www.youtube.com/embed/abc\"></iframe><iframe src=\"https://www.youtube.com/embed/def\"></iframe><p><iframe src=\"a\" allowfullscreen = \"x\"></iframe></p><p><iframe SRC=\"a\"></iframe></p><p><iframe src=\"a\" lang=\"ru\"></iframe></p><p><iframe src=\"a\">inner</iframe></p><p><iframe src=\"a\" src=\"b\"></iframe></p><p><iframe src=\"a\"/></p><p> <iframe src=\"a\"></iframe></p><!-- /wp:html -->",
 }
 
@@ -420,6 +436,38 @@ func TestFastGalleriesAndPlayers(t *testing.T) {
 		parts, _ := splitFast("<p>x</p>" + c.block + "<p>y</p>")
 		if fast := len(parts) == 3 && parts[1].p != nil; fast != c.fast {
 			t.Errorf("%s on the fast path: %v, want %v", c.block, fast, c.fast)
+		}
+	}
+}
+
+// TestFastPre: code blocks take the fast path in the shapes the library
+// writes as fenced code, and only those (TestFastPathMatchesLibrary and
+// FuzzFastPath check the Markdown).
+func TestFastPre(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		fast bool
+	}{
+		{"<pre><code>x := 1\n</code></pre>", true},
+		{"<pre class=\"wp-block-code\"><code>a<br>b</code></pre>", true},
+		{"<pre class=\"brush: go\">x</pre>", true},
+		{"<pre>\nx</pre>", true},
+		{"<pre><code></code></pre>", false},
+		{"<pre><code>a</code><code>b</code></pre>", false},
+		{"<pre><a href=\"u\">x</a></pre>", false},
+		{"<pre><code><em>x</em></code></pre>", false},
+		{"<pre data-wpmd-html=\"1\">x</pre>", false},
+		{"<pre class=\"a\" class=\"b\">x</pre>", false},
+		{"<pre>a\r\nb</pre>", false},
+		{"<pre>x", false},
+	} {
+		parts, _ := splitFast("<p>before</p>" + c.in + "<p>after</p>")
+		fast := false
+		for _, p := range parts {
+			fast = fast || p.p != nil && p.p.DataAtom == atom.Pre
+		}
+		if fast != c.fast {
+			t.Errorf("%q: on the fast path %v, want %v", c.in, fast, c.fast)
 		}
 	}
 }

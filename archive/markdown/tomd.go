@@ -203,6 +203,8 @@ func toMarkdown(h string, flavor string, rep *Report, fast bool) string {
 			case part.p != nil && part.p.DataAtom == atom.Figure && flavor != Hugo:
 				// Written as an image and its caption: the library's.
 				libraryMarkdown(h[part.start:part.end], flavor, rep, &raw)
+			case part.p != nil && part.p.DataAtom == atom.Pre:
+				raw = fastPre(raw, part.p)
 			case part.p != nil && iframeOf(part.p) != nil:
 				raw = fastIframe(raw, part.p, flavor)
 			case part.p != nil:
