@@ -167,10 +167,11 @@ func (w *Writer) SetCacheSize(ctx context.Context, kib int) error {
 }
 
 // DeferSearchIndex leaves the full-text indexing of the rows this import
-// adds to FlushSearchIndex, which indexes them in one statement per table
-// instead of one trigger run per row (schema/0003_search.sql). Call it
-// before adding rows; rows the import updates or deletes are still
-// indexed by the triggers.
+// adds to the Writer's chunks (indexSearchChunk: the rows added since the
+// last chunk, every 1 MB of indexed text) and to FlushSearchIndex, in one
+// statement per table each time instead of one trigger run per row
+// (schema/0003_search.sql). Call it before adding rows; rows the import
+// updates or deletes are still indexed by the triggers.
 func (w *Writer) DeferSearchIndex(ctx context.Context) error {
 	if w.done {
 		return ErrClosed
@@ -191,8 +192,9 @@ func (w *Writer) DeferSearchIndex(ctx context.Context) error {
 	return w.dropForBulk(ctx, `type = 'trigger' AND name IN (`+strings.Join(names, ", ")+`)`)
 }
 
-// FlushSearchIndex indexes the rows added since DeferSearchIndex. Call it
-// after the last row and before Commit.
+// FlushSearchIndex indexes the rows added since the last chunk the Writer
+// indexed (or since DeferSearchIndex when there was none). Call it after
+// the last row and before Commit.
 func (w *Writer) FlushSearchIndex(ctx context.Context) error {
 	if w.done {
 		return ErrClosed
