@@ -479,6 +479,58 @@ func webURL(u string) string {
 	return ""
 }
 
+// dateTimeSeconds reads s as time.Parse(time.DateTime, s) does and
+// returns its seconds since 0001-01-01 00:00:00: the form WordPress
+// writes ("2006-01-02 15:04:05", each field in its range, the day in its
+// month) by hand, since a comment has two dates and time.Parse was most
+// of commentDate, anything else through time.Parse (which also takes,
+// say, a one-digit hour after two spaces).
+func dateTimeSeconds(s string) (int64, bool) {
+	if n, ok := wpDateTimeSeconds(s); ok {
+		return n, true
+	}
+	t, err := time.Parse(time.DateTime, s)
+	if err != nil {
+		return 0, false
+	}
+	return t.Unix() + 62135596800, true // seconds from 0001-01-01 to 1970-01-01
+}
+
+func wpDateTimeSeconds(s string) (int64, bool) {
+	if len(s) != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+		return 0, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, sec := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 {
+		return 0, false
+	}
+	leap := y%4 == 0 && (y%100 != 0 || y%400 == 0)
+	monthDays := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+	if leap {
+		monthDays[2] = 29
+	}
+	if d > monthDays[mo] {
+		return 0, false
+	}
+	// Days since 0001-01-01 of the first of the month, then of the day.
+	days := 365*(y-1) + (y-1)/4 - (y-1)/100 + (y-1)/400
+	for m := 1; m < mo; m++ {
+		days += monthDays[m]
+	}
+	days += d - 1
+	return int64(days)*86400 + int64(h*3600+mi*60+sec), true
+}
+
 // commentDate returns the RFC 3339 date of a comment in the site's offset
 // (from the local and GMT dates), or the UTC date when the local one is
 // unreadable, or "".
@@ -487,9 +539,9 @@ func commentDate(local, gmt, at string) string {
 	// date is the moment in the site's offset, so it is written as it is
 	// with the offset after it.
 	if len(local) == 19 && len(gmt) == 19 && local[0] != '0' && gmt[0] != '0' {
-		lt, err1 := time.Parse(time.DateTime, local)
-		gt, err2 := time.Parse(time.DateTime, gmt)
-		if off := lt.Sub(gt); err1 == nil && err2 == nil && off%time.Minute == 0 && off >= -14*time.Hour && off <= 14*time.Hour {
+		lt, ok1 := dateTimeSeconds(local)
+		gt, ok2 := dateTimeSeconds(gmt)
+		if off := time.Duration(lt-gt) * time.Second; ok1 && ok2 && off%time.Minute == 0 && off >= -14*time.Hour && off <= 14*time.Hour {
 			if off == 0 {
 				return local[:10] + "T" + local[11:] + "Z"
 			}

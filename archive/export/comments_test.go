@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -911,5 +912,50 @@ func TestThreadsIndex(t *testing.T) {
 	}
 	if got := shapes(dense[2].Comments); !reflect.DeepEqual(got, []shape{{ID: 107}, {ID: 108, ReplyTo: 101}}) {
 		t.Errorf("post 2 %+v", got)
+	}
+}
+
+// TestDateTimeSeconds compares dateTimeSeconds with time.Parse on every
+// kind of date a comment can carry and on broken ones: the same dates
+// accepted, and the same differences between two of them.
+func TestDateTimeSeconds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	fastHits := 0
+	base, _ := time.Parse(time.DateTime, "0001-01-01 00:00:00")
+	check := func(s string) {
+		t.Helper()
+		want, err := time.Parse(time.DateTime, s)
+		got, ok := dateTimeSeconds(s)
+		if _, fast := wpDateTimeSeconds(s); fast {
+			fastHits++
+		}
+		if ok != (err == nil) {
+			t.Fatalf("%q: accepted %v, time.Parse: %v", s, ok, err)
+		}
+		if ok && got != want.Unix()-base.Unix() {
+			t.Fatalf("%q: %d s, time.Parse gives %d s", s, got, want.Unix()-base.Unix())
+		}
+	}
+	for _, s := range []string{
+		"2022-05-01 23:06:17", "2024-02-29 00:00:00", "2023-02-29 00:00:00", "2000-02-29 12:00:00",
+		"1900-02-29 12:00:00", "2022-04-31 10:00:00", "2022-12-31 23:59:59", "2022-13-01 00:00:00",
+		"2022-00-10 00:00:00", "2022-01-00 00:00:00", "2022-01-01 24:00:00", "2022-01-01 23:60:00",
+		"2022-01-01 23:59:60", "2022-01-01T23:59:59", "2022/01/01 23:59:59", "2022-01-01 23:59:5x",
+		"+022-01-01 23:59:59", "2022-1-01 23:59:590", "9999-12-31 23:59:59", "1000-01-01 00:00:00",
+	} {
+		check(s)
+	}
+	const chars = "0123456789-: T+x"
+	for range 20000 {
+		// A valid date, then the same with one byte changed.
+		tm := time.Unix(base.Unix()+rng.Int64N(253402300799-base.Unix()), 0).UTC()
+		s := tm.Format(time.DateTime)
+		check(s)
+		b := []byte(s)
+		b[rng.IntN(len(b))] = chars[rng.IntN(len(chars))]
+		check(string(b))
+	}
+	if fastHits < 20000 {
+		t.Errorf("the hand-written reading took %d dates, want every valid one of the 20,000", fastHits)
 	}
 }
