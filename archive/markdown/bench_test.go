@@ -102,3 +102,12 @@ func BenchmarkFrontMatter(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkLinkPath(b *testing.B) {
+	links := []string{"https://teaintashkent.example.net/2008/03/05/a-short-history-of-tbilisi/", "https://teaintashkent.example.net/?p=35325", "https://e.x/2024/%D0%B0/"}
+	i := 0
+	for b.Loop() {
+		LinkPath(links[i%len(links)])
+		i++
+	}
+}

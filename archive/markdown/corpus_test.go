@@ -19,6 +19,7 @@ import (
 // lines of encoding/xml (the importer proper lives in importer/).
 type corpusItem struct {
 	Title         string `xml:"title"`
+	Link          string `xml:"link"`
 	Content       string `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
 	ID            string `xml:"post_id"`
 	Type          string `xml:"post_type"`

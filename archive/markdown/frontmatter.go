@@ -483,6 +483,61 @@ func linkPath(link string) string {
 	if link == "" {
 		return ""
 	}
+	if p, ok := plainLinkPath(link); ok {
+		return p
+	}
+	return parsedLinkPath(link)
+}
+
+// plainLinkPath is linkPath for the usual permalink without parsing
+// it: http(s)://, a host of letters, digits, "." and "-", and a path of
+// unreserved characters and "/" with no empty, "." or ".." segment
+// (nothing to escape, decode or drop), which is then the answer as it
+// is. ok is false for any other link.
+func plainLinkPath(link string) (string, bool) {
+	rest, ok := strings.CutPrefix(link, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(link, "http://"); !ok {
+			return "", false
+		}
+	}
+	slash := strings.IndexByte(rest, '/')
+	if slash <= 0 {
+		return "", false
+	}
+	for i := 0; i < slash; i++ {
+		if c := rest[i]; !(isASCIILetter(c) || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return "", false
+		}
+	}
+	path := rest[slash:]
+	if path == "/" {
+		return "", true
+	}
+	seg := 0 // where the current segment starts
+	for i := 1; i <= len(path); i++ {
+		if i < len(path) && path[i] != '/' {
+			if c := path[i]; !(isASCIILetter(c) || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == '~') {
+				return "", false
+			}
+			continue
+		}
+		switch path[seg+1 : i] {
+		case "":
+			// An empty segment, but for the one after a final "/".
+			if i < len(path) {
+				return "", false
+			}
+		case ".", "..":
+			return "", false
+		}
+		seg = i
+	}
+	return path, true
+}
+
+// parsedLinkPath is linkPath for any link, parsed.
+func parsedLinkPath(link string) string {
 	u, err := url.Parse(link)
 	if err != nil {
 		return ""

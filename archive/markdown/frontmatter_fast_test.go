@@ -229,3 +229,72 @@ func TestYAML11WordLowering(t *testing.T) {
 		}
 	}
 }
+
+// linkCases are permalinks on the edges of plainLinkPath.
+var linkCases = []string{
+	"https://teaintashkent.example.net/2008/03/05/a-short-history/", "http://e.x/a", "https://e.x/", "https://e.x", "https://e.x//a/",
+	"https://e.x/a//b", "https://e.x/./a/", "https://e.x/a/../b", "https://e.x/a/.../", "https://e.x/.a/b./", "https://e.x/~user/x_y",
+	"https://e.x/?p=1", "https://e.x/a?b#c", "https://e.x/a#b", "https://e.x/%D0%B0/", "https://e.x/a%2Fb/", "https://e.x/a b/",
+	"https://e.x:8080/a/", "https://user@e.x/a/", "HTTPS://E.X/A/", "https://E.X/A/", "ftp://e.x/a/", "//e.x/a/", "/a/b/", "a/b",
+	"https://[::1]/a/", "https://e.x/a+b/", "https://e.x/a;b/", "https://e.x/a/\u00e9/", "https://-/a", "https://e..x/a", "https:///a",
+}
+
+// TestLinkPathShortcut: plainLinkPath gives what parsing the link gives,
+// for edge cases, random links and the corpus's permalinks, and takes
+// the usual ones.
+func TestLinkPathShortcut(t *testing.T) {
+	links := append([]string{}, linkCases...)
+	r := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"https://", "http://", "e.x", "E", "/", "/", "a", "Z", "0", "-", "_", ".", "..", "~", "%", "%20", "?", "#", ":", "@", " ", "é", "+", "[", "]"}
+	for range 100000 {
+		var b strings.Builder
+		if r.IntN(2) == 0 {
+			b.WriteString("https://e.x/")
+		}
+		for n := r.IntN(10); n >= 0; n-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		links = append(links, b.String())
+	}
+	if dir := corpus.Dir(); dir != "" {
+		files, _ := filepath.Glob(filepath.Join(dir, "public", "*.xml"))
+		for _, f := range files {
+			items, _ := readCorpusItems(f)
+			for _, it := range items {
+				links = append(links, it.Link)
+			}
+		}
+	}
+	plain := 0
+	for _, l := range links {
+		if checkLinkPath(t, l) {
+			plain++
+		}
+	}
+	for _, l := range []string{"https://teaintashkent.example.net/2008/03/05/a-short-history/", "http://e.x/~a/b_c.html", "https://e.x/"} {
+		if _, ok := plainLinkPath(l); !ok {
+			t.Errorf("%q: not taken by plainLinkPath", l)
+		}
+	}
+	t.Logf("%d of %d links taken by plainLinkPath", plain, len(links))
+}
+
+func checkLinkPath(t *testing.T, link string) bool {
+	t.Helper()
+	l := strings.TrimSpace(link)
+	p, ok := plainLinkPath(l)
+	if !ok {
+		return false
+	}
+	if want := parsedLinkPath(l); p != want {
+		t.Errorf("plainLinkPath(%q) = %q, parsing gives %q", l, p, want)
+	}
+	return true
+}
+
+func FuzzLinkPath(f *testing.F) {
+	for _, l := range linkCases {
+		f.Add(l)
+	}
+	f.Fuzz(func(t *testing.T, link string) { checkLinkPath(t, link) })
+}
