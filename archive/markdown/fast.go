@@ -877,15 +877,8 @@ func preText(raw string) (string, bool) {
 	if strings.IndexByte(raw, '&') >= 0 {
 		t = html.UnescapeString(raw)
 	}
-	for i := 0; i < len(t); i++ {
-		switch t[i] {
-		case 0, '\r', '\a':
-			return "", false
-		case 0xef: // U+F002, the library's code block newline marker
-			if strings.HasPrefix(t[i:], "\uF002") {
-				return "", false
-			}
-		}
+	if holdsSpecial(t) {
+		return "", false
 	}
 	return t, true
 }
@@ -1278,18 +1271,22 @@ func fastText(na *nodeArena, n *html.Node, raw string) bool {
 	if strings.IndexByte(raw, '&') >= 0 {
 		t = html.UnescapeString(raw)
 	}
-	for i := 0; i < len(t); i++ {
-		switch t[i] {
-		case 0, '\r', '\a':
-			return false
-		case 0xef: // U+F002, the library's code block newline marker
-			if strings.HasPrefix(t[i:], "\uF002") {
-				return false
-			}
-		}
+	if holdsSpecial(t) {
+		return false
 	}
 	n.AppendChild(na.node(html.Node{Type: html.TextNode, Data: t}))
 	return true
+}
+
+// holdsSpecial reports whether t holds a character the parser or the
+// library treat specially in text: NUL, "\r", "\a" (the library's escape
+// marker) or U+F002 (its code block newline marker). Four scans with
+// IndexByte are several times quicker than one loop over the bytes.
+func holdsSpecial(t string) bool {
+	if strings.IndexByte(t, 0) >= 0 || strings.IndexByte(t, '\r') >= 0 || strings.IndexByte(t, '\a') >= 0 {
+		return true
+	}
+	return strings.IndexByte(t, 0xef) >= 0 && strings.Contains(t, "\uF002")
 }
 
 // fastClosed checks an element at its end tag: emphasis around some text
