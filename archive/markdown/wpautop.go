@@ -69,34 +69,35 @@ func Wpautop(s string) string {
 		b := append(pb.begin(s), s...)
 		s = pb.end(append(b, '\n'))
 	}
-	if strings.Contains(s, "<br") {
+	has := scanAutop(s)
+	if has.br {
 		s = replaceRe(reDoubleBr, s, "\n\n")
 	}
 	s = spaceAroundBlocks(pb, s)
-	if strings.Contains(s, "<hr") {
+	if has.hr {
 		s = replaceRe(reHr, s, "$1\n\n")
 	}
-	if strings.Contains(s, "\r") {
+	if has.cr {
 		s = replaceAll(pb, s, "\r\n", "\n")
 		s = replaceAll(pb, s, "\r", "\n")
 	}
 	s = replaceNewlinesInTags(pb, s, " <!-- wpnl --> ")
 
-	if strings.Contains(s, "<option") {
+	if has.option {
 		s = replaceRe(reOptionBefore, s, "<option")
 		s = replaceRe(reOptionAfter, s, "</option>")
 	}
-	if strings.Contains(s, "</object>") {
+	if has.objectEnd {
 		s = replaceRe(reObjectOpen, s, "$1")
 		s = replaceRe(reObjectClose, s, "</object>")
 		s = replaceRe(reParamEmbed, s, "$1")
 	}
-	if strings.Contains(s, "<source") || strings.Contains(s, "<track") {
+	if has.sourceTrack {
 		s = replaceRe(reMediaOpen, s, "$1")
 		s = replaceRe(reMediaClose, s, "$1")
 		s = replaceRe(reSourceTrack, s, "$1")
 	}
-	if strings.Contains(s, "<figcaption") {
+	if has.figcaption {
 		s = replaceRe(reFigcaptionOpen, s, "$1")
 		s = replaceRe(reFigcaptionClose, s, "</figcaption>")
 	}
@@ -148,6 +149,46 @@ func Wpautop(s string) string {
 	}
 	pb.release()
 	return s
+}
+
+// autopHas says which strings Wpautop's optional passes look for are in
+// its input: "<br", "<hr", "\r", "<option", "</object>", "<source" or
+// "<track", "<figcaption".
+type autopHas struct {
+	br, hr, cr, option, objectEnd, sourceTrack, figcaption bool
+}
+
+// scanAutop finds the strings of autopHas in s in one pass over its
+// "<"s, where strings.Contains made one pass for each. Wpautop scans
+// its input once, before the passes that each flag gates: the passes in
+// between only insert white space next to tags, put "\n" for "\r",
+// replace newlines inside tags by " <!-- wpnl --> ", or drop white space
+// next to tags (or a pair of <br>), which neither makes nor removes any
+// of those strings, so each flag is what strings.Contains said at its
+// check (TestScanAutop compares them).
+func scanAutop(s string) (has autopHas) {
+	has.cr = strings.IndexByte(s, '\r') >= 0
+	for i := 0; ; {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			return has
+		}
+		i += k + 1
+		switch rest := s[i:]; {
+		case strings.HasPrefix(rest, "br"):
+			has.br = true
+		case strings.HasPrefix(rest, "hr"):
+			has.hr = true
+		case strings.HasPrefix(rest, "option"):
+			has.option = true
+		case strings.HasPrefix(rest, "/object>"):
+			has.objectEnd = true
+		case strings.HasPrefix(rest, "source"), strings.HasPrefix(rest, "track"):
+			has.sourceTrack = true
+		case strings.HasPrefix(rest, "figcaption"):
+			has.figcaption = true
+		}
+	}
 }
 
 // release puts pb back in bufPool, without buffers so large that

@@ -3,6 +3,7 @@ package markdown
 import (
 	"math/rand"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -132,6 +133,166 @@ func TestWpautopScannersMatchRegexps(t *testing.T) {
 			if got, want := c.hand(bufs, in), c.ref(in); got != want {
 				t.Fatalf("%s(%q)\n got %q\nwant %q", c.name, in, got, want)
 			}
+		}
+	}
+}
+
+// wpautopContains is Wpautop as it was before scanAutop: strings.Contains
+// at each optional pass. TestScanAutop compares the two.
+func wpautopContains(s string) string {
+	if strings.Trim(s, " \t\n\r\x00\x0B") == "" {
+		return ""
+	}
+
+	// <pre> elements are replaced by placeholders and restored at the end.
+	var preNames, preBodies []string
+	hasPre := strings.Contains(s, "<pre")
+	if hasPre {
+		parts := strings.Split(s+"\n", "</pre>")
+		last := parts[len(parts)-1]
+		var b strings.Builder
+		for _, part := range parts[:len(parts)-1] {
+			start := strings.Index(part, "<pre")
+			if start < 0 { // malformed HTML
+				b.WriteString(part)
+				continue
+			}
+			name := "<pre wp-pre-tag-" + strconv.Itoa(len(preNames)) + "></pre>"
+			preNames = append(preNames, name)
+			preBodies = append(preBodies, part[start:]+"</pre>")
+			b.WriteString(part[:start])
+			b.WriteString(name)
+		}
+		b.WriteString(last)
+		s = b.String()
+	}
+
+	pb := bufPool.Get().(*passBufs)
+	if !hasPre {
+		// s += "\n", into a buffer.
+		b := append(pb.begin(s), s...)
+		s = pb.end(append(b, '\n'))
+	}
+	if strings.Contains(s, "<br") {
+		s = replaceRe(reDoubleBr, s, "\n\n")
+	}
+	s = spaceAroundBlocks(pb, s)
+	if strings.Contains(s, "<hr") {
+		s = replaceRe(reHr, s, "$1\n\n")
+	}
+	if strings.Contains(s, "\r") {
+		s = replaceAll(pb, s, "\r\n", "\n")
+		s = replaceAll(pb, s, "\r", "\n")
+	}
+	s = replaceNewlinesInTags(pb, s, " <!-- wpnl --> ")
+
+	if strings.Contains(s, "<option") {
+		s = replaceRe(reOptionBefore, s, "<option")
+		s = replaceRe(reOptionAfter, s, "</option>")
+	}
+	if strings.Contains(s, "</object>") {
+		s = replaceRe(reObjectOpen, s, "$1")
+		s = replaceRe(reObjectClose, s, "</object>")
+		s = replaceRe(reParamEmbed, s, "$1")
+	}
+	if strings.Contains(s, "<source") || strings.Contains(s, "<track") {
+		s = replaceRe(reMediaOpen, s, "$1")
+		s = replaceRe(reMediaClose, s, "$1")
+		s = replaceRe(reSourceTrack, s, "$1")
+	}
+	if strings.Contains(s, "<figcaption") {
+		s = replaceRe(reFigcaptionOpen, s, "$1")
+		s = replaceRe(reFigcaptionClose, s, "</figcaption>")
+	}
+
+	// preg_replace("/\n\n+/", "\n\n") comes here in WordPress; every
+	// "\n\n" lies inside a separator of the split below, so it changes
+	// nothing that is kept.
+	b := pb.begin(s)
+	forEachParagraph(s, func(piece string) {
+		b = append(b, "<p>"...)
+		b = append(b, strings.Trim(piece, "\n")...)
+		b = append(b, "</p>\n"...)
+	})
+	s = pb.end(b)
+
+	s = dropEmptyParagraphs(pb, s)
+	s = closeParaInDiv(pb, s)
+	s = unwrapParaAroundBlock(pb, s)
+	s = unwrapParaLi(pb, s)
+	s = moveParaIntoBlockquote(pb, s)
+	s = replaceAll(pb, s, "</blockquote></p>", "</p></blockquote>")
+	s = dropAfterBlockTag(pb, dropParaBeforeBlock(pb, s), "</p>")
+
+	// Line breaks ($br = true).
+	s = preserveNewlinesIn(pb, s, "<WPPreserveNewline />")
+	s = replaceAll(pb, s, "<br>", "<br />")
+	s = replaceAll(pb, s, "<br/>", "<br />")
+	s = newlinesToBr(pb, s)
+	s = replaceAll(pb, s, "<WPPreserveNewline />", "\n")
+
+	s = dropAfterBlockTag(pb, s, "<br />")
+	s = dropBrBeforeBlock(pb, s)
+	// PCRE's $ also matches before a final newline.
+	if strings.HasSuffix(s, "\n</p>") {
+		s = s[:len(s)-len("\n</p>")] + "</p>"
+	} else if strings.HasSuffix(s, "\n</p>\n") {
+		s = s[:len(s)-len("\n</p>\n")] + "</p>\n"
+	}
+
+	for i, name := range preNames {
+		s = replaceAll(pb, s, name, preBodies[i])
+	}
+	if strings.Contains(s, "<!-- wpnl -->") {
+		s = replaceAll(pb, s, " <!-- wpnl --> ", "\n")
+		s = replaceAll(pb, s, "<!-- wpnl -->", "\n")
+	}
+	if holds(pb.b[0], s) || holds(pb.b[1], s) {
+		s = strings.Clone(s)
+	}
+	pb.release()
+	return s
+}
+
+// autopPieces are randomHTML's pieces with the tags and shortcodes the
+// optional passes of Wpautop look at.
+var autopPieces = []string{
+	"<br", "<br>", "<br />", "<br/>", "<hr", "<hr>", "<hr />", "\r", "\r\n", "<option", "<option>", "</option>", "<select>",
+	"<object", "<object data=\"x\">", "</object>", "</object", "<param name=\"a\">", "<embed src=\"x\">", "<source src=\"a\">",
+	"<source", "<track", "<track kind=\"x\">", "<audio>", "</audio>", "[audio src=\"x\"]", "[/audio]", "[video]", "[/video]",
+	"<video controls>", "</video>", "<figcaption", "<figcaption>", "</figcaption>", "<figure>", "</figure>", "<pre>", "</pre>",
+	"<p>", "</p>", "\n", "\n\n", " ", "\t", "text", "<", ">", "<b", "r", "h", "<tag\n>", "<div\nclass=\"x\">", "</div>",
+}
+
+// TestScanAutop: scanAutop's flags are strings.Contains's, and Wpautop,
+// which scans once, gives what it gave with a strings.Contains at each
+// optional pass, on random HTML of the tags those passes look for and
+// on every input of the fast path's comparison (cases, goldens, seed,
+// corpus).
+func TestScanAutop(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	var inputs []string
+	for range 10000 {
+		var b strings.Builder
+		for n := r.Intn(25); n >= 0; n-- {
+			if r.Intn(3) == 0 {
+				b.WriteString(randomHTML(r))
+			} else {
+				b.WriteString(autopPieces[r.Intn(len(autopPieces))])
+			}
+		}
+		inputs = append(inputs, b.String())
+	}
+	inputs = append(inputs, fastInputs(t)...)
+	for _, in := range inputs {
+		has := scanAutop(in)
+		want := autopHas{strings.Contains(in, "<br"), strings.Contains(in, "<hr"), strings.Contains(in, "\r"), strings.Contains(in, "<option"),
+			strings.Contains(in, "</object>"), strings.Contains(in, "<source") || strings.Contains(in, "<track"), strings.Contains(in, "<figcaption")}
+		if has != want {
+			t.Fatalf("scanAutop(%q) = %+v, strings.Contains says %+v", in, has, want)
+		}
+		if got, want := Wpautop(in), wpautopContains(in); got != want {
+			t.Fatalf("Wpautop(%q)\n got %q\nwant %q", in, got, want)
 		}
 	}
 }
