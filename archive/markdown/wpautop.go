@@ -118,15 +118,23 @@ func Wpautop(s string) string {
 	s = unwrapParaAroundBlock(pb, s)
 	s = unwrapParaLi(pb, s)
 	s = moveParaIntoBlockquote(pb, s)
-	s = replaceAll(pb, s, "</blockquote></p>", "</p></blockquote>")
+	if has.blockquoteEnd {
+		s = replaceAll(pb, s, "</blockquote></p>", "</p></blockquote>")
+	}
 	s = dropAfterBlockTag(pb, dropParaBeforeBlock(pb, s), "</p>")
 
 	// Line breaks ($br = true).
-	s = preserveNewlinesIn(pb, s, "<WPPreserveNewline />")
-	s = replaceAll(pb, s, "<br>", "<br />")
-	s = replaceAll(pb, s, "<br/>", "<br />")
+	preserved := preserveNewlinesIn(pb, s, "<WPPreserveNewline />")
+	preserving := has.preserve || preserved != s
+	s = preserved
+	if has.br {
+		s = replaceAll(pb, s, "<br>", "<br />")
+		s = replaceAll(pb, s, "<br/>", "<br />")
+	}
 	s = newlinesToBr(pb, s)
-	s = replaceAll(pb, s, "<WPPreserveNewline />", "\n")
+	if preserving {
+		s = replaceAll(pb, s, "<WPPreserveNewline />", "\n")
+	}
 
 	s = dropAfterBlockTag(pb, s, "<br />")
 	s = dropBrBeforeBlock(pb, s)
@@ -153,9 +161,9 @@ func Wpautop(s string) string {
 
 // autopHas says which strings Wpautop's optional passes look for are in
 // its input: "<br", "<hr", "\r", "<option", "</object>", "<source" or
-// "<track", "<figcaption".
+// "<track", "<figcaption", "</blockquote>", "<WPPreserveNewline />".
 type autopHas struct {
-	br, hr, cr, option, objectEnd, sourceTrack, figcaption bool
+	br, hr, cr, option, objectEnd, sourceTrack, figcaption, blockquoteEnd, preserve bool
 }
 
 // scanAutop finds the strings of autopHas in s in one pass over its
@@ -165,7 +173,11 @@ type autopHas struct {
 // replace newlines inside tags by " <!-- wpnl --> ", or drop white space
 // next to tags (or a pair of <br>), which neither makes nor removes any
 // of those strings, so each flag is what strings.Contains said at its
-// check (TestScanAutop compares them).
+// check (TestScanAutop compares them). Until the line breaks are made,
+// no pass makes "<br>" or "<br/>" without a "<br" in the input, nor
+// "</blockquote></p>" without a "</blockquote>" (the paragraphs add
+// "<p>" and "</p>" only), nor "<WPPreserveNewline />" but
+// preserveNewlinesIn.
 func scanAutop(s string) (has autopHas) {
 	has.cr = strings.IndexByte(s, '\r') >= 0
 	for i := 0; ; {
@@ -187,6 +199,10 @@ func scanAutop(s string) (has autopHas) {
 			has.sourceTrack = true
 		case strings.HasPrefix(rest, "figcaption"):
 			has.figcaption = true
+		case strings.HasPrefix(rest, "/blockquote>"):
+			has.blockquoteEnd = true
+		case strings.HasPrefix(rest, "WPPreserveNewline />"):
+			has.preserve = true
 		}
 	}
 }

@@ -262,6 +262,8 @@ var autopPieces = []string{
 	"<source", "<track", "<track kind=\"x\">", "<audio>", "</audio>", "[audio src=\"x\"]", "[/audio]", "[video]", "[/video]",
 	"<video controls>", "</video>", "<figcaption", "<figcaption>", "</figcaption>", "<figure>", "</figure>", "<pre>", "</pre>",
 	"<p>", "</p>", "\n", "\n\n", " ", "\t", "text", "<", ">", "<b", "r", "h", "<tag\n>", "<div\nclass=\"x\">", "</div>",
+	"<blockquote>", "</blockquote>", "</blockquote></p>", "<WPPreserveNewline />", "<script>", "</script>", "<style>", "</style>",
+	"<svg>", "</svg>", "<s", "<br>\n", "<br/>", "x<br>y",
 }
 
 // TestScanAutop: scanAutop's flags are strings.Contains's, and Wpautop,
@@ -287,7 +289,8 @@ func TestScanAutop(t *testing.T) {
 	for _, in := range inputs {
 		has := scanAutop(in)
 		want := autopHas{strings.Contains(in, "<br"), strings.Contains(in, "<hr"), strings.Contains(in, "\r"), strings.Contains(in, "<option"),
-			strings.Contains(in, "</object>"), strings.Contains(in, "<source") || strings.Contains(in, "<track"), strings.Contains(in, "<figcaption")}
+			strings.Contains(in, "</object>"), strings.Contains(in, "<source") || strings.Contains(in, "<track"), strings.Contains(in, "<figcaption"),
+			strings.Contains(in, "</blockquote>"), strings.Contains(in, "<WPPreserveNewline />")}
 		if has != want {
 			t.Fatalf("scanAutop(%q) = %+v, strings.Contains says %+v", in, has, want)
 		}
