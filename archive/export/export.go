@@ -252,7 +252,13 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 	if err != nil {
 		return nil, err
 	}
-	d, err := loadData(ctx, db, terms, s)
+	posts2, releasePosts2, err := readConn(ctx, a.DB(), 2<<10)
+	if err != nil {
+		releaseTerms()
+		return nil, err
+	}
+	d, err := loadData(ctx, db, posts2, terms, s)
+	releasePosts2()
 	releaseTerms()
 	if err != nil {
 		return nil, err

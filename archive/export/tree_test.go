@@ -1,9 +1,13 @@
 package export
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -85,5 +89,82 @@ func TestTreeOpenFolders(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(outside); string(b) != "keep" {
 		t.Errorf("file outside changed: %q", b)
+	}
+}
+
+// TestManifestJSON compares the hand-written manifest with what
+// json.MarshalIndent writes, on no files, an empty list, and random
+// paths with every kind of character the encoder escapes or replaces.
+func TestManifestJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	pieces := []string{"a", "Z", "post", "/", "-", "_", ".", " ", "é", "中文", "\"", "\\", "<", ">", "&", "\t", "\n", "\x00", "\x7f", "\xff", "\u2028", "\u2029", "😀", "index.md"}
+	check := func(m manifest) {
+		t.Helper()
+		want, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, '\n')
+		if got := m.appendJSON(nil); !bytes.Equal(got, want) {
+			t.Fatalf("manifest differs from the encoder's:\n%s\nwant\n%s", got, want)
+		}
+	}
+	check(manifest{Generator: "wparchive export markdown", Version: 1})
+	check(manifest{Generator: "wparchive export markdown", Version: 1, Files: []fileEntry{}})
+	for range 2000 {
+		m := manifest{Generator: "wparchive export markdown", Version: 1}
+		for range rng.IntN(4) + 1 {
+			var p strings.Builder
+			for range rng.IntN(6) + 1 {
+				p.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			m.Files = append(m.Files, fileEntry{Path: p.String(), Size: rng.Int64N(1 << 40), CRC32C: sum([]byte(p.String()))})
+		}
+		check(m)
+	}
+}
+
+// TestRemoveStaleFolded: a file of the last export that this one wrote
+// again under another case or Unicode form ("Foo" for "foo", as macOS
+// and Windows see one file) is not removed; one it did not write again
+// is.
+func TestRemoveStaleFolded(t *testing.T) {
+	dir := t.TempDir()
+	tr, err := openTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rel := range []string{"content/Foo/index.md", "content/cafe\u0301/index.md", "content/bar/index.md"} {
+		if err := tr.write(rel, []byte(rel)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := make([]fileEntry, 0, len(tr.written))
+	for _, e := range tr.written {
+		old = append(old, e)
+	}
+	tr.close()
+
+	tr, err = openTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.close()
+	for _, rel := range []string{"content/foo/index.md", "content/caf\u00e9/index.md"} {
+		if err := tr.write(rel, []byte(rel)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removed, kept, err := tr.removeStale(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removed) != 1 || removed[0] != "content/bar/index.md" || len(kept) != 0 {
+		t.Errorf("removed %q, kept %q; want only content/bar/index.md removed", removed, kept)
+	}
+	for _, rel := range []string{"content/Foo/index.md", "content/cafe\u0301/index.md"} {
+		if _, err := os.Stat(filepath.Join(dir, rel)); err != nil {
+			t.Errorf("%s: %v", rel, err)
+		}
 	}
 }
