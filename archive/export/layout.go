@@ -93,7 +93,26 @@ func nameKey(s string) string { return foldKey(folder, s) }
 // foldKey is nameKey with the Caser c: one per goroutine (a Caser keeps
 // state).
 func foldKey(c cases.Caser, s string) string {
-	return c.String(norm.NFC.String(s))
+	// ASCII, most slugs and paths: NFC leaves it as it is, and case
+	// folding only lowers A-Z.
+	upper := false
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b >= 0x80 {
+			return c.String(norm.NFC.String(s))
+		} else if 'A' <= b && b <= 'Z' {
+			upper = true
+		}
+	}
+	if !upper {
+		return s
+	}
+	b := []byte(s)
+	for i, x := range b {
+		if 'A' <= x && x <= 'Z' {
+			b[i] = x + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // namespace hands out names unique within a scope (a folder, or the

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 // TestTreeOpenFolders writes files the way the layouts do (one file per
@@ -166,5 +169,31 @@ func TestRemoveStaleFolded(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, rel)); err != nil {
 			t.Errorf("%s: %v", rel, err)
 		}
+	}
+}
+
+// TestFoldKeyASCII compares foldKey's ASCII shortcut with case folding
+// and NFC on every ASCII byte and on random ASCII strings.
+func TestFoldKeyASCII(t *testing.T) {
+	c := cases.Fold()
+	full := func(s string) string { return c.String(norm.NFC.String(s)) }
+	rng := rand.New(rand.NewPCG(5, 5))
+	for i := 0; i < 0x80; i++ {
+		s := "a" + string(rune(i)) + "Z"
+		if got, want := foldKey(c, s), full(s); got != want {
+			t.Fatalf("foldKey(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for range 20000 {
+		b := make([]byte, rng.IntN(24))
+		for i := range b {
+			b[i] = byte(rng.IntN(0x80))
+		}
+		if got, want := foldKey(c, string(b)), full(string(b)); got != want {
+			t.Fatalf("foldKey(%q) = %q, want %q", b, got, want)
+		}
+	}
+	if got := foldKey(c, "Ǆemal-STRASSE-ß"); got != full("Ǆemal-STRASSE-ß") {
+		t.Errorf("non-ASCII: %q", got)
 	}
 }
