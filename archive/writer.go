@@ -11,7 +11,6 @@ import (
 	"hash/maphash"
 	"html"
 	"net/url"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -172,10 +171,6 @@ type Writer struct {
 	ftsPending int
 	fts        []ftsChunk
 	ftsOff     bool // the import's rows are indexed by triggers or not at all
-
-	// stopSync stops the goroutine that writes the WAL to disk while
-	// the import runs (see syncWAL).
-	stopSync func()
 
 	// scratch reused by AddPost
 	plan  []commentPlan
@@ -458,67 +453,7 @@ func (a *Archive) BeginImport(ctx context.Context, opts ImportOptions) (*Writer,
 	if err := w.prepare(ctx); err != nil {
 		return fail(err)
 	}
-	w.stopSync = syncWAL(a.path + "-wal")
 	return w, nil
-}
-
-// endSync stops syncWAL's goroutine, if it runs.
-func (w *Writer) endSync() {
-	if w.stopSync != nil {
-		w.stopSync()
-		w.stopSync = nil
-	}
-}
-
-// walSyncEvery is how often syncWAL writes the WAL to disk.
-const walSyncEvery = 500 * time.Millisecond
-
-// syncWAL writes the WAL file at path to disk (fsync) every walSyncEvery
-// until the returned function is called, which waits for the goroutine to
-// end. An import writes every page it adds to the WAL, where the kernel
-// keeps it in memory: the checkpoint at Commit first made the kernel
-// write out the whole WAL (290 MB for the 200 MB export, about a second
-// on this machine's disk) and only then copied it into the database file.
-// Written out as the import goes, on a goroutine that waits for the disk
-// while the others parse and write, it leaves the checkpoint only the last
-// half second of WAL to wait for. The fsync changes nothing SQLite
-// relies on; the file is opened read-only, and SQLite holds no lock on the
-// WAL file (its locks are on the database and the -shm file), so closing
-// this descriptor releases none of them. A WAL that cannot be opened (not
-// created yet, or an archive not in WAL mode) is tried again at the next
-// tick.
-func syncWAL(path string) (stop func()) {
-	quit, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		var f *os.File
-		defer func() {
-			if f != nil {
-				f.Close()
-			}
-		}()
-		t := time.NewTicker(walSyncEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-t.C:
-			}
-			if f == nil {
-				var err error
-				if f, err = os.Open(path); err != nil {
-					f = nil
-					continue
-				}
-			}
-			f.Sync() // an error here is the checkpoint's to report
-		}
-	}()
-	return func() {
-		close(quit)
-		<-done
-	}
 }
 
 // bulkTables are the tables an import fills row by row.
@@ -1417,7 +1352,6 @@ func (w *Writer) commit(ctx context.Context, rec ImportRecord) (ImportSummary, e
 		s.Finished, jsons[0], rec.SHA256, rec.Bytes, site, jsons[1], jsons[2], jsons[3], jsons[4], w.importID); err != nil {
 		return ImportSummary{}, fmt.Errorf("write _imports row: %w", err)
 	}
-	w.endSync()
 	if err := tx.Commit(); err != nil {
 		return ImportSummary{}, err
 	}
@@ -1433,7 +1367,6 @@ func (w *Writer) Rollback() error {
 		return nil
 	}
 	w.done = true
-	w.endSync()
 	err := w.tx.Rollback()
 	w.conn.Close()
 	if err != nil && !errors.Is(err, sql.ErrTxDone) {

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -1008,35 +1007,5 @@ func TestSearchIndexInChunks(t *testing.T) {
 		if content[0][j] != content[1][j] {
 			t.Errorf("import %d: the index filled in chunks differs from the one filled at the end", j+1)
 		}
-	}
-}
-
-// TestSyncWALStops: syncWAL's goroutine opens the WAL once it exists,
-// and its stop function returns with the file closed.
-func TestSyncWALStops(t *testing.T) {
-	fds := func() int {
-		es, err := os.ReadDir("/proc/self/fd")
-		if err != nil {
-			t.Skip("no /proc/self/fd to count open files")
-		}
-		return len(es)
-	}
-	path := filepath.Join(t.TempDir(), "a.sqlite-wal")
-	before := fds()
-	stop := syncWAL(path)
-	time.Sleep(walSyncEvery + walSyncEvery/2) // a tick without the file
-	if err := os.WriteFile(path, []byte("frames"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(5 * walSyncEvery)
-	for fds() == before && time.Now().Before(deadline) {
-		time.Sleep(walSyncEvery / 10)
-	}
-	if fds() != before+1 {
-		t.Errorf("the WAL was not opened: %d open files, %d before", fds(), before)
-	}
-	stop()
-	if n := fds(); n != before {
-		t.Errorf("%d open files after stop, %d before", n, before)
 	}
 }
