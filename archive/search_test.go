@@ -92,20 +92,27 @@ func importSites(t testing.TB, a *Archive, sites []searchSite) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.SetSite(ctx, &s.site); err != nil {
+		addSite(t, w, s)
+		if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
 			t.Fatal(err)
 		}
-		for i := range s.authors {
-			if err := w.AddAuthor(ctx, &s.authors[i]); err != nil {
-				t.Fatal(err)
-			}
+	}
+}
+
+// addSite adds s's site, authors and posts in w.
+func addSite(t testing.TB, w *Writer, s searchSite) {
+	t.Helper()
+	ctx := context.Background()
+	if err := w.SetSite(ctx, &s.site); err != nil {
+		t.Fatal(err)
+	}
+	for i := range s.authors {
+		if err := w.AddAuthor(ctx, &s.authors[i]); err != nil {
+			t.Fatal(err)
 		}
-		for _, p := range s.posts {
-			if _, err := w.AddPost(ctx, p); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
+	}
+	for _, p := range s.posts {
+		if _, err := w.AddPost(ctx, p); err != nil {
 			t.Fatal(err)
 		}
 	}

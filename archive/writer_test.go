@@ -841,19 +841,7 @@ func importDeferred(t *testing.T, a *Archive, sites []searchSite) (postsMark int
 		t.Fatal(err)
 	}
 	for _, s := range sites {
-		if err := w.SetSite(ctx, &s.site); err != nil {
-			t.Fatal(err)
-		}
-		for i := range s.authors {
-			if err := w.AddAuthor(ctx, &s.authors[i]); err != nil {
-				t.Fatal(err)
-			}
-		}
-		for _, p := range s.posts {
-			if _, err := w.AddPost(ctx, p); err != nil {
-				t.Fatal(err)
-			}
-		}
+		addSite(t, w, s)
 	}
 	if err := w.tx.QueryRowContext(ctx, `SELECT value FROM _settings WHERE key = 'fts_deferred_posts'`).Scan(&postsMark); err != nil {
 		t.Fatal(err)

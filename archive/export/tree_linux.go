@@ -16,12 +16,13 @@ import (
 // system calls for each of the tens of thousands of files of an export.
 type fastCreate struct {
 	dir *os.File    // the output folder (nil: no fast path)
+	fd  int         // dir's descriptor
 	off atomic.Bool // openat2 is missing (Linux before 5.6) or filtered
 }
 
 func (f *fastCreate) open(root *os.Root) {
 	if d, err := root.Open("."); err == nil {
-		f.dir = d
+		f.dir, f.fd = d, int(d.Fd())
 	}
 }
 
@@ -48,7 +49,7 @@ func (f *fastCreate) create(rel string, data []byte) (ok bool, err error) {
 	}
 	var fd int
 	for {
-		fd, err = unix.Openat2(int(f.dir.Fd()), rel, &how)
+		fd, err = unix.Openat2(f.fd, rel, &how)
 		if !errors.Is(err, unix.EINTR) {
 			break
 		}

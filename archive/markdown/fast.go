@@ -413,9 +413,7 @@ func parseAttrs(h string, i int, keep bool) (attrs []html.Attribute, end int, se
 func parseAttrsOf(h string, i int, keep, valueless bool) (attrs []html.Attribute, end int, selfClosing, ok bool) {
 	for {
 		start := i
-		for i < len(h) && (h[i] == ' ' || h[i] == '\t' || h[i] == '\n' || h[i] == '\f') {
-			i++
-		}
+		i = skipBlank(h, i)
 		if i >= len(h) {
 			return nil, 0, false, false
 		}
@@ -436,11 +434,7 @@ func parseAttrsOf(h string, i int, keep, valueless bool) (attrs []html.Attribute
 			n++
 		}
 		if valueless && n > i && n < len(h) && (h[n] == '>' || isHTMLBlank(h[n:n+1]) && h[n] != '\r') {
-			k := n
-			for k < len(h) && (h[k] == ' ' || h[k] == '\t' || h[k] == '\n' || h[k] == '\f') {
-				k++
-			}
-			if k < len(h) && h[k] != '=' {
+			if k := skipBlank(h, n); k < len(h) && h[k] != '=' {
 				if keep {
 					attrs = append(attrs, html.Attribute{Key: h[i:n]})
 				}
@@ -604,14 +598,7 @@ func parseFastList(na *nodeArena, h string, i int, name string, a atom.Atom) (*h
 		j = i + len(`<ul class="wp-block-list">`)
 	}
 	for {
-		k := j
-		for k < len(h) && (h[k] == ' ' || h[k] == '\n' || h[k] == '\t' || h[k] == '\f') {
-			k++
-		}
-		if k > j {
-			list.AppendChild(na.node(html.Node{Type: html.TextNode, Data: h[j:k]}))
-			j = k
-		}
+		j = appendBlank(na, list, h, j)
 		switch {
 		case strings.HasPrefix(h[j:], "</"+name+">"):
 			if list.FirstChild == nil {
@@ -1124,14 +1111,7 @@ func parseFastQuote(na *nodeArena, h string, i int) (*html.Node, int, bool) {
 	q := na.node(html.Node{Type: html.ElementNode, Data: "blockquote", DataAtom: atom.Blockquote, Attr: attrs})
 	paras := 0
 	for {
-		k := j
-		for k < len(h) && (h[k] == ' ' || h[k] == '\n' || h[k] == '\t' || h[k] == '\f') {
-			k++
-		}
-		if k > j {
-			q.AppendChild(na.node(html.Node{Type: html.TextNode, Data: h[j:k]}))
-			j = k
-		}
+		j = appendBlank(na, q, h, j)
 		switch {
 		case strings.HasPrefix(h[j:], "</blockquote>"):
 			if paras == 0 {
@@ -2149,6 +2129,26 @@ func nextByte(chars []byte, index int) byte {
 		}
 	}
 	return 0
+}
+
+// skipBlank returns the end of the run of HTML white space (space, tab,
+// newline, form feed) at h[i:].
+func skipBlank(h string, i int) int {
+	for i < len(h) && (h[i] == ' ' || h[i] == '\t' || h[i] == '\n' || h[i] == '\f') {
+		i++
+	}
+	return i
+}
+
+// appendBlank appends the run of HTML white space at h[j:], if any, to
+// parent as a text node, as the parser keeps it between blocks, and
+// returns its end.
+func appendBlank(na *nodeArena, parent *html.Node, h string, j int) int {
+	k := skipBlank(h, j)
+	if k > j {
+		parent.AppendChild(na.node(html.Node{Type: html.TextNode, Data: h[j:k]}))
+	}
+	return k
 }
 
 func isSpaceByte(b byte) bool {
