@@ -42,6 +42,7 @@ type Archive struct {
 	db       *sql.DB
 	path     string
 	readOnly bool
+	build    *building // set by Create until Publish
 }
 
 // uriPath escapes a file name for a SQLite URI ("file:" DSN): '?' and '#'
@@ -186,8 +187,15 @@ func (a *Archive) Path() string { return a.path }
 func (a *Archive) ReadOnly() bool { return a.readOnly }
 
 // Close closes the database. A Writer still open is rolled back by SQLite.
+// An archive that Create built and Publish did not move into place is
+// removed.
 func (a *Archive) Close() error {
-	if err := a.db.Close(); err != nil {
+	err := a.db.Close()
+	if b := a.build; b != nil {
+		a.build = nil
+		b.remove()
+	}
+	if err != nil {
 		return fmt.Errorf("close archive %s: %w", a.path, err)
 	}
 	return nil

@@ -97,6 +97,11 @@ type KnownItems struct {
 // does not hold gives an empty set.
 func (a *Archive) KnownItems(ctx context.Context, siteKey string) (*KnownItems, error) {
 	k := &KnownItems{seed: maphash.MakeSeed(), set: map[uint64]struct{}{}, dups: map[string]int{}}
+	if a.build != nil {
+		// A new file holds no items; and with no journal, the import's
+		// connection may hold it locked until its commit.
+		return k, nil
+	}
 	rows, err := a.db.QueryContext(ctx, `SELECT p.wp_key, p.dup_ordinal, p.raw_hash FROM posts p
 		JOIN sites s ON s.id = p.site_id WHERE s.site_key = ? AND p.raw_hash IS NOT NULL`, siteKey)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,9 +173,12 @@ func TestImportPublicCorpus(t *testing.T) {
 			}
 			if !fc.Wellformed && code != exitOK {
 				// Damage the cleaner cannot repair is a cut-off file:
-				// refused, saying so, with the archive left unchanged.
-				if code != exitError || !strings.Contains(stderr, "cut off") || !strings.Contains(stderr, "unchanged") {
+				// refused, saying so, and no archive made.
+				if code != exitError || !strings.Contains(stderr, "cut off") || !strings.Contains(stderr, "No archive was made at "+db) {
 					t.Fatalf("exit %d for a damaged file; stderr: %s", code, stderr)
+				}
+				if _, err := os.Lstat(db); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("an archive was left at %s (%v)", db, err)
 				}
 				return
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -44,17 +45,31 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := archive.Open(ctx, *db)
+	// A first import builds the archive beside its path and moves it there
+	// when it is complete (archive.Create): faster, and a failed one leaves
+	// no archive behind.
+	a, err := archive.Create(ctx, *db)
+	if errors.Is(err, archive.ErrExists) {
+		a, err = archive.Open(ctx, *db)
+	}
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer func() {
+		if a != nil {
+			a.Close()
+		}
+	}()
 
 	opt := importer.Options{Redact: *redact, Salvage: *salvage}
-	if *redact {
-		if opt.Salt, err = a.Salt(ctx); err != nil {
-			return err
+	salt := func() (err error) {
+		if *redact {
+			opt.Salt, err = a.Salt(ctx)
 		}
+		return err
+	}
+	if err := salt(); err != nil {
+		return err
 	}
 	start := time.Now()
 	var bar *progressbar.ProgressBar
@@ -79,10 +94,28 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	sum, err := importer.Import(ctx, a, srcs, opt)
+	fresh := a.Building()
+	if err == nil && fresh {
+		err = a.Publish(ctx)
+		if errors.Is(err, archive.ErrExists) && !hasStdin(srcs) {
+			// Another process made an archive at the path while this
+			// one was built: import into it like into any other.
+			read.Store(0)
+			fresh = false
+			if a, err = archive.Open(ctx, *db); err == nil {
+				if err = salt(); err == nil {
+					sum, err = importer.Import(ctx, a, srcs, opt)
+				}
+			}
+		}
+	}
 	if bar != nil {
 		bar.Finish()
 	}
 	if err != nil {
+		if fresh {
+			return fmt.Errorf("%w\nNo archive was made at %s.", err, *db)
+		}
 		return fmt.Errorf("%w\nThe archive %s is unchanged.", err, *db)
 	}
 	elapsed := time.Since(start)
@@ -159,4 +192,15 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// hasStdin reports whether srcs read standard input, which cannot be read
+// twice.
+func hasStdin(srcs []importer.Source) bool {
+	for _, s := range srcs {
+		if s.Name == "stdin" {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,207 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// buildFiles lists the temporary files of builds of path.
+func buildFiles(t *testing.T, path string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+buildInfix+"*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestCreatePublish: an archive that Create builds is invisible at its
+// path until Publish, which leaves it there in WAL mode and a open on it.
+func TestCreatePublish(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a?#%.sqlite")
+	a, err := Create(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if !a.Building() {
+		t.Fatal("Building() = false after Create")
+	}
+	if _, err := a.DB().ExecContext(ctx, `INSERT INTO _settings (key, value) VALUES ('test', 'kept')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the archive is at its path before Publish (%v)", err)
+	}
+	if n := len(buildFiles(t, path)); n != 1 {
+		t.Fatalf("%d temporary files during the build, want 1", n)
+	}
+	if err := a.Publish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if a.Building() {
+		t.Error("Building() = true after Publish")
+	}
+	if b := buildFiles(t, path); len(b) > 0 {
+		t.Errorf("temporary files left: %v", b)
+	}
+	var v, mode string
+	if err := a.DB().QueryRowContext(ctx, `SELECT value FROM _settings WHERE key = 'test'`).Scan(&v); err != nil || v != "kept" {
+		t.Errorf("after Publish: %q, %v", v, err)
+	}
+	if err := a.DB().QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q, %v; want wal", mode, err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro.Close()
+}
+
+// TestCreateClose: Close without Publish removes the build.
+func TestCreateClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.sqlite")
+	a, err := Create(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s exists (%v)", path, err)
+	}
+	if b := buildFiles(t, path); len(b) > 0 {
+		t.Errorf("temporary files left: %v", b)
+	}
+}
+
+// TestCreateExisting: Create refuses a path that exists, and Publish
+// leaves alone a file that appeared at the path during the build.
+func TestCreateExisting(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a.sqlite")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Create(ctx, path); !errors.Is(err, ErrExists) {
+		t.Fatalf("Create on an existing file: %v, want ErrExists", err)
+	}
+	os.Remove(path)
+
+	a, err := Create(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := os.WriteFile(path, []byte("someone else's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Publish(ctx); !errors.Is(err, ErrExists) {
+		t.Fatalf("Publish over a new file: %v, want ErrExists", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "someone else's" {
+		t.Errorf("Publish replaced the file that appeared: %q", b)
+	}
+	if b := buildFiles(t, path); len(b) > 0 {
+		t.Errorf("temporary files left: %v", b)
+	}
+}
+
+// TestCreateRemovesStaleBuilds: Create removes the builds of its path that
+// no process holds (a killed import's) and keeps one that is running.
+func TestCreateRemovesStaleBuilds(t *testing.T) {
+	if !canTellStale {
+		t.Skip("this system has no flock: stale builds are kept")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.sqlite")
+	stale := filepath.Join(dir, ".a.sqlite"+buildInfix+"0123456789abcdef")
+	for _, p := range []string{stale, stale + "-journal", filepath.Join(dir, ".other.sqlite"+buildInfix+"0123456789abcdef")} {
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	running, err := Create(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer running.Close()
+	live := buildFiles(t, path)
+	if len(live) != 1 || live[0] == stale {
+		t.Fatalf("builds after the first Create: %v, want only its own", live)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".other.sqlite"+buildInfix+"0123456789abcdef")); err != nil {
+		t.Errorf("another archive's build was removed: %v", err)
+	}
+	second, err := Create(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	if _, err := os.Stat(live[0]); err != nil {
+		t.Errorf("a running build was removed: %v", err)
+	}
+	if n := len(buildFiles(t, path)); n != 2 {
+		t.Errorf("%d builds, want 2 (both running)", n)
+	}
+}
+
+// TestCreateKnowsNoItems: KnownItems of a build finds nothing and does
+// not wait for the import, whose connection holds the file locked once
+// its pages no longer fit in its cache (there is no journal to keep them
+// from other connections).
+func TestCreateKnowsNoItems(t *testing.T) {
+	ctx := context.Background()
+	a, err := Create(ctx, filepath.Join(t.TempDir(), "a.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	w, err := a.BeginImport(ctx, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Rollback()
+	if err := w.SetCacheSize(ctx, 256); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetSite(ctx, &Site{Key: "example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("lorem ipsum ", 10000)
+	for i := range 100 {
+		if _, err := w.AddPost(ctx, &Post{WPID: strconv.Itoa(i + 1), PostType: "post", Content: big}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := make(chan error, 1)
+	go func() {
+		k, err := a.KnownItems(ctx, "other.example.org")
+		if err == nil && len(k.set) != 0 {
+			err = fmt.Errorf("%d known items in a new archive", len(k.set))
+		}
+		got <- err
+	}()
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("KnownItems waits for the import's lock")
+	}
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/wparchive/wparchive/archive"
+)
+
+// builds lists the temporary files of archive builds for db (archive.Create).
+func builds(t *testing.T, db string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(filepath.Dir(db), "."+filepath.Base(db)+".build-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestFirstImportSameAsIntoEmptyArchive: a first import, which builds the
+// archive in a temporary file without a journal, leaves exactly what the
+// same import leaves in an empty archive that Open made, in WAL mode, and
+// no temporary file.
+func TestFirstImportSameAsIntoEmptyArchive(t *testing.T) {
+	tmp := t.TempDir()
+	fresh := filepath.Join(tmp, "fresh.sqlite")
+	if code, _, stderr := wparchive(t, "import", "--quiet", "--db", fresh, seedPath); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	empty := filepath.Join(tmp, "empty.sqlite")
+	a, err := archive.Open(context.Background(), empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	if code, _, stderr := wparchive(t, "import", "--quiet", "--db", empty, seedPath); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if got, want := archiveDigest(t, fresh), archiveDigest(t, empty); got != want {
+		t.Error("the first import's archive differs from the same import into an empty archive")
+	}
+	var mode string
+	if err := openDB(t, fresh).QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q, %v; want wal", mode, err)
+	}
+	if b := builds(t, fresh); len(b) > 0 {
+		t.Errorf("temporary files left: %v", b)
+	}
+}
+
+// TestFailedFirstImportLeavesNothing: a first import that fails leaves no
+// archive and no temporary file, and says so.
+func TestFailedFirstImportLeavesNothing(t *testing.T) {
+	tmp := t.TempDir()
+	b, err := os.ReadFile(seedPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Cut in the middle of the third item: the export is truncated.
+	items := strings.SplitAfter(string(b), "</item>")
+	bad := writeFile(t, filepath.Join(tmp, "cut.xml"), []byte(items[0]+items[1]+items[2][:len(items[2])/2]))
+	db := filepath.Join(tmp, "a.sqlite")
+	code, _, stderr := wparchive(t, "import", "--quiet", "--db", db, bad)
+	if code != exitError {
+		t.Fatalf("exit %d, want %d: %s", code, exitError, stderr)
+	}
+	if !strings.Contains(stderr, "No archive was made at "+db) {
+		t.Errorf("stderr does not say that no archive was made:\n%s", stderr)
+	}
+	if _, err := os.Lstat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s exists after a failed first import (%v)", db, err)
+	}
+	if b := builds(t, db); len(b) > 0 {
+		t.Errorf("temporary files left: %v", b)
+	}
+}
+
+// TestKillDuringFirstImport kills a first import at random moments: each
+// time there is either no archive at all or the whole one, never a part,
+// and the next import removes what the killed ones left beside it.
+func TestKillDuringFirstImport(t *testing.T) {
+	tmp := t.TempDir()
+	export := bigExport(t, tmp, "https://big.example.org", 80)
+	done := filepath.Join(tmp, "done.sqlite")
+	cmd, out := child(t, "import", "--quiet", "--db", done, export)
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("full import: %v\n%s", err, out)
+	}
+	full := time.Since(start)
+	after := archiveDigest(t, done)
+
+	db := filepath.Join(tmp, "a.sqlite")
+	seed := uint64(time.Now().UnixNano())
+	rng := rand.New(rand.NewPCG(seed, 2))
+	t.Logf("a whole import takes %s; kill moments from seed %d", full.Round(time.Millisecond), seed)
+	var mid, late []time.Duration
+	for i := 0; i < 12; i++ {
+		at := time.Duration(float64(full) * (0.05 + 0.9*rng.Float64()))
+		cmd, out := child(t, "import", "--quiet", "--db", db, export)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(at)
+		cmd.Process.Signal(syscall.SIGKILL)
+		err := cmd.Wait()
+		var ee *exec.ExitError
+		if killed := errors.As(err, &ee) && ee.Sys().(syscall.WaitStatus).Signaled(); !killed && err != nil {
+			t.Fatalf("kill %d: the import failed by itself: %v\n%s", i, err, out)
+		}
+		if _, err := os.Lstat(db); errors.Is(err, os.ErrNotExist) {
+			mid = append(mid, at)
+			continue
+		}
+		if s := integrityOK(t, db); s != "ok" {
+			t.Fatalf("kill %d at %s: integrity_check: %s", i, at, s)
+		}
+		if archiveDigest(t, db) != after {
+			t.Fatalf("kill %d at %s: the archive is not the whole import's", i, at)
+		}
+		late = append(late, at)
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(db + suffix)
+		}
+	}
+	t.Logf("%d kills left no archive (at %v); %d came after it was complete (at %v)", len(mid), mid, len(late), late)
+	if len(mid) < 5 {
+		t.Errorf("only %d of 12 kills landed during the import; the test did not test much", len(mid))
+	}
+	left := builds(t, db)
+	if len(mid) > 0 && len(left) == 0 {
+		t.Error("the killed imports left no temporary file: the test did not test the clean-up")
+	}
+	if code, _, stderr := wparchive(t, "import", "--quiet", "--db", db, export); code != exitOK {
+		t.Fatalf("import after the kills: exit %d: %s", code, stderr)
+	}
+	if b := builds(t, db); len(b) > 0 {
+		t.Errorf("temporary files left after the next import: %v (before it: %v)", b, left)
+	}
+	if archiveDigest(t, db) != after {
+		t.Error("the import after the kills differs from a whole import")
+	}
+}
+
+// TestConcurrentFirstImports runs two first imports of different sites
+// into one new path at the same moment, in two processes: both succeed,
+// and the archive holds both sites, as the same imports one after the
+// other leave it (the later of the two finds an archive where it meant to
+// put its own, and imports into that one instead).
+func TestConcurrentFirstImports(t *testing.T) {
+	tmp := t.TempDir()
+	one := bigExport(t, tmp, "https://one.example.org", 10)
+	two := bigExport(t, tmp, "https://two.example.org", 10)
+	serial := filepath.Join(tmp, "serial.sqlite")
+	for _, p := range []string{one, two} {
+		if code, _, stderr := wparchive(t, "import", "--quiet", "--db", serial, p); code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+	}
+	want := archiveCounts(t, openDB(t, serial))
+	for round := 0; round < 3; round++ {
+		db := filepath.Join(t.TempDir(), "a.sqlite")
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		outs := make([]*bytes.Buffer, 2)
+		for i, p := range []string{one, two} {
+			cmd, out := child(t, "import", "--quiet", "--db", db, p)
+			outs[i] = out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = cmd.Wait()
+			}()
+		}
+		wg.Wait()
+		for i := range errs {
+			if errs[i] != nil {
+				t.Fatalf("round %d, import %d: %v\n%s", round, i, errs[i], outs[i])
+			}
+		}
+		got := archiveCounts(t, openDB(t, db))
+		for k, w := range want {
+			if got[k] != w {
+				t.Errorf("round %d: %s = %d, want %d", round, k, got[k], w)
+			}
+		}
+		if n := count(t, openDB(t, db), `SELECT count(*) FROM _imports`); n != 2 {
+			t.Errorf("round %d: %d imports recorded, want 2", round, n)
+		}
+		if b := builds(t, db); len(b) > 0 {
+			t.Errorf("round %d: temporary files left: %v", round, b)
+		}
+	}
+}
