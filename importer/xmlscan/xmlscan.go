@@ -1,9 +1,10 @@
 // Package xmlscan is a streaming XML tokenizer that gives the tokens,
 // errors, offsets and lines of encoding/xml's Decoder.Token in strict mode,
 // several times faster: it scans a buffer in spans instead of reading
-// through an io.ByteReader one byte at a time, counts lines only when
-// asked, checks character ranges a word at a time, and interns element
-// and attribute names.
+// through an io.ByteReader one byte at a time, returns character data
+// that needs no decoding as a slice of that buffer, finds the newlines as
+// it reads so that a line costs a step, checks character ranges a word at
+// a time, and interns element and attribute names.
 //
 // What it gives is what importer.Reader uses of encoding/xml: start and
 // end elements with their names translated by the prefix bindings in scope
@@ -52,15 +53,20 @@ type Decoder struct {
 	// an encoding other than UTF-8 and returns a reader of UTF-8.
 	CharsetReader func(charset string, input io.Reader) (io.Reader, error)
 
-	src   io.Reader
-	buf   []byte
-	r, w  int   // buf[r:w] is read but not yet consumed
-	base  int64 // stream offset of buf[0]
-	rerr  error // the reader's error, once buf is drained
-	err   error // sticky: returned by every Token from now on
-	line  int   // lines up to buf[lpos]
-	lpos  int
-	lnpos int64 // stream offset where the current line starts
+	src  io.Reader
+	buf  []byte
+	r, w int   // buf[r:w] is read but not yet consumed
+	base int64 // stream offset of buf[0]
+	rerr error // the reader's error, once buf is drained
+	err  error // sticky: returned by every Token from now on
+	// Lines: line is the line of buf[0] and lnpos the stream offset
+	// where that line starts; nls holds the index of every '\n' in
+	// buf[:w], found as fill reads, and nli how many of them are before r
+	// as of the last count.
+	line  int
+	lnpos int64
+	nls   []int
+	nli   int
 
 	needClose bool
 	toClose   xml.Name
@@ -75,6 +81,15 @@ type Decoder struct {
 	out     []byte
 	names   map[string]string
 	nsnames map[string]xml.Name
+	// cache holds names seen before in front of nsnames, by a hash of a
+	// few of their bytes: a slot compared is cheaper than a map lookup
+	// (an element's name is looked up for its start and end tag).
+	cache [256]cachedName
+	raw   string // the name of the last start element, as written
+	// pfx holds the last prefixes translated with the bindings in scope
+	// (npfx of them, none after a binding changed).
+	pfx  [4]binding
+	npfx int
 }
 
 // Kind is the kind of a token Next read.
@@ -111,7 +126,21 @@ type (
 
 type frame struct {
 	name xml.Name // as written (prefix in Space)
+	raw  string   // the name as written, prefix and colon included
+	tr   xml.Name // name translated, as its end element's will be
 	undo int      // len(undo) before this element's bindings
+}
+
+// cachedName is an entry of Decoder.cache: a name as written and split.
+type cachedName struct {
+	raw  string
+	name xml.Name
+}
+
+// binding is an entry of Decoder.pfx: what a prefix translates to.
+type binding struct {
+	prefix, uri string
+	ok          bool
 }
 
 type nsUndo struct {
@@ -137,41 +166,60 @@ func (d *Decoder) InputOffset() int64 { return d.base + int64(d.r) }
 
 // InputPos returns the line (1-based) and column of InputOffset.
 func (d *Decoder) InputPos() (line, column int) {
-	d.countLines()
-	return d.line, int(d.InputOffset()-d.lnpos) + 1
+	line, lnpos := d.countLines()
+	return line, int(d.InputOffset()-lnpos) + 1
 }
 
-var nl = []byte{'\n'}
+// countLines returns the line of buf[r] and the stream offset where it
+// starts. A reader that asks for the line of every token (importer's
+// does) moves past a newline or two each time: the newlines were found
+// when fill read them, so a count is a step or two through nls instead of
+// a look at every byte since the last one.
+func (d *Decoder) countLines() (line int, lnpos int64) {
+	i := d.nli
+	for i < len(d.nls) && d.nls[i] < d.r {
+		i++
+	}
+	for i > 0 && d.nls[i-1] >= d.r {
+		i--
+	}
+	d.nli = i
+	if i == 0 {
+		return d.line, d.lnpos
+	}
+	return d.line + i, d.base + int64(d.nls[i-1]) + 1
+}
 
-// countLines brings line up to buf[r]. A reader that asks for the line of
-// every token asks over a few bytes each time: those are counted in a
-// loop, which costs less than bytes.Count's call for them.
-func (d *Decoder) countLines() {
-	if d.lpos >= d.r {
-		return
-	}
-	seg := d.buf[d.lpos:d.r]
-	n, last := 0, -1
-	if len(seg) <= 32 {
-		for i, c := range seg {
-			if c == '\n' {
-				n++
-				last = i
-			}
+// findLines records the newlines of buf[from:w].
+func (d *Decoder) findLines(from int) {
+	for seg := d.buf[from:d.w]; ; {
+		k := bytes.IndexByte(seg, '\n')
+		if k < 0 {
+			return
 		}
-	} else if n = bytes.Count(seg, nl); n > 0 {
-		last = bytes.LastIndexByte(seg, '\n')
+		d.nls = append(d.nls, d.w-len(seg)+k)
+		seg = seg[k+1:]
 	}
-	if n > 0 {
-		d.line += n
-		d.lnpos = d.base + int64(d.lpos+last+1)
+}
+
+// dropLines counts the lines of buf[:r], which is about to be dropped,
+// into line and lnpos, and moves the newlines after it to the front.
+func (d *Decoder) dropLines() {
+	d.line, d.lnpos = d.countLines()
+	rest := d.nls[d.nli:]
+	if cap(d.nls) > 1<<16 && len(rest) < 1<<10 {
+		d.nls = make([]int, 0, 1<<10) // do not keep a giant token's
 	}
-	d.lpos = d.r
+	d.nls = d.nls[:copy(d.nls[:len(rest)], rest)]
+	for i := range d.nls {
+		d.nls[i] -= d.r
+	}
+	d.nli = 0
 }
 
 func (d *Decoder) syntaxError(msg string) error {
-	d.countLines()
-	return &xml.SyntaxError{Msg: msg, Line: d.line}
+	line, _ := d.countLines()
+	return &xml.SyntaxError{Msg: msg, Line: line}
 }
 
 // fill reads more input after buf[r:w], keeping it. It returns false with
@@ -185,13 +233,16 @@ func (d *Decoder) fill() bool {
 		return false
 	}
 	if d.r > 0 {
-		d.countLines()
+		d.dropLines()
 		n := copy(d.buf[:cap(d.buf)], d.buf[d.r:d.w])
 		d.base += int64(d.r)
-		d.lpos -= d.r
 		d.w = n
 		d.r = 0
 		d.buf = d.buf[:n]
+	}
+	if cap(d.buf) > 4<<20 && d.w <= readSize {
+		// Do not keep a giant token's buffer.
+		d.buf = append(make([]byte, 0, 2*readSize), d.buf[:d.w]...)
 	}
 	if cap(d.buf)-d.w < readSize {
 		nb := make([]byte, d.w, 2*cap(d.buf)+readSize)
@@ -205,6 +256,7 @@ func (d *Decoder) fill() bool {
 		}
 		d.w += n
 		d.buf = d.buf[:d.w]
+		d.findLines(d.w - n)
 		if err != nil {
 			d.rerr = err
 		}
@@ -240,16 +292,7 @@ func (d *Decoder) mustgetc() (byte, bool) {
 }
 
 // ungetc puts back the byte getc just returned.
-func (d *Decoder) ungetc() {
-	d.r--
-	if d.lpos > d.r {
-		// Lines were counted past the byte put back.
-		if d.buf[d.r] == '\n' {
-			d.line--
-		}
-		d.lpos = d.r
-	}
-}
+func (d *Decoder) ungetc() { d.r-- }
 
 func (d *Decoder) space() {
 	for {
@@ -317,8 +360,13 @@ func (d *Decoder) Next() (*Tok, error) {
 				d.ns[""] = a.Value
 			}
 		}
-		d.stk = append(d.stk, frame{name: t1.Name, undo: mark})
+		if len(d.undo) > mark {
+			d.npfx = 0
+		}
+		f := frame{name: t1.Name, raw: d.raw, undo: mark}
 		d.translate(&t1.Name, true)
+		f.tr = t1.Name
+		d.stk = append(d.stk, f)
 		for i := range t1.Attr {
 			d.translate(&t1.Attr[i].Name, false)
 		}
@@ -350,7 +398,20 @@ func (d *Decoder) translate(n *xml.Name, isElementName bool) {
 	case n.Space == "" && n.Local == "xmlns":
 		return
 	}
-	if v, ok := d.ns[n.Space]; ok {
+	for i := range d.npfx {
+		if b := &d.pfx[i]; b.prefix == n.Space {
+			if b.ok {
+				n.Space = b.uri
+			}
+			return
+		}
+	}
+	v, ok := d.ns[n.Space]
+	if d.npfx < len(d.pfx) {
+		d.pfx[d.npfx] = binding{n.Space, v, ok}
+		d.npfx++
+	}
+	if ok {
 		n.Space = v
 	}
 }
@@ -376,7 +437,11 @@ func (d *Decoder) popElement(t *xml.EndElement) bool {
 			" closed by </" + name.Local + "> in space " + ns)
 		return false
 	}
-	d.translate(&t.Name, true)
+	// The bindings are those its start element was translated with.
+	t.Name = s.tr
+	if len(d.undo) > s.undo {
+		d.npfx = 0
+	}
 	for i := len(d.undo) - 1; i >= s.undo; i-- {
 		u := d.undo[i]
 		if u.ok {
@@ -416,8 +481,11 @@ func (d *Decoder) rawToken() (xml.Token, error) {
 	}
 	switch b {
 	case '/':
-		name, ok := d.nsname()
-		if !ok {
+		var name xml.Name
+		if n := len(d.stk); n > 0 && d.closes(d.stk[n-1].raw) {
+			// The end tag of the open element, as it should be.
+			name = d.stk[n-1].name
+		} else if name, _, ok = d.nsname(); !ok {
 			if d.err == nil {
 				d.err = d.syntaxError("expected element name after </")
 			}
@@ -462,7 +530,7 @@ func (d *Decoder) rawToken() (xml.Token, error) {
 		return d.directive(b)
 	}
 	d.ungetc()
-	name, ok := d.nsname()
+	name, raw, ok := d.nsname()
 	if !ok {
 		if d.err == nil {
 			d.err = d.syntaxError("expected element name after <")
@@ -492,7 +560,7 @@ func (d *Decoder) rawToken() (xml.Token, error) {
 		}
 		d.ungetc()
 		var a xml.Attr
-		if a.Name, ok = d.nsname(); !ok {
+		if a.Name, _, ok = d.nsname(); !ok {
 			if d.err == nil {
 				d.err = d.syntaxError("expected attribute name in element")
 			}
@@ -526,7 +594,19 @@ func (d *Decoder) rawToken() (xml.Token, error) {
 		d.toClose = name
 	}
 	d.tok.Start = xml.StartElement{Name: name, Attr: attr}
+	d.raw = raw
 	return startMark{}, nil
+}
+
+// closes reports whether buf[r:] starts with raw and a byte no name has,
+// and consumes raw if so.
+func (d *Decoder) closes(raw string) bool {
+	seg := d.buf[d.r:d.w]
+	if len(seg) > len(raw) && string(seg[:len(raw)]) == raw && !nameByte[seg[len(raw)]] {
+		d.r += len(raw)
+		return true
+	}
+	return false
 }
 
 func (d *Decoder) procInst() (xml.Token, error) {
@@ -566,7 +646,8 @@ func (d *Decoder) procInst() (xml.Token, error) {
 				d.err = fmt.Errorf("xml: encoding %q declared but Decoder.CharsetReader is nil", enc)
 				return nil, d.err
 			}
-			d.countLines()
+			d.dropLines()
+			d.nls = d.nls[:0] // buf[r:w] is read again through newr
 			rest := io.MultiReader(bytes.NewReader(bytes.Clone(d.buf[d.r:d.w])), d.src)
 			if d.rerr != nil && d.rerr != io.EOF {
 				rest = io.MultiReader(bytes.NewReader(bytes.Clone(d.buf[d.r:d.w])), errReader{d.rerr})
@@ -582,7 +663,7 @@ func (d *Decoder) procInst() (xml.Token, error) {
 			data = bytes.Clone(data)
 			d.src, d.rerr = newr, nil
 			d.base += int64(d.r)
-			d.lpos, d.w, d.r = 0, 0, 0
+			d.w, d.r = 0, 0
 			d.buf = d.buf[:0]
 		}
 	}
@@ -697,20 +778,20 @@ func (d *Decoder) directive(b byte) (xml.Token, error) {
 
 // Byte classes that stop the span copy in text.
 const (
-	cText  = 1 << iota // '<' '&' '\r' '>' in text
-	cCDATA             // '\r' '>' in CDATA
-	cQuote             // '<' '&' '\r' in quoted values (and the quote)
+	cText      = 1 << iota // '<' '&' '\r' '>' in text
+	cQuote                 // '<' '&' '\r' in quoted values (and the quote)
+	cQuoteChar             // '"' '\''
 )
 
 var class = func() (t [256]uint8) {
 	for _, c := range "<&\r>" {
 		t[c] |= cText
 	}
-	t['\r'] |= cCDATA
-	t['>'] |= cCDATA
 	for _, c := range "<&\r" {
 		t[c] |= cQuote
 	}
+	t['"'] |= cQuoteChar
+	t['\''] |= cQuoteChar
 	return t
 }()
 
@@ -718,29 +799,143 @@ var class = func() (t [256]uint8) {
 // quote of an attribute value (quote >= 0), or "]]>" (cdata), as
 // encoding/xml does: entities decoded (not in CDATA), "\r\n" and "\r" made
 // "\n", the characters checked. It returns nil with d.err set on error.
+//
+// Data that needs no decoding (a CDATA section, text without '&' or
+// '\r') is returned as a slice of buf, found with bytes.Index or a table
+// scan and not copied: r stays at the start of the token while it is
+// scanned, so fill keeps the whole token in buf.
 func (d *Decoder) text(quote int, cdata bool) []byte {
-	var mask uint8
-	switch {
-	case cdata:
-		mask = cCDATA
-	case quote >= 0:
-		mask = cQuote
-	default:
-		mask = cText
+	var data []byte
+	if cdata {
+		if data = d.cdata(); data == nil {
+			return nil
+		}
+	} else {
+		n, done := d.plain(quote)
+		if !done {
+			return d.decode(quote, n)
+		}
+		data = d.buf[d.r : d.r+n]
+		d.r += n
+		if quote >= 0 && d.r < d.w {
+			d.r++ // the closing quote
+		}
 	}
+	if msg := checkChars(data); msg != "" {
+		d.err = d.syntaxError(msg)
+		return nil
+	}
+	return data
+}
+
+var cdataEnd = []byte("]]>")
+
+// cdata reads a CDATA section's data up to "]]>" and consumes that.
+func (d *Decoder) cdata() []byte {
+	i := 0 // buf[r:r+i] holds no "]]>"
+	for {
+		if k := bytes.Index(d.buf[d.r+i:d.w], cdataEnd); k >= 0 {
+			data := d.buf[d.r : d.r+i+k]
+			d.r += i + k + len(cdataEnd)
+			if bytes.IndexByte(data, '\r') >= 0 {
+				data = d.newlines(data)
+			}
+			return data
+		}
+		i = max(i, d.w-d.r-(len(cdataEnd)-1))
+		if !d.fill() {
+			d.r = d.w
+			if d.err == io.EOF {
+				d.err = d.syntaxError("unexpected EOF in CDATA section")
+			}
+			return nil
+		}
+	}
+}
+
+// newlines returns data with "\r\n" and "\r" made "\n", in d.out.
+func (d *Decoder) newlines(data []byte) []byte {
 	out := d.out[:0]
+	for {
+		k := bytes.IndexByte(data, '\r')
+		if k < 0 {
+			out = append(out, data...)
+			break
+		}
+		out = append(out, data[:k]...)
+		out = append(out, '\n')
+		data = data[k+1:]
+		if len(data) > 0 && data[0] == '\n' {
+			data = data[1:]
+		}
+	}
+	d.out = out[:0]
+	return out
+}
+
+// plain scans text (quote < 0) or a quoted value that needs no decoding.
+// It returns the length n of the data at buf[r:] and done when the data
+// ends there: at '<' in text, at the closing quote (still in buf), or at
+// the end of the input. Otherwise it stopped at n, before a byte decode
+// must see: '&', '\r', "]]>" in text or '<' in a value. It consumes
+// nothing.
+func (d *Decoder) plain(quote int) (n int, done bool) {
+	mask := uint8(cText)
+	if quote >= 0 {
+		mask = cQuote | cQuoteChar
+	}
+	i := 0
+	for {
+		seg := d.buf[d.r+i : d.w]
+		j := 0
+		for j < len(seg) && class[seg[j]]&mask == 0 {
+			j++
+		}
+		i += j
+		if j == len(seg) {
+			if !d.fill() {
+				return i, true
+			}
+			continue
+		}
+		switch c := seg[j]; {
+		case quote < 0 && c == '<':
+			return i, true
+		case quote < 0 && c == '>':
+			if i >= 2 && d.buf[d.r+i-1] == ']' && d.buf[d.r+i-2] == ']' {
+				return i, false
+			}
+			i++
+		case quote >= 0 && c == byte(quote):
+			return i, true
+		case c == '"' || c == '\'':
+			i++ // the other quote
+		default:
+			return i, false
+		}
+	}
+}
+
+// decode reads what plain could not: text or a quoted value from buf[r:],
+// whose first n bytes need no decoding, with entities and newlines.
+func (d *Decoder) decode(quote, n int) []byte {
+	mask := uint8(cText)
+	if quote >= 0 {
+		mask = cQuote
+	}
+	out := append(d.out[:0], d.buf[d.r:d.r+n]...)
 	defer func() { d.out = out[:0] }()
 	var b0, b1 byte // the last two bytes of input
-	trunc := 0
+	if n >= 2 {
+		b0 = d.buf[d.r+n-2]
+	}
+	if n >= 1 {
+		b1 = d.buf[d.r+n-1]
+	}
+	d.r += n
 Input:
 	for {
 		if d.r >= d.w && !d.fill() {
-			if cdata {
-				if d.err == io.EOF {
-					d.err = d.syntaxError("unexpected EOF in CDATA section")
-				}
-				return nil
-			}
 			break Input
 		}
 		if b1 == '\r' && d.buf[d.r] == '\n' {
@@ -767,14 +962,10 @@ Input:
 		b := seg[0]
 		d.r++
 		if quote < 0 && b0 == ']' && b1 == ']' && b == '>' {
-			if cdata {
-				trunc = 2
-				break Input
-			}
 			d.err = d.syntaxError("unescaped ]]> not in CDATA section")
 			return nil
 		}
-		if b == '<' && !cdata {
+		if b == '<' {
 			if quote >= 0 {
 				d.err = d.syntaxError("unescaped < inside quoted string")
 				return nil
@@ -785,7 +976,7 @@ Input:
 		if quote >= 0 && b == byte(quote) {
 			break Input
 		}
-		if b == '&' && !cdata {
+		if b == '&' {
 			var ok bool
 			if out, ok = d.entity(out); !ok {
 				return nil
@@ -800,7 +991,7 @@ Input:
 		}
 		b0, b1 = b1, b
 	}
-	data := out[:len(out)-trunc]
+	data := out
 	if msg := checkChars(data); msg != "" {
 		d.err = d.syntaxError(msg)
 		return nil
@@ -946,9 +1137,10 @@ func isInCharacterRange(r rune) bool {
 		r >= 0x10000 && r <= 0x10FFFF
 }
 
-// nsname reads a name and splits it at its colon, as encoding/xml does.
-// Names seen before come from a map, checked and split already.
-func (d *Decoder) nsname() (xml.Name, bool) {
+// nsname reads a name and splits it at its colon, as encoding/xml does,
+// and returns it as written too. Names seen before come from the cache or
+// a map, checked and split already.
+func (d *Decoder) nsname() (xml.Name, string, bool) {
 	if d.r < d.w {
 		seg := d.buf[d.r:d.w]
 		i := 0
@@ -956,19 +1148,26 @@ func (d *Decoder) nsname() (xml.Name, bool) {
 			i++
 		}
 		if i > 0 && i < len(seg) {
-			if n, ok := d.nsnames[string(seg[:i])]; ok {
+			c := &d.cache[nameSlot(seg[:i])]
+			if c.raw == string(seg[:i]) {
 				d.r += i
-				return n, true
+				return c.name, c.raw, true
+			}
+			if n, ok := d.nsnames[string(seg[:i])]; ok {
+				c.raw = d.internBytes(seg[:i])
+				c.name = n
+				d.r += i
+				return n, c.raw, true
 			}
 		}
 	}
 	s, ok := d.name()
 	if !ok {
-		return xml.Name{}, false
+		return xml.Name{}, "", false
 	}
 	var name xml.Name
 	if strings.Count(s, ":") > 1 {
-		return name, false
+		return name, "", false
 	} else if space, local, ok := strings.Cut(s, ":"); !ok || space == "" || local == "" {
 		name.Local = s
 	} else {
@@ -978,7 +1177,18 @@ func (d *Decoder) nsname() (xml.Name, bool) {
 	if len(d.nsnames) < 4096 {
 		d.nsnames[s] = name
 	}
-	return name, true
+	return name, s, true
+}
+
+// nameSlot returns the slot of Decoder.cache for the name b: a hash of
+// its length and four of its bytes (WXR's names differ in their ends:
+// wp:post_date, wp:post_name, wp:post_type).
+func nameSlot(b []byte) uint8 {
+	n := len(b)
+	h := uint32(n)*0x9E3779B1 ^ uint32(b[n-1]) ^ uint32(b[(n-1)/2])<<8 ^
+		uint32(b[(n-1)*3/4])<<16 ^ uint32(b[(n-1)*7/8])<<24
+	h *= 0x85EBCA6B
+	return uint8(h >> 24)
 }
 
 // name reads a name; it sets d.err only for an invalid one or at EOF.
