@@ -28,6 +28,8 @@ type building struct {
 	// locked) from Create to Publish or Close, so that Create can tell a
 	// build that is still running from one a killed process left behind.
 	f *os.File
+	// stopWriteBack stops writeBack's goroutine.
+	stopWriteBack func()
 }
 
 // buildInfix names the temporary files: ".NAME.build-RANDOM" beside NAME.
@@ -95,6 +97,7 @@ func Create(ctx context.Context, path string) (*Archive, error) {
 		b.remove()
 		return nil, fmt.Errorf("create archive %s: %w", path, err)
 	}
+	b.stopWriteBack = writeBack(f)
 	return &Archive{db: db, path: path, build: b}, nil
 }
 
@@ -117,6 +120,9 @@ func (a *Archive) Publish(ctx context.Context) error {
 		a.build = nil
 		b.remove()
 		return fmt.Errorf("publish archive %s: %w", a.path, err)
+	}
+	if b.stopWriteBack != nil {
+		b.stopWriteBack()
 	}
 	if err := a.db.Close(); err != nil {
 		return fail(err)
@@ -149,6 +155,9 @@ func (a *Archive) Publish(ctx context.Context) error {
 // remove removes the temporary file and any file SQLite made beside it,
 // then closes (and so unlocks) it.
 func (b *building) remove() {
+	if b.stopWriteBack != nil {
+		b.stopWriteBack()
+	}
 	for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
 		os.Remove(b.tmp + suffix)
 	}
