@@ -172,7 +172,6 @@ type Reader struct {
 	tap  *tap
 	d    tokenizer
 	nest int   // element depth of the decoder
-	tok  int   // line where the last token started
 	off  int64 // offset where the last token started (after the one before)
 	loff int   // lines the cleaning reader dropped before the document
 	err  error // the error Next returns from now on
@@ -191,6 +190,7 @@ type Reader struct {
 	done    bool
 	sawRoot bool
 	nsMemo  map[string]namespace // URIs this document uses, classified once
+	nsLast  [4]nsSeen            // the last URIs classified, before nsMemo
 	gen     string               // generator from the <!-- generator="…" --> comment
 }
 
@@ -198,10 +198,12 @@ type Reader struct {
 // used in errors and on records (the file or zip part name).
 func NewReader(r io.Reader, name string) *Reader {
 	t := &tap{r: r}
-	return &Reader{
+	rd := &Reader{
 		MaxDepth: DefaultMaxDepth, MaxFieldBytes: DefaultMaxFieldBytes, MaxItemBytes: DefaultMaxItemBytes,
 		name: name, src: r, tap: t, d: newTokenizer(t),
 	}
+	t.tokLine = rd.tokLine
+	return rd
 }
 
 // tokenizer is what a Reader uses of an XML decoder in strict mode:
@@ -213,6 +215,9 @@ type tokenizer interface {
 	Next() (*xmlscan.Tok, error)
 	InputOffset() int64
 	InputPos() (line, column int)
+	TokenLine() int
+	Mark()
+	MarkLine() int
 }
 
 // newTokenizer is xmlscan, several times faster than encoding/xml;
@@ -235,10 +240,18 @@ func stdTokenizer(r io.Reader) tokenizer {
 // stdTok gives encoding/xml's tokens as xmlscan's Next does.
 type stdTok struct {
 	*xml.Decoder
-	tok xmlscan.Tok
+	tok  xmlscan.Tok
+	line int // InputPos's line before the last Next
+	mark int // InputPos's line at the last Mark
 }
 
+func (d *stdTok) TokenLine() int { return d.line }
+
+func (d *stdTok) Mark()         { d.mark, _ = d.InputPos() }
+func (d *stdTok) MarkLine() int { return d.mark }
+
 func (d *stdTok) Next() (*xmlscan.Tok, error) {
+	d.line, _ = d.InputPos()
 	t, err := d.Token()
 	if err != nil {
 		return nil, err
@@ -322,12 +335,17 @@ func (r *Reader) line() int {
 	return l + r.loff
 }
 
+// tokLine returns the input line where the token being read (or read
+// last) starts. Asked only when something is wrong with the token: a line
+// for every token cost 4% of the Reader's time.
+func (r *Reader) tokLine() int { return r.d.TokenLine() + r.loff }
+
 // token returns the decoder's next token. It keeps count of the nesting
 // depth, failing past MaxDepth, and tells the tap where the token starts
 // so that no single token can grow past MaxFieldBytes.
 func (r *Reader) token() (*xmlscan.Tok, error) {
-	r.tok, r.off = r.line(), r.d.InputOffset()
-	r.tap.field(r.off, r.MaxFieldBytes, r.tok)
+	r.off = r.d.InputOffset()
+	r.tap.field(r.off, r.MaxFieldBytes)
 	tok, err := r.d.Next()
 	if err != nil {
 		return nil, err
@@ -336,7 +354,7 @@ func (r *Reader) token() (*xmlscan.Tok, error) {
 	case xmlscan.KindStart:
 		r.nest++
 		if r.nest > r.MaxDepth {
-			return nil, &ParseError{File: r.name, Line: r.tok, Err: fmt.Errorf("%w: elements nest more than %d deep; WordPress never writes that, so the file is damaged or was made to crash importers: export the site again", ErrTooLarge, r.MaxDepth)}
+			return nil, &ParseError{File: r.name, Line: r.tokLine(), Err: fmt.Errorf("%w: elements nest more than %d deep; WordPress never writes that, so the file is damaged or was made to crash importers: export the site again", ErrTooLarge, r.MaxDepth)}
 		}
 	case xmlscan.KindEnd:
 		r.nest--
@@ -367,13 +385,17 @@ func (r *Reader) skip() error {
 }
 
 // addText appends character data to a field, failing past MaxFieldBytes
-// (a field may be made of many CDATA sections).
-func (r *Reader) addText(b []byte, t []byte, line int) ([]byte, error) {
+// (a field may be made of many CDATA sections); line gives the line the
+// field started on.
+func (r *Reader) addText(b []byte, t []byte, line func() int) ([]byte, error) {
 	if int64(len(b))+int64(len(t)) > r.MaxFieldBytes {
-		return b, &limitError{what: "one text field", limit: r.MaxFieldBytes, line: line}
+		return b, &limitError{what: "one text field", limit: r.MaxFieldBytes, line: line()}
 	}
 	return append(b, t...), nil
 }
+
+// markLine returns the input line of the decoder's Mark.
+func (r *Reader) markLine() int { return r.d.MarkLine() + r.loff }
 
 func (r *Reader) wrapErr(err error, item int) error {
 	var pe *ParseError
@@ -624,9 +646,30 @@ func (r *Reader) channelChild(t xml.StartElement) error {
 	return nil
 }
 
+// nsSeen is a URI ns classified.
+type nsSeen struct {
+	space string
+	ns    namespace
+	ok    bool
+}
+
 // ns classifies an element's namespace, remembering each URI: the pattern
-// match runs once per URI instead of once per element.
+// match runs once per URI instead of once per element, and the last URIs
+// are compared before the map is asked (the decoder gives the same string
+// for a URI each time, so a comparison is a pointer's).
 func (r *Reader) ns(space string) namespace {
+	for i := range r.nsLast {
+		if s := &r.nsLast[i]; s.space == space && s.ok {
+			return s.ns
+		}
+	}
+	n := r.nsSlow(space)
+	copy(r.nsLast[1:], r.nsLast[:])
+	r.nsLast[0] = nsSeen{space, n, true}
+	return n
+}
+
+func (r *Reader) nsSlow(space string) namespace {
 	if n, ok := r.nsMemo[space]; ok {
 		return n
 	}
@@ -667,7 +710,9 @@ func (r *Reader) readText() (string, error) {
 		chunks int
 	)
 	depth := 0
-	line := r.line()
+	// The line the field starts on, for an error, is found only then:
+	// asking for it for every field cost 1.5% of the Reader's time.
+	r.d.Mark()
 	for {
 		tok, err := r.token()
 		if err != nil {
@@ -682,14 +727,14 @@ func (r *Reader) readText() (string, error) {
 			case 0:
 				// addText's check, without its copy.
 				if int64(len(tok.Text)) > r.MaxFieldBytes {
-					return "", &limitError{what: "one text field", limit: r.MaxFieldBytes, line: line}
+					return "", &limitError{what: "one text field", limit: r.MaxFieldBytes, line: r.markLine()}
 				}
 				s = string(tok.Text)
 			case 1:
 				b = append(make([]byte, 0, len(s)+len(tok.Text)), s...)
 				fallthrough
 			default:
-				if b, err = r.addText(b, tok.Text, line); err != nil {
+				if b, err = r.addText(b, tok.Text, r.markLine); err != nil {
 					return "", err
 				}
 			}
@@ -723,6 +768,7 @@ func (r *Reader) readElement(start xml.StartElement) (archive.Element, error) {
 	}
 	var text []byte
 	line := r.line()
+	lineFn := func() int { return line }
 	for {
 		tok, err := r.token()
 		if err != nil {
@@ -733,7 +779,7 @@ func (r *Reader) readElement(start xml.StartElement) (archive.Element, error) {
 		}
 		switch tok.Kind {
 		case xmlscan.KindText:
-			if text, err = r.addText(text, tok.Text, line); err != nil {
+			if text, err = r.addText(text, tok.Text, lineFn); err != nil {
 				return el, err
 			}
 		case xmlscan.KindStart:
@@ -1077,6 +1123,8 @@ type tap struct {
 	tok  bound     // the token being read (MaxFieldBytes)
 	el   bound     // the channel-level element being read (MaxItemBytes)
 	err  error
+	// tokLine returns the line of the token being read, for tok's error.
+	tokLine func() int
 }
 
 // bound is a limit on the bytes read from offset start; off when limit is 0.
@@ -1099,7 +1147,7 @@ func (t *tap) Read(p []byte) (int, error) {
 	}
 	t.pos += int64(n)
 	if b := t.tok; b.limit > 0 && t.pos-b.start > b.limit+slack {
-		t.err = &limitError{what: "one text field, tag or comment", limit: b.limit, line: b.line}
+		t.err = &limitError{what: "one text field, tag or comment", limit: b.limit, line: t.tokLine()}
 	} else if b := t.el; b.limit > 0 && t.pos-b.start > b.limit+slack {
 		t.err = &limitError{what: "one item (or channel element)", limit: b.limit, line: b.line}
 	}
@@ -1121,7 +1169,7 @@ func (t *tap) Read(p []byte) (int, error) {
 }
 
 // field starts the byte limit of a token at stream offset off.
-func (t *tap) field(off, limit int64, line int) { t.tok = bound{off, limit, line} }
+func (t *tap) field(off, limit int64) { t.tok = bound{start: off, limit: limit} }
 
 // element starts the byte limit of a channel-level element at stream
 // offset off; a negative off ends it.

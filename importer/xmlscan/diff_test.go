@@ -350,3 +350,87 @@ func processCPU() time.Duration {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// TokenLine is the line InputPos gave before Next, for every token of
+// every input, read whole and one byte per read, and for the token a
+// reader's error cuts short. MarkLine is the line InputPos gave at the
+// Mark, a few tokens on.
+func TestTokenLine(t *testing.T) {
+	check := func(name string, r io.Reader) {
+		t.Helper()
+		d := scanDecoder(r)
+		var marked []int // lines of the last marks
+		for i := 0; ; i++ {
+			want, _ := d.InputPos()
+			if i%5 == 0 {
+				d.Mark()
+				marked = append(marked[:0], want)
+			}
+			_, err := d.Next()
+			if got := d.TokenLine(); got != want {
+				t.Fatalf("%s: token %d: TokenLine %d, InputPos before it %d", name, i, got, want)
+			}
+			if i%5 == 3 {
+				if got := d.MarkLine(); got != marked[0] {
+					t.Fatalf("%s: token %d: MarkLine %d, InputPos at the Mark %d", name, i, got, marked[0])
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}
+	for name, in := range inputs(t) {
+		check(name, bytes.NewReader(in))
+		if len(in) < 2<<20 {
+			check(name+" (one byte per read)", iotest.OneByteReader(bytes.NewReader(in)))
+		}
+	}
+	for _, c := range cases {
+		check(fmt.Sprintf("%q", c), iotest.OneByteReader(strings.NewReader(c)))
+	}
+	// A reader that fails in the middle of a long token, as importer's
+	// limits do, asks for the line of the token being read: that of its
+	// start, whether the token is kept in the buffer while it is read
+	// (text, CDATA) or dropped from it (text with entities, a comment).
+	boom := errors.New("boom")
+	for _, body := range []string{
+		strings.Repeat("x\n", 10000),
+		strings.Repeat("&amp;\n", 10000),
+		"<![CDATA[" + strings.Repeat("x\n", 10000) + "]]>",
+		"<!--" + strings.Repeat("x\n", 10000) + "-->",
+	} {
+		in := "<a>\n\n<b>" + body + "</b></a>"
+		for _, cut := range []int{5000, 19000} {
+			p := &probe{r: io.MultiReader(strings.NewReader(in[:cut]), iotest.ErrReader(boom))}
+			p.d = scanDecoder(p)
+			p.d.Next()
+			p.d.Mark() // after <a>, on line 1
+			var err error
+			for err == nil {
+				_, err = p.d.Next()
+			}
+			if err != boom || p.line != 3 {
+				t.Errorf("%.20q cut at %d: %v, the reader failed on line %d, want boom on line 3", body, cut, err, p.line)
+			}
+			if l := p.d.MarkLine(); l != 1 {
+				t.Errorf("%.20q cut at %d: MarkLine %d, want 1", body, cut, l)
+			}
+		}
+	}
+}
+
+// probe asks its Decoder for TokenLine when its reader fails.
+type probe struct {
+	r    io.Reader
+	d    *Decoder
+	line int
+}
+
+func (p *probe) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if err != nil && err != io.EOF {
+		p.line = p.d.TokenLine()
+	}
+	return n, err
+}

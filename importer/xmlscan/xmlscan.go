@@ -53,20 +53,18 @@ type Decoder struct {
 	// an encoding other than UTF-8 and returns a reader of UTF-8.
 	CharsetReader func(charset string, input io.Reader) (io.Reader, error)
 
-	src  io.Reader
-	buf  []byte
-	r, w int   // buf[r:w] is read but not yet consumed
-	base int64 // stream offset of buf[0]
-	rerr error // the reader's error, once buf is drained
-	err  error // sticky: returned by every Token from now on
-	// Lines: line is the line of buf[0] and lnpos the stream offset
-	// where that line starts; nls holds the index of every '\n' in
-	// buf[:w], found as fill reads, and nli how many of them are before r
-	// as of the last count.
-	line  int
-	lnpos int64
-	nls   []int
-	nli   int
+	src   io.Reader
+	buf   []byte
+	r, w  int   // buf[r:w] is read but not yet consumed
+	base  int64 // stream offset of buf[0]
+	rerr  error // the reader's error, once buf is drained
+	err   error // sticky: returned by every Token from now on
+	line  int   // lines up to buf[lpos]
+	lpos  int
+	lnpos int64 // stream offset where the current line starts
+	// tok and mark are offsets whose lines are found only when asked
+	// (TokenLine, MarkLine), or before fill drops them from buf.
+	tokLine, markLine lazyLine
 
 	needClose bool
 	toClose   xml.Name
@@ -86,9 +84,9 @@ type Decoder struct {
 	// (an element's name is looked up for its start and end tag).
 	cache [256]cachedName
 	raw   string // the name of the last start element, as written
-	// pfx holds the last prefixes translated with the bindings in scope
-	// (npfx of them, none after a binding changed).
-	pfx  [4]binding
+	// pfx holds prefixes translated with the bindings in scope (npfx of
+	// them, none after a binding changed; WXR uses six or seven).
+	pfx  [8]binding
 	npfx int
 }
 
@@ -164,62 +162,90 @@ func NewDecoder(r io.Reader) *Decoder {
 // returned and the start of the next.
 func (d *Decoder) InputOffset() int64 { return d.base + int64(d.r) }
 
+// lazyLine is the stream offset off, and its line once known (0 before).
+type lazyLine struct {
+	off  int64
+	line int
+}
+
+// TokenLine returns the line (1-based) where the token Next read last
+// starts, which is the line of InputOffset before that Next; while Next
+// is reading (from inside the Decoder's reader), that of the token being
+// read. It costs little until asked: a reader that wants a token's line
+// only when something is wrong with it can ask for it then, instead of
+// asking InputPos before every token.
+func (d *Decoder) TokenLine() int { return d.lineOf(&d.tokLine) }
+
+// Mark remembers InputOffset, whose line MarkLine returns until the next
+// Mark, however far the Decoder has read since.
+func (d *Decoder) Mark() { d.markLine = lazyLine{off: d.InputOffset()} }
+
+// MarkLine returns the line (1-based) of the offset Mark remembered.
+func (d *Decoder) MarkLine() int { return d.lineOf(&d.markLine) }
+
+func (d *Decoder) lineOf(l *lazyLine) int {
+	if l.line == 0 {
+		l.line = d.lineAt(int(l.off - d.base))
+	}
+	return l.line
+}
+
+// lineAt returns the line of buf[k], counting from lpos either way.
+func (d *Decoder) lineAt(k int) int {
+	if k >= d.lpos {
+		return d.line + bytes.Count(d.buf[d.lpos:k], nl)
+	}
+	return d.line - bytes.Count(d.buf[k:d.lpos], nl)
+}
+
 // InputPos returns the line (1-based) and column of InputOffset.
 func (d *Decoder) InputPos() (line, column int) {
-	line, lnpos := d.countLines()
-	return line, int(d.InputOffset()-lnpos) + 1
+	d.countLines()
+	return d.line, int(d.InputOffset()-d.lnpos) + 1
 }
 
-// countLines returns the line of buf[r] and the stream offset where it
-// starts. A reader that asks for the line of every token (importer's
-// does) moves past a newline or two each time: the newlines were found
-// when fill read them, so a count is a step or two through nls instead of
-// a look at every byte since the last one.
-func (d *Decoder) countLines() (line int, lnpos int64) {
-	i := d.nli
-	for i < len(d.nls) && d.nls[i] < d.r {
-		i++
-	}
-	for i > 0 && d.nls[i-1] >= d.r {
-		i--
-	}
-	d.nli = i
-	if i == 0 {
-		return d.line, d.lnpos
-	}
-	return d.line + i, d.base + int64(d.nls[i-1]) + 1
-}
+var nl = []byte{'\n'}
 
-// findLines records the newlines of buf[from:w].
-func (d *Decoder) findLines(from int) {
-	for seg := d.buf[from:d.w]; ; {
-		k := bytes.IndexByte(seg, '\n')
-		if k < 0 {
-			return
+// countLines brings line up to buf[r]. A reader that asks for the line of
+// every token asks over a few bytes each time: those are counted in a
+// loop, which costs less than bytes.Count's call for them.
+func (d *Decoder) countLines() {
+	if d.lpos >= d.r {
+		return
+	}
+	seg := d.buf[d.lpos:d.r]
+	n, last := 0, -1
+	if len(seg) <= 32 {
+		for i, c := range seg {
+			if c == '\n' {
+				n++
+				last = i
+			}
 		}
-		d.nls = append(d.nls, d.w-len(seg)+k)
-		seg = seg[k+1:]
+	} else if n = bytes.Count(seg, nl); n > 0 {
+		last = bytes.LastIndexByte(seg, '\n')
 	}
+	if n > 0 {
+		d.line += n
+		d.lnpos = d.base + int64(d.lpos+last+1)
+	}
+	d.lpos = d.r
 }
 
-// dropLines counts the lines of buf[:r], which is about to be dropped,
-// into line and lnpos, and moves the newlines after it to the front.
+// dropLines counts the lines of buf[:r], which fill is about to drop, and
+// finds the lines of the token's start and the mark if they are there.
 func (d *Decoder) dropLines() {
-	d.line, d.lnpos = d.countLines()
-	rest := d.nls[d.nli:]
-	if cap(d.nls) > 1<<16 && len(rest) < 1<<10 {
-		d.nls = make([]int, 0, 1<<10) // do not keep a giant token's
+	for _, l := range []*lazyLine{&d.tokLine, &d.markLine} {
+		if l.line == 0 && l.off-d.base <= int64(d.r) {
+			d.lineOf(l)
+		}
 	}
-	d.nls = d.nls[:copy(d.nls[:len(rest)], rest)]
-	for i := range d.nls {
-		d.nls[i] -= d.r
-	}
-	d.nli = 0
+	d.countLines()
 }
 
 func (d *Decoder) syntaxError(msg string) error {
-	line, _ := d.countLines()
-	return &xml.SyntaxError{Msg: msg, Line: line}
+	d.countLines()
+	return &xml.SyntaxError{Msg: msg, Line: d.line}
 }
 
 // fill reads more input after buf[r:w], keeping it. It returns false with
@@ -236,6 +262,7 @@ func (d *Decoder) fill() bool {
 		d.dropLines()
 		n := copy(d.buf[:cap(d.buf)], d.buf[d.r:d.w])
 		d.base += int64(d.r)
+		d.lpos -= d.r
 		d.w = n
 		d.r = 0
 		d.buf = d.buf[:n]
@@ -256,7 +283,6 @@ func (d *Decoder) fill() bool {
 		}
 		d.w += n
 		d.buf = d.buf[:d.w]
-		d.findLines(d.w - n)
 		if err != nil {
 			d.rerr = err
 		}
@@ -292,7 +318,16 @@ func (d *Decoder) mustgetc() (byte, bool) {
 }
 
 // ungetc puts back the byte getc just returned.
-func (d *Decoder) ungetc() { d.r-- }
+func (d *Decoder) ungetc() {
+	d.r--
+	if d.lpos > d.r {
+		// Lines were counted past the byte put back.
+		if d.buf[d.r] == '\n' {
+			d.line--
+		}
+		d.lpos = d.r
+	}
+}
 
 func (d *Decoder) space() {
 	for {
@@ -332,6 +367,7 @@ func (d *Decoder) Token() (xml.Token, error) {
 // the kind allocates nothing per token. The Tok is the Decoder's, valid
 // until the next call.
 func (d *Decoder) Next() (*Tok, error) {
+	d.tokLine = lazyLine{off: d.InputOffset()}
 	if cap(d.out) > 4<<20 {
 		d.out = nil // do not keep a giant token's buffer
 	}
@@ -407,10 +443,11 @@ func (d *Decoder) translate(n *xml.Name, isElementName bool) {
 		}
 	}
 	v, ok := d.ns[n.Space]
-	if d.npfx < len(d.pfx) {
-		d.pfx[d.npfx] = binding{n.Space, v, ok}
-		d.npfx++
+	if d.npfx == len(d.pfx) {
+		d.npfx = 0 // more prefixes than a WXR file uses: start again
 	}
+	d.pfx[d.npfx] = binding{n.Space, v, ok}
+	d.npfx++
 	if ok {
 		n.Space = v
 	}
@@ -647,7 +684,6 @@ func (d *Decoder) procInst() (xml.Token, error) {
 				return nil, d.err
 			}
 			d.dropLines()
-			d.nls = d.nls[:0] // buf[r:w] is read again through newr
 			rest := io.MultiReader(bytes.NewReader(bytes.Clone(d.buf[d.r:d.w])), d.src)
 			if d.rerr != nil && d.rerr != io.EOF {
 				rest = io.MultiReader(bytes.NewReader(bytes.Clone(d.buf[d.r:d.w])), errReader{d.rerr})
@@ -663,7 +699,7 @@ func (d *Decoder) procInst() (xml.Token, error) {
 			data = bytes.Clone(data)
 			d.src, d.rerr = newr, nil
 			d.base += int64(d.r)
-			d.w, d.r = 0, 0
+			d.lpos, d.w, d.r = 0, 0, 0
 			d.buf = d.buf[:0]
 		}
 	}
