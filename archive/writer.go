@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -172,11 +173,19 @@ type Writer struct {
 	fts        []ftsChunk
 	ftsOff     bool // the import's rows are indexed by triggers or not at all
 
+	// The per-item statements on the driver connection (see onConn):
+	// dc is that connection while onConn runs, ds the statements by
+	// name, dstmts every one prepared, for closeStmts.
+	dc     *sqlite3.SQLiteConn
+	ds     driverStmts
+	dstmts []*sqlite3.SQLiteStmt
+
 	// scratch reused by AddPost
 	plan  []commentPlan
 	ids   []int64
 	order []int
-	args  []any
+	args  vals
+	dest  [2]driver.Value
 }
 
 type termSeen struct {
@@ -231,13 +240,20 @@ func (w *Writer) seeCommenter(key, provider string) identity {
 	return k
 }
 
+// stmts are the statements run through database/sql.
 type stmts struct {
-	site, author, term, termmetaDel *sql.Stmt
-	termGet, termItem, authorGet    *sql.Stmt
-	postGet, postIns, postUpd       *sql.Stmt
-	postInsFresh                    *sql.Stmt
-	ptDel, pmDel, cDel, qDel        *sql.Stmt
-	cUpse                           *sql.Stmt
+	site, author *sql.Stmt
+}
+
+// driverStmts are the statements run on the driver connection (onConn),
+// prepared when first used.
+type driverStmts struct {
+	term, termmetaDel            *sqlite3.SQLiteStmt
+	termGet, termItem, authorGet *sqlite3.SQLiteStmt
+	postGet, postIns, postUpd    *sqlite3.SQLiteStmt
+	postInsFresh                 *sqlite3.SQLiteStmt
+	ptDel, pmDel, cDel, qDel     *sqlite3.SQLiteStmt
+	cUpse                        *sqlite3.SQLiteStmt
 }
 
 const postCols = `site_id, wp_key, dup_ordinal, wp_id, post_type, status, title, link, pub_date_raw,
@@ -295,13 +311,15 @@ var sqlText = struct {
 		VALUES (?,?,?,?,?,?,'item') RETURNING id`,
 	authorGet: `SELECT id FROM authors WHERE site_id = ? AND login = ?`,
 	postGet:   `SELECT id, raw_hash FROM posts WHERE site_id = ? AND wp_key = ? AND dup_ordinal = ?`,
-	postIns:   `INSERT INTO posts (` + postCols + `) VALUES (?` + strings.Repeat(",?", 43) + `)`,
+	// The inserts return the new id: they run as queries (see onConn),
+	// which have no LastInsertId.
+	postIns: `INSERT INTO posts (` + postCols + `) VALUES (?` + strings.Repeat(",?", 43) + `) RETURNING id`,
 	// postIns in a fresh site: dup_ordinal is the number of rows of the
 	// site with the same wp_key, all of them this import's, found in the
 	// UNIQUE (site_id, wp_key, dup_ordinal) index the insert reads anyway.
 	// (A "?" after ?1 and ?2 is ?3.)
 	postInsFresh: `INSERT INTO posts (` + postCols + `) VALUES (?, ?,
-		(SELECT count(*) FROM posts WHERE site_id = ?1 AND wp_key = ?2)` + strings.Repeat(",?", 41) + `)`,
+		(SELECT count(*) FROM posts WHERE site_id = ?1 AND wp_key = ?2)` + strings.Repeat(",?", 41) + `) RETURNING id`,
 	// The update leaves first_import_id alone and parent_id to Commit.
 	postUpd: `UPDATE posts SET wp_id=?, post_type=?, status=?, title=?, link=?, pub_date_raw=?,
 		creator=?, author_id=?, guid=?, guid_is_permalink=?, description=?, content=?, excerpt=?,
@@ -334,7 +352,7 @@ const maxRows = 32
 type multiInsert struct {
 	prefix string // INSERT INTO t (cols) VALUES
 	cols   int
-	stmts  [maxRows + 1]*sql.Stmt
+	stmts  [maxRows + 1]*sqlite3.SQLiteStmt
 }
 
 func newMulti(table, cols string) *multiInsert {
@@ -354,8 +372,9 @@ var (
 		translation_ord, translation, repeat_of_ord, fixes_json`
 )
 
-// insertRows inserts the rows whose values args holds, m.cols per row.
-func (w *Writer) insertRows(ctx context.Context, m *multiInsert, args []any) error {
+// insertRows inserts the rows whose values args holds, m.cols per row. It
+// runs inside onConn.
+func (w *Writer) insertRows(m *multiInsert, args vals) error {
 	for len(args) > 0 {
 		n := min(len(args)/m.cols, maxRows)
 		st := m.stmts[n]
@@ -363,12 +382,18 @@ func (w *Writer) insertRows(ctx context.Context, m *multiInsert, args []any) err
 			row := "(?" + strings.Repeat(",?", m.cols-1) + ")"
 			q := m.prefix + row + strings.Repeat(","+row, n-1)
 			var err error
-			if st, err = w.tx.PrepareContext(ctx, q); err != nil {
+			if st, err = w.prep(&m.stmts[n], q); err != nil {
 				return err
 			}
-			m.stmts[n] = st
 		}
-		if _, err := st.ExecContext(ctx, args[:n*m.cols]...); err != nil {
+		part := args[:n*m.cols]
+		if part[0].Ordinal != 1 {
+			// A statement after the first: its parameters count from 1.
+			for i := range part {
+				part[i].Ordinal = i + 1
+			}
+		}
+		if err := execStmt(st, part); err != nil {
 			return err
 		}
 		args = args[n*m.cols:]
@@ -579,20 +604,6 @@ func (w *Writer) prepare(ctx context.Context) error {
 	s, q := &w.st, &sqlText
 	p(&s.site, q.site)
 	p(&s.author, q.author)
-	p(&s.term, q.term)
-	p(&s.termmetaDel, q.termmetaDel)
-	p(&s.termGet, q.termGet)
-	p(&s.termItem, q.termItem)
-	p(&s.authorGet, q.authorGet)
-	p(&s.postGet, q.postGet)
-	p(&s.postIns, q.postIns)
-	p(&s.postInsFresh, q.postInsFresh)
-	p(&s.postUpd, q.postUpd)
-	p(&s.ptDel, q.ptDel)
-	p(&s.pmDel, q.pmDel)
-	p(&s.cDel, q.cDel)
-	p(&s.qDel, q.qDel)
-	p(&s.cUpse, q.cUpse)
 	return err
 }
 
@@ -703,35 +714,62 @@ func (w *Writer) AddTerm(ctx context.Context, t *Term) error {
 	if w.done {
 		return ErrClosed
 	}
-	ctx, err := stmtContext(ctx)
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if w.siteID == 0 {
 		return errNoSite
 	}
 	tax, slug := taxonomy(t.Taxonomy), strings.TrimSpace(t.Slug)
-	var nameNull any
-	if t.Name != "" {
-		nameNull = html.UnescapeString(t.Name)
-	}
 	var id int64
-	err = w.st.term.QueryRowContext(ctx, w.siteID, tax, slug, null(decodeSlug(slug)), parseInt(t.WPID),
-		null(t.Name), nameNull, null(t.Description), null(strings.TrimSpace(t.Parent)), null(t.Element),
-		extraJSON(t.Extra)).Scan(&id)
-	if err != nil {
-		return fmt.Errorf("store term %s/%s (line %d): %w", tax, slug, t.Line, err)
-	}
-	if _, err := w.st.termmetaDel.ExecContext(ctx, id); err != nil {
-		return fmt.Errorf("store term %s/%s: %w", tax, slug, err)
-	}
-	args := w.args[:0]
-	for i, m := range t.Meta {
-		args = append(args, id, i, m.Key, m.Value, null(m.JSON))
-	}
-	w.args = args
-	if err := w.insertRows(ctx, w.termmeta, args); err != nil {
-		return fmt.Errorf("store termmeta of %s/%s: %w", tax, slug, err)
+	if err := w.onConn(func() error {
+		st, err := w.prep(&w.ds.term, sqlText.term)
+		if err != nil {
+			return err
+		}
+		a := w.args[:0]
+		a.i64(w.siteID)
+		a.str(tax)
+		a.str(slug)
+		a.text(decodeSlug(slug))
+		a.value(parseInt(t.WPID))
+		a.text(t.Name)
+		if t.Name != "" {
+			a.str(html.UnescapeString(t.Name))
+		} else {
+			a.null()
+		}
+		a.text(t.Description)
+		a.text(strings.TrimSpace(t.Parent))
+		a.text(t.Element)
+		a.value(extraJSON(t.Extra))
+		w.args = a
+		if id, _, err = queryInt(st, a); err != nil {
+			return fmt.Errorf("store term %s/%s (line %d): %w", tax, slug, t.Line, err)
+		}
+		if st, err = w.prep(&w.ds.termmetaDel, sqlText.termmetaDel); err != nil {
+			return err
+		}
+		a = a[:0]
+		a.i64(id)
+		if err := execStmt(st, a); err != nil {
+			return fmt.Errorf("store term %s/%s: %w", tax, slug, err)
+		}
+		a = a[:0]
+		for i, m := range t.Meta {
+			a.i64(id)
+			a.num(i)
+			a.str(m.Key)
+			a.str(m.Value)
+			a.text(m.JSON)
+		}
+		w.args = a
+		if err := w.insertRows(w.termmeta, a); err != nil {
+			return fmt.Errorf("store termmeta of %s/%s: %w", tax, slug, err)
+		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	w.terms[termKey{w.siteID, tax, slug}] = id
 	w.seenTerms[id] = termSeen{taxonomy: tax, meta: len(t.Meta)}
@@ -739,8 +777,9 @@ func (w *Writer) AddTerm(ctx context.Context, t *Term) error {
 }
 
 // termID finds the term an item refers to, creating it (element 'item')
-// when the channel did not define it.
-func (w *Writer) termID(ctx context.Context, pt *PostTerm) (any, error) {
+// when the channel did not define it. It runs inside onConn and returns
+// the id as an int64, or nil for a term without a slug.
+func (w *Writer) termID(pt *PostTerm) (any, error) {
 	slug := strings.TrimSpace(pt.Nicename)
 	if slug == "" {
 		// WXR 1.0 repeats every category without nicename; the row is
@@ -751,18 +790,7 @@ func (w *Writer) termID(ctx context.Context, pt *PostTerm) (any, error) {
 	if id, ok := w.terms[k]; ok {
 		return id, nil
 	}
-	var id int64
-	err := w.st.termGet.QueryRowContext(ctx, k.site, k.taxonomy, k.slug).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		var name any
-		if pt.Name != "" {
-			name = html.UnescapeString(pt.Name)
-		}
-		err = w.st.termItem.QueryRowContext(ctx, k.site, k.taxonomy, k.slug, null(decodeSlug(k.slug)), null(pt.Name), name).Scan(&id)
-		if err == nil {
-			w.sum.TermsCreated++
-		}
-	}
+	id, err := w.findOrAddTerm(k, pt)
 	if err != nil {
 		return nil, fmt.Errorf("term %s/%s: %w", k.taxonomy, k.slug, err)
 	}
@@ -770,7 +798,39 @@ func (w *Writer) termID(ctx context.Context, pt *PostTerm) (any, error) {
 	return id, nil
 }
 
-func (w *Writer) authorID(ctx context.Context, login string) (any, error) {
+func (w *Writer) findOrAddTerm(k termKey, pt *PostTerm) (int64, error) {
+	st, err := w.prep(&w.ds.termGet, sqlText.termGet)
+	if err != nil {
+		return 0, err
+	}
+	var a vals
+	a.i64(k.site)
+	a.str(k.taxonomy)
+	a.str(k.slug)
+	id, found, err := queryInt(st, a)
+	if err != nil || found {
+		return id, err
+	}
+	if st, err = w.prep(&w.ds.termItem, sqlText.termItem); err != nil {
+		return 0, err
+	}
+	a.text(decodeSlug(k.slug))
+	a.text(pt.Name)
+	if pt.Name != "" {
+		a.str(html.UnescapeString(pt.Name))
+	} else {
+		a.null()
+	}
+	if id, _, err = queryInt(st, a); err != nil {
+		return 0, err
+	}
+	w.sum.TermsCreated++
+	return id, nil
+}
+
+// authorID returns the id of the author with the login, as an int64, or
+// nil when the site has none (yet). It runs inside onConn.
+func (w *Writer) authorID(login string) (any, error) {
 	login = strings.TrimSpace(login)
 	if login == "" {
 		return nil, nil
@@ -778,12 +838,20 @@ func (w *Writer) authorID(ctx context.Context, login string) (any, error) {
 	m := w.authors[w.siteID]
 	id, ok := m[login]
 	if !ok {
-		err := w.st.authorGet.QueryRowContext(ctx, w.siteID, login).Scan(&id)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		st, err := w.prep(&w.ds.authorGet, sqlText.authorGet)
+		if err != nil {
+			return nil, err
+		}
+		var a vals
+		a.i64(w.siteID)
+		a.str(login)
+		n, found, err := queryInt(st, a)
+		if err != nil {
 			return nil, fmt.Errorf("author %q: %w", login, err)
 		}
 		// Not found is remembered too (NULL); Commit links posts to
 		// authors that a later part defines.
+		id = sql.NullInt64{Int64: n, Valid: found}
 		m[login] = id
 	}
 	if !id.Valid {
@@ -911,7 +979,12 @@ func (w *Writer) AddPost(ctx context.Context, p *Post) (PostResult, error) {
 	plan := w.planComments(p.Comments)
 	w.count(p, plan)
 
-	res, err := w.addPost(ctx, p, wpKey, dup, plan)
+	var res PostResult
+	err = w.onConn(func() error {
+		var err error
+		res, err = w.addPost(p, wpKey, dup, plan)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("store item %q (%s line %d): %w", wpKey, p.File, p.Line, err)
 	}
@@ -952,117 +1025,200 @@ func (w *Writer) count(p *Post, plan []commentPlan) {
 	}
 }
 
-func (w *Writer) addPost(ctx context.Context, p *Post, wpKey string, dup int, plan []commentPlan) (PostResult, error) {
+func (w *Writer) addPost(p *Post, wpKey string, dup int, plan []commentPlan) (PostResult, error) {
 	var (
 		id   int64
 		hash []byte
 	)
 	exists := false
 	if !w.fresh[w.siteID] {
-		err := w.st.postGet.QueryRowContext(ctx, w.siteID, wpKey, dup).Scan(&id, &hash)
-		exists = err == nil
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		st, err := w.prep(&w.ds.postGet, sqlText.postGet)
+		if err != nil {
 			return 0, err
+		}
+		var a vals
+		a.i64(w.siteID)
+		a.str(wpKey)
+		a.num(dup)
+		dest := w.dest[:2]
+		if exists, err = queryRow(st, a, dest); err != nil {
+			return 0, err
+		}
+		if exists {
+			id, _ = dest[0].(int64)
+			hash, _ = dest[1].([]byte)
 		}
 	}
 	if exists && len(p.RawHash) > 0 && bytes.Equal(hash, p.RawHash) {
 		return Unchanged, nil
 	}
-	author, err := w.authorID(ctx, p.Creator)
+	author, err := w.authorID(p.Creator)
 	if err != nil {
 		return 0, err
 	}
 	d := &p.Derived
-	var rawHash any
-	if len(p.RawHash) > 0 {
-		rawHash = p.RawHash
+	// The values common to insert and update, in postUpd's order; the
+	// insert has parent_id (NULL until Commit) after parent_wp_id.
+	common := func(a *vals, parentID bool) {
+		a.value(parseInt(p.WPID))
+		a.str(p.PostType)
+		a.str(p.Status)
+		a.str(p.Title)
+		a.str(p.Link)
+		a.str(p.PubDateRaw)
+		a.str(p.Creator)
+		a.value(author)
+		a.str(p.GUID)
+		a.str(p.GUIDIsPermaLink)
+		a.str(p.Description)
+		a.str(p.Content)
+		a.str(p.Excerpt)
+		a.str(p.DateRaw)
+		a.str(p.DateGMTRaw)
+		a.text(d.DateAt)
+		a.str(p.ModifiedRaw)
+		a.str(p.ModifiedGMTRaw)
+		a.text(d.ModifiedAt)
+		a.str(p.CommentStatus)
+		a.str(p.PingStatus)
+		a.str(p.Slug)
+		a.text(d.SlugDecoded)
+		a.str(p.ParentRaw)
+		a.value(parseInt(p.ParentRaw))
+		if parentID {
+			a.null()
+		}
+		a.value(parseInt(p.MenuOrderRaw))
+		a.str(p.Password)
+		a.value(parseInt(p.IsStickyRaw))
+		a.str(p.AttachmentURL)
+		a.value(extraJSON(p.Extra))
+		a.text(d.Lang)
+		a.text(d.Text)
+		a.text(d.SearchTitle)
+		a.text(d.ContentNormal)
+		a.text(p.File)
+		a.num(p.Line)
+		if len(p.RawHash) > 0 {
+			a.add(p.RawHash)
+		} else {
+			a.null()
+		}
 	}
-	// The values common to insert and update, in postUpd's order.
-	vals := []any{
-		parseInt(p.WPID), p.PostType, p.Status, p.Title, p.Link, p.PubDateRaw,
-		p.Creator, author, p.GUID, p.GUIDIsPermaLink, p.Description, p.Content, p.Excerpt,
-		p.DateRaw, p.DateGMTRaw, null(d.DateAt), p.ModifiedRaw, p.ModifiedGMTRaw, null(d.ModifiedAt),
-		p.CommentStatus, p.PingStatus, p.Slug, null(d.SlugDecoded), p.ParentRaw, parseInt(p.ParentRaw),
-		parseInt(p.MenuOrderRaw), p.Password, parseInt(p.IsStickyRaw), p.AttachmentURL, extraJSON(p.Extra),
-		null(d.Lang), null(d.Text), null(d.SearchTitle), null(d.ContentNormal), null(p.File), p.Line, rawHash,
-	}
+	a := w.args[:0]
 	result := Inserted
 	if exists {
 		result = Updated
-		if _, err := w.st.postUpd.ExecContext(ctx, append(vals, w.importID, id)...); err != nil {
+		st, err := w.prep(&w.ds.postUpd, sqlText.postUpd)
+		if err != nil {
 			return 0, err
 		}
-		for _, st := range []*sql.Stmt{w.st.ptDel, w.st.pmDel, w.st.cDel, w.st.qDel} {
-			if _, err := st.ExecContext(ctx, id); err != nil {
+		common(&a, false)
+		a.i64(w.importID)
+		a.i64(id)
+		if err := execStmt(st, a); err != nil {
+			return 0, err
+		}
+		for _, del := range []struct {
+			st **sqlite3.SQLiteStmt
+			q  string
+		}{{&w.ds.ptDel, sqlText.ptDel}, {&w.ds.pmDel, sqlText.pmDel}, {&w.ds.cDel, sqlText.cDel}, {&w.ds.qDel, sqlText.qDel}} {
+			st, err := w.prep(del.st, del.q)
+			if err != nil {
+				return 0, err
+			}
+			a = a[:0]
+			a.i64(id)
+			if err := execStmt(st, a); err != nil {
 				return 0, err
 			}
 		}
 	} else {
-		// Insert order: postCols. parent_id (after parent_wp_id) is NULL
-		// until Commit.
-		ins := make([]any, 0, 44)
-		st := w.st.postIns
-		ins = append(ins, w.siteID, wpKey)
+		// Insert order: postCols.
+		var st *sqlite3.SQLiteStmt
 		if dup >= 0 {
-			ins = append(ins, dup)
+			st, err = w.prep(&w.ds.postIns, sqlText.postIns)
 		} else {
-			st = w.st.postInsFresh
+			st, err = w.prep(&w.ds.postInsFresh, sqlText.postInsFresh)
 		}
-		ins = append(ins, vals[:25]...)
-		ins = append(ins, nil)
-		ins = append(ins, vals[25:]...)
-		ins = append(ins, w.importID, w.importID, excerptCJK(p.Excerpt))
-		r, err := st.ExecContext(ctx, ins...)
 		if err != nil {
 			return 0, err
 		}
-		if id, err = r.LastInsertId(); err != nil {
+		a.i64(w.siteID)
+		a.str(wpKey)
+		if dup >= 0 {
+			a.num(dup)
+		}
+		common(&a, true)
+		a.i64(w.importID)
+		a.i64(w.importID)
+		a.value(excerptCJK(p.Excerpt))
+		if id, _, err = queryInt(st, a); err != nil {
 			return 0, err
 		}
 		w.ftsPending += len(d.SearchTitle) + len(d.Text) + len(p.Excerpt)
 	}
 
-	args := w.args[:0]
+	a = a[:0]
 	for i := range p.Terms {
 		pt := &p.Terms[i]
-		tid, err := w.termID(ctx, pt)
+		tid, err := w.termID(pt)
 		if err != nil {
 			return 0, err
 		}
-		args = append(args, id, i, tid, pt.Domain, null(pt.Nicename), pt.Name)
+		a.i64(id)
+		a.num(i)
+		a.value(tid)
+		a.str(pt.Domain)
+		a.text(pt.Nicename)
+		a.str(pt.Name)
 	}
-	if err := w.insertRows(ctx, w.postTerms, args); err != nil {
+	if err := w.insertRows(w.postTerms, a); err != nil {
 		return 0, fmt.Errorf("post terms: %w", err)
 	}
-	args = args[:0]
+	a = a[:0]
 	for i, m := range p.Meta {
-		args = append(args, id, i, m.Key, m.Value, null(m.JSON))
+		a.i64(id)
+		a.num(i)
+		a.str(m.Key)
+		a.str(m.Value)
+		a.text(m.JSON)
 	}
-	if err := w.insertRows(ctx, w.postmeta, args); err != nil {
+	if err := w.insertRows(w.postmeta, a); err != nil {
 		return 0, fmt.Errorf("postmeta: %w", err)
 	}
-	w.args = args
-	if err := w.addComments(ctx, id, p.Comments, plan); err != nil {
+	w.args = a
+	if err := w.addComments(id, p.Comments, plan); err != nil {
 		return 0, err
 	}
-	args = w.args[:0]
+	a = w.args[:0]
 	for i := range d.Quotes {
 		q := &d.Quotes[i]
-		var fixes any
+		a.i64(id)
+		a.num(q.Ord)
+		a.str(q.Kind)
+		a.text(q.Tag)
+		a.text(q.Lang)
+		a.text(q.Script)
+		a.str(q.Raw)
+		a.str(q.Normalized)
+		a.str(SearchText(q.Normalized))
+		a.value(ordOrNull(q.TranslationOf))
+		a.text(q.Translation)
+		a.value(ordOrNull(q.RepeatOf))
 		if len(q.Fixes) > 0 {
 			b, err := json.Marshal(q.Fixes)
 			if err != nil {
 				return 0, err
 			}
-			fixes = string(b)
+			a.str(string(b))
+		} else {
+			a.null()
 		}
-		args = append(args, id, q.Ord, q.Kind, null(q.Tag), null(q.Lang), null(q.Script),
-			q.Raw, q.Normalized, SearchText(q.Normalized), ordOrNull(q.TranslationOf), null(q.Translation),
-			ordOrNull(q.RepeatOf), fixes)
 		w.ftsPending += len(q.Normalized)
 	}
-	w.args = args
-	if err := w.insertRows(ctx, w.quotes, args); err != nil {
+	w.args = a
+	if err := w.insertRows(w.quotes, a); err != nil {
 		return 0, fmt.Errorf("quotes: %w", err)
 	}
 	return result, nil
@@ -1182,7 +1338,7 @@ func (w *Writer) indexSearchChunk(ctx context.Context) error {
 // parents-first order (by depth, then file order), so that every parent_id
 // already exists when its foreign key is checked; the ids follow file
 // order.
-func (w *Writer) addComments(ctx context.Context, postID int64, cs []Comment, plan []commentPlan) error {
+func (w *Writer) addComments(postID int64, cs []Comment, plan []commentPlan) error {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -1199,45 +1355,78 @@ func (w *Writer) addComments(ctx context.Context, postID int64, cs []Comment, pl
 	sort.SliceStable(order, func(a, b int) bool { return plan[order[a]].depth < plan[order[b]].depth })
 	w.order = order
 
-	args := w.args[:0]
+	a := w.args[:0]
 	for _, i := range order {
 		c, pl := &cs[i], &plan[i]
 		d := &c.Derived
-		commenter, err := w.commenter(ctx, c)
+		commenter, err := w.commenter(c)
 		if err != nil {
 			return err
 		}
-		var parentID any
+		a.i64(ids[i])
+		a.i64(postID)
+		a.str(pl.wpKey)
+		a.num(pl.dup)
+		a.value(pl.wpID)
+		a.str(c.Author)
+		a.str(c.AuthorEmail)
+		a.str(c.AuthorURL)
+		a.str(c.AuthorIP)
+		a.str(c.DateRaw)
+		a.str(c.DateGMTRaw)
+		a.text(d.DateAt)
+		a.str(c.Content)
+		a.str(c.ApprovedRaw)
+		a.text(d.Status)
+		a.str(c.TypeRaw)
+		a.text(d.Kind)
+		a.str(c.ParentRaw)
+		a.value(pl.parentWP)
 		if pl.parent >= 0 {
-			parentID = ids[pl.parent]
+			a.i64(ids[pl.parent])
+		} else {
+			a.null()
 		}
-		args = append(args, ids[i], postID, pl.wpKey, pl.dup, pl.wpID, c.Author, c.AuthorEmail, c.AuthorURL, c.AuthorIP,
-			c.DateRaw, c.DateGMTRaw, null(d.DateAt), c.Content, c.ApprovedRaw, null(d.Status), c.TypeRaw, null(d.Kind),
-			c.ParentRaw, pl.parentWP, parentID, pl.depth, pl.orphan, parseInt(c.UserIDRaw), commenter, null(d.Provider),
-			null(d.Text), null(d.PingURL), null(d.PingDomain), null(d.PingTitle), null(d.PingExcerpt), extraJSON(c.Extra),
-			pingBlogName(c))
+		a.num(pl.depth)
+		a.flag(pl.orphan)
+		a.value(parseInt(c.UserIDRaw))
+		a.value(commenter)
+		a.text(d.Provider)
+		a.text(d.Text)
+		a.text(d.PingURL)
+		a.text(d.PingDomain)
+		a.text(d.PingTitle)
+		a.text(d.PingExcerpt)
+		a.value(extraJSON(c.Extra))
+		a.value(pingBlogName(c))
 		w.ftsPending += len(d.Text) + len(c.Author)
 	}
-	if err := w.insertRows(ctx, w.comments, args); err != nil {
+	w.args = a
+	if err := w.insertRows(w.comments, a); err != nil {
 		return fmt.Errorf("comments: %w", err)
 	}
 	// The meta of all the post's comments in one go.
-	args = args[:0]
+	a = a[:0]
 	for i := range cs {
 		for j, m := range cs[i].Meta {
-			args = append(args, ids[i], j, m.Key, m.Value, null(m.JSON))
+			a.i64(ids[i])
+			a.num(j)
+			a.str(m.Key)
+			a.str(m.Value)
+			a.text(m.JSON)
 		}
 	}
-	w.args = args
-	if err := w.insertRows(ctx, w.commentmeta, args); err != nil {
+	w.args = a
+	if err := w.insertRows(w.commentmeta, a); err != nil {
 		return fmt.Errorf("commentmeta: %w", err)
 	}
 	return nil
 }
 
 // commenter upserts the comment's commenter once per import and returns
-// its id, or nil for a comment without an identity.
-func (w *Writer) commenter(ctx context.Context, c *Comment) (any, error) {
+// its id as an int64, or nil for a comment without an identity. It runs
+// inside onConn.
+func (w *Writer) commenter(c *Comment) (any, error) {
 	d := &c.Derived
 	if d.IdentityKey == "" {
 		return nil, nil
@@ -1251,13 +1440,26 @@ func (w *Writer) commenter(ctx context.Context, c *Comment) (any, error) {
 	if d.EmailHash != "" {
 		email = d.EmailHash
 	}
-	var userID any
-	if u, ok := parseInt(c.UserIDRaw).(int64); ok && u != 0 {
-		userID = u
+	st, err := w.prep(&w.ds.cUpse, sqlText.cUpse)
+	if err != nil {
+		return nil, err
 	}
-	var id int64
-	err := w.st.cUpse.QueryRowContext(ctx, w.siteID, d.IdentityKey, d.Provider, null(c.Author), null(email),
-		null(c.AuthorURL), null(d.Avatar), null(d.ForeignUserID), d.WPcomSigned, userID).Scan(&id)
+	var a vals
+	a.i64(w.siteID)
+	a.str(d.IdentityKey)
+	a.str(d.Provider)
+	a.text(c.Author)
+	a.text(email)
+	a.text(c.AuthorURL)
+	a.text(d.Avatar)
+	a.text(d.ForeignUserID)
+	a.flag(d.WPcomSigned)
+	if u, ok := parseInt(c.UserIDRaw).(int64); ok && u != 0 {
+		a.i64(u)
+	} else {
+		a.null()
+	}
+	id, _, err := queryInt(st, a)
 	if err != nil {
 		return nil, fmt.Errorf("commenter: %w", err)
 	}
@@ -1352,6 +1554,7 @@ func (w *Writer) commit(ctx context.Context, rec ImportRecord) (ImportSummary, e
 		s.Finished, jsons[0], rec.SHA256, rec.Bytes, site, jsons[1], jsons[2], jsons[3], jsons[4], w.importID); err != nil {
 		return ImportSummary{}, fmt.Errorf("write _imports row: %w", err)
 	}
+	w.closeStmts()
 	if err := tx.Commit(); err != nil {
 		return ImportSummary{}, err
 	}
@@ -1367,6 +1570,7 @@ func (w *Writer) Rollback() error {
 		return nil
 	}
 	w.done = true
+	w.closeStmts()
 	err := w.tx.Rollback()
 	w.conn.Close()
 	if err != nil && !errors.Is(err, sql.ErrTxDone) {
