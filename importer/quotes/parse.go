@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 )
@@ -126,10 +127,16 @@ type parser struct {
 	pending  [2]int // raw range of white space not yet written, {-1,-1} when none
 }
 
+// bufPool holds the parser's buffers for the text of the open block,
+// whose contents are copied out when the block ends.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
 // parse returns the blocks and block-level elements of content.
 func parse(content string) ([]block, []element) {
-	p := &parser{src: content, pending: [2]int{-1, -1}, buf: make([]byte, 0, 1024), segs: make([]seg, 0, 64),
+	buf := bufPool.Get().(*[]byte)
+	p := &parser{src: content, pending: [2]int{-1, -1}, buf: (*buf)[:0], segs: make([]seg, 0, 64),
 		blocks: make([]block, 0, 16+len(content)/400)}
+	defer func() { *buf = p.buf[:0]; bufPool.Put(buf) }()
 	z := html.NewTokenizerFragment(strings.NewReader(content), "div")
 	off := 0
 	for {
@@ -137,19 +144,20 @@ func parse(content string) ([]block, []element) {
 		if tt == html.ErrorToken {
 			break
 		}
-		raw := z.Raw()
-		n := len(raw)
+		// Raw is the token's bytes as they stand in content: the text is
+		// taken from content itself, without a copy.
+		n := len(z.Raw())
 		switch tt {
 		case html.TextToken:
 			if p.skip == 0 {
-				p.text(string(raw), off)
+				p.text(content[off:off+n], off)
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
-			p.start(string(name), tt == html.SelfClosingTagToken, hasAttr, z, off, n)
+			p.start(tagName(name), tt == html.SelfClosingTagToken, hasAttr, z, off, n)
 		case html.EndTagToken:
 			name, _ := z.TagName()
-			p.end(string(name), off, n)
+			p.end(tagName(name), off, n)
 		case html.CommentToken:
 			c := strings.TrimSpace(string(z.Text()))
 			if strings.HasPrefix(c, "wp:") || strings.HasPrefix(c, "/wp:") || strings.HasPrefix(c, "more") || c == "nextpage" {
@@ -163,6 +171,28 @@ func parse(content string) ([]block, []element) {
 		p.elems[e].end = len(p.blocks)
 	}
 	return p.blocks, p.elems
+}
+
+// tagNames holds the names of the elements the parser knows, so that the
+// name of a tag is not copied for every tag met.
+var tagNames = func() map[string]string {
+	m := map[string]string{}
+	for _, set := range []map[string]bool{blockTags, voidTags, skipTags, codeTags, inlineCodeTags} {
+		for k := range set {
+			m[k] = k
+		}
+	}
+	for _, k := range []string{"a", "b", "i", "em", "strong", "span", "sup", "sub", "u", "s", "small", "abbr", "cite", "q", "del", "ins", "mark", "font"} {
+		m[k] = k
+	}
+	return m
+}()
+
+func tagName(b []byte) string {
+	if s, ok := tagNames[string(b)]; ok {
+		return s
+	}
+	return string(b)
 }
 
 func (p *parser) start(name string, selfClosing, hasAttr bool, z *html.Tokenizer, off, n int) {
