@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -631,5 +632,32 @@ func TestReportJSON(t *testing.T) {
 	}
 	if want := []string{"bom", "encoding", "html_entities"}; !reflect.DeepEqual(names, want) {
 		t.Errorf("All yields %v, want %v", names, want)
+	}
+}
+
+// nextCDATA finds the first byte cdataSpecial marks as a byte-by-byte
+// scan does, over random text dense in the bytes that matter and at every
+// start (so words straddle every alignment).
+func TestNextCDATA(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("ab <>&]['\"-?\t\n\r\x00\x1f\x7f\x80\xe4\xff")
+	for range 2000 {
+		in := make([]byte, rng.IntN(80))
+		for i := range in {
+			if rng.IntN(8) == 0 {
+				in[i] = alphabet[rng.IntN(len(alphabet))]
+			} else {
+				in[i] = byte(' ' + rng.IntN(95))
+			}
+		}
+		for i := range len(in) + 1 {
+			want := i
+			for want < len(in) && !cdataSpecial[in[want]] {
+				want++
+			}
+			if got := nextCDATA(in, i); got != want {
+				t.Fatalf("nextCDATA(%q, %d) = %d, want %d", in, i, got, want)
+			}
+		}
 	}
 }
