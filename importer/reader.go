@@ -192,6 +192,15 @@ type Reader struct {
 	nsMemo  map[string]namespace // URIs this document uses, classified once
 	nsLast  [4]nsSeen            // the last URIs classified, before nsMemo
 	gen     string               // generator from the <!-- generator="…" --> comment
+
+	// The item's terms, meta and comments and the comment's meta are
+	// gathered here and copied into slices of their size at the end (see
+	// take): appending to the record's own slices cost their doublings,
+	// a third of the bytes the Reader allocated.
+	terms    []archive.PostTerm
+	meta     []archive.Meta
+	comments []archive.Comment
+	cmeta    []archive.Meta
 }
 
 // NewReader returns a Reader of the export document read from r. name is
@@ -934,6 +943,7 @@ func (r *Reader) readItem(start xml.StartElement) (*archive.Post, error) {
 	index := r.items + 1
 	p := &archive.Post{Line: r.line(), File: r.name}
 	r.cur = p
+	r.terms, r.meta, r.comments = r.terms[:0], r.meta[:0], r.comments[:0]
 	h := sha256.New()
 	h.Write([]byte(parserVersion))
 	r.tap.mark(r.d.InputOffset(), h)
@@ -970,7 +980,7 @@ func (r *Reader) readItem(start xml.StartElement) (*archive.Post, error) {
 				if err := r.text(&pt.Name, false); err != nil {
 					return err
 				}
-				p.Terms = append(p.Terms, pt)
+				r.terms = append(r.terms, pt)
 				return nil
 			}
 		case nsContent:
@@ -995,14 +1005,14 @@ func (r *Reader) readItem(start xml.StartElement) (*archive.Post, error) {
 				if err != nil {
 					return err
 				}
-				p.Meta = append(p.Meta, m)
+				r.meta = append(r.meta, m)
 				return nil
 			case "comment":
 				c, err := r.readComment(t)
 				if err != nil {
 					return err
 				}
-				p.Comments = append(p.Comments, c)
+				r.comments = append(r.comments, c)
 				return nil
 			}
 		}
@@ -1011,9 +1021,27 @@ func (r *Reader) readItem(start xml.StartElement) (*archive.Post, error) {
 	if err != nil {
 		return nil, r.wrapErr(err, index)
 	}
+	p.Terms, p.Meta, p.Comments = take(&r.terms), take(&r.meta), take(&r.comments)
 	p.RawHash = r.tap.sum(r.d.InputOffset())
 	r.cur = nil
 	return p, nil
+}
+
+// take returns a copy of *scratch of its length (nil when it is empty)
+// and empties *scratch for the next item, letting go of a large one.
+func take[T any](scratch *[]T) []T {
+	s := *scratch
+	if len(s) == 0 {
+		return nil
+	}
+	out := make([]T, len(s))
+	copy(out, s)
+	clear(s) // hold nothing of this item
+	if cap(s) > 1024 {
+		s = nil
+	}
+	*scratch = s[:0]
+	return out
 }
 
 func postField(p *archive.Post, local string) *string {
@@ -1054,6 +1082,7 @@ func postField(p *archive.Post, local string) *string {
 
 func (r *Reader) readComment(start xml.StartElement) (archive.Comment, error) {
 	var c archive.Comment
+	r.cmeta = r.cmeta[:0]
 	err := r.children(start, func(t xml.StartElement) error {
 		if r.ns(t.Name.Space) != nsWP {
 			return r.extra(t, &c.Extra)
@@ -1090,13 +1119,14 @@ func (r *Reader) readComment(start xml.StartElement) (archive.Comment, error) {
 			if err != nil {
 				return err
 			}
-			c.Meta = append(c.Meta, m)
+			r.cmeta = append(r.cmeta, m)
 			return nil
 		default:
 			return r.extra(t, &c.Extra)
 		}
 		return r.text(f, trim)
 	})
+	c.Meta = take(&r.cmeta)
 	return c, err
 }
 
