@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
 
@@ -433,4 +435,52 @@ func (p *probe) Read(b []byte) (int, error) {
 		p.line = p.d.TokenLine()
 	}
 	return n, err
+}
+
+// checkCharsRef is checkChars one character at a time, as encoding/xml
+// checks them.
+func checkCharsRef(s []byte) string {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRune(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return "invalid UTF-8"
+		}
+		if !isInCharacterRange(r) {
+			return fmt.Sprintf("illegal character code %U", r)
+		}
+		i += size
+	}
+	return ""
+}
+
+// checkChars gives the message of checkCharsRef for every sequence of
+// two bytes after ASCII text of every length up to 24 (so sequences
+// straddle its words), and for random text dense in controls and
+// multi-byte sequences, valid or not.
+func TestCheckChars(t *testing.T) {
+	ascii := []byte("The quick brown fox jumps")
+	for n := range 24 {
+		for b := range 1 << 16 {
+			s := append(append([]byte{}, ascii[:n]...), byte(b>>8), byte(b))
+			if got, want := checkChars(s), checkCharsRef(s); got != want {
+				t.Fatalf("checkChars(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"a", "b c", "\t", "\n", "\r", "\x00", "\x1f", "\x7f", "é", "静", "😀",
+		"\xed\xa0\x80", "\xef\xbf\xbe", "\xef\xbf\xbd", "\xe0\x80\x80", "\xf4\x90\x80\x80", "\xc0\xaf", "\x80", "\xff", "\xe4\xb8"}
+	for range 200000 {
+		var s []byte
+		for range rng.IntN(12) {
+			if rng.IntN(3) == 0 {
+				s = append(s, pieces[rng.IntN(len(pieces))]...)
+			} else {
+				s = append(s, "plain text "[:rng.IntN(11)]...)
+			}
+		}
+		if got, want := checkChars(s), checkCharsRef(s); got != want {
+			t.Fatalf("checkChars(%q) = %q, want %q", s, got, want)
+		}
+	}
 }

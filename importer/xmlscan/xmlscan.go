@@ -548,13 +548,17 @@ func (d *Decoder) rawToken() (xml.Token, error) {
 		case '-':
 			return d.comment()
 		case '[':
-			for i := 0; i < 6; i++ {
-				if b, ok = d.mustgetc(); !ok {
-					return nil, d.err
-				}
-				if b != "CDATA["[i] {
-					d.err = d.syntaxError("invalid <![ sequence")
-					return nil, d.err
+			if d.w-d.r >= 6 && string(d.buf[d.r:d.r+6]) == "CDATA[" {
+				d.r += 6
+			} else {
+				for i := 0; i < 6; i++ {
+					if b, ok = d.mustgetc(); !ok {
+						return nil, d.err
+					}
+					if b != "CDATA["[i] {
+						d.err = d.syntaxError("invalid <![ sequence")
+						return nil, d.err
+					}
 				}
 			}
 			data := d.text(-1, true)
@@ -577,6 +581,10 @@ func (d *Decoder) rawToken() (xml.Token, error) {
 	attr := []xml.Attr{}
 	empty := false
 	for {
+		if d.r < d.w && d.buf[d.r] == '>' {
+			d.r++ // the common case: the end of the tag, at once
+			break
+		}
 		d.space()
 		if b, ok = d.mustgetc(); !ok {
 			return nil, d.err
@@ -1133,33 +1141,59 @@ func (d *Decoder) entity(out []byte) ([]byte, bool) {
 // checkChars returns encoding/xml's message for the first invalid UTF-8
 // sequence or character outside XML's range in s, or "".
 func checkChars(s []byte) string {
+	const (
+		lo8 = 0x0101010101010101
+		hi8 = 0x8080808080808080
+	)
 	for i := 0; i < len(s); {
-		// Fast path: eight ASCII bytes of 0x20 or more at a time. The
-		// test for a byte under 0x20 may also stop at others; the slow
-		// path then checks them one by one.
+		// Fast path: sixteen, then eight ASCII bytes of 0x20 or more at
+		// a time (exact for ASCII words; a byte under 0x20 may also stop
+		// the bytes after it, which the slow path then checks).
+		for ; i+16 <= len(s); i += 16 {
+			x := binary.LittleEndian.Uint64(s[i:])
+			y := binary.LittleEndian.Uint64(s[i+8:])
+			if (x|y|(x-0x20*lo8)&^x|(y-0x20*lo8)&^y)&hi8 != 0 {
+				break
+			}
+		}
 		if i+8 <= len(s) {
 			x := binary.LittleEndian.Uint64(s[i:])
-			if x&0x8080808080808080 == 0 && (x-0x2020202020202020)&^x&0x8080808080808080 == 0 {
+			if (x|(x-0x20*lo8)&^x)&hi8 == 0 {
 				i += 8
 				continue
 			}
 		}
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-				return fmt.Sprintf("illegal character code %U", rune(c))
+		// Slow path: the next eight bytes one by one (a newline or tab,
+		// or text that is not ASCII); the common well-formed sequences of
+		// two and three bytes are checked here, the others by
+		// utf8.DecodeRune.
+		for end := min(i+8, len(s)); i < end; {
+			c := s[i]
+			if c < utf8.RuneSelf {
+				if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+					return fmt.Sprintf("illegal character code %U", rune(c))
+				}
+				i++
+				continue
 			}
-			i++
-			continue
+			if c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+				i += 2 // U+0080-U+07FF
+				continue
+			}
+			if c >= 0xE1 && c < 0xF0 && c != 0xED && c != 0xEF && i+2 < len(s) &&
+				s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+				i += 3 // U+1000-U+CFFF, U+E000-U+EFFF
+				continue
+			}
+			r, size := utf8.DecodeRune(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				return "invalid UTF-8"
+			}
+			if !isInCharacterRange(r) {
+				return fmt.Sprintf("illegal character code %U", r)
+			}
+			i += size
 		}
-		r, size := utf8.DecodeRune(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			return "invalid UTF-8"
-		}
-		if !isInCharacterRange(r) {
-			return fmt.Sprintf("illegal character code %U", r)
-		}
-		i += size
 	}
 	return ""
 }
