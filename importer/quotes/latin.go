@@ -1,6 +1,7 @@
 package quotes
 
 import (
+	"math/bits"
 	"strings"
 	"sync"
 
@@ -35,10 +36,28 @@ var detector latinDetector = &linguaDetector{}
 // its answer reliable on one paragraph, so quotes went unnoticed); about
 // 2 ms against 0.7 ms per paragraph, which the function-word fast path
 // keeps off ordinary paragraphs. High-accuracy mode would hold 510 MB.
+//
+// A call takes about 2 ms, so answers are remembered: blogs repeat
+// paragraphs (a signature, a disclaimer, a standard introduction) from
+// post to post. The cache holds at most detectCacheSize texts of at most
+// detectCacheText bytes and is emptied when full.
 type linguaDetector struct {
 	once sync.Once
 	d    lingua.LanguageDetector
+
+	mu    sync.Mutex
+	cache map[string]detection
 }
+
+type detection struct {
+	lang     string
+	reliable bool
+}
+
+const (
+	detectCacheSize = 512
+	detectCacheText = 2048
+)
 
 func (l *linguaDetector) init() {
 	var codes []lingua.IsoCode639_1
@@ -52,6 +71,27 @@ func (l *linguaDetector) init() {
 }
 
 func (l *linguaDetector) detect(text string) (string, bool) {
+	if len(text) > detectCacheText {
+		return l.compute(text)
+	}
+	l.mu.Lock()
+	d, ok := l.cache[text]
+	l.mu.Unlock()
+	if ok {
+		return d.lang, d.reliable
+	}
+	d.lang, d.reliable = l.compute(text)
+	l.mu.Lock()
+	if l.cache == nil || len(l.cache) >= detectCacheSize {
+		l.cache = make(map[string]detection)
+	}
+	l.cache[strings.Clone(text)] = d
+	l.mu.Unlock()
+	return d.lang, d.reliable
+}
+
+// compute asks lingua.
+func (l *linguaDetector) compute(text string) (string, bool) {
 	l.once.Do(l.init)
 	vals := l.d.ComputeLanguageConfidenceValues(text)
 	if len(vals) == 0 || vals[0].Value() == 0 {
@@ -147,12 +187,9 @@ func stopHash(k uint64) int {
 	return int((k * 0x9E3779B97F4A7C15) >> (64 - 12))
 }
 
-// stopBits returns the languages w is a function word of.
-func stopBits(w []byte) uint16 {
-	if len(w) > 8 {
-		return stopIndex[string(w)]
-	}
-	k := pack(w)
+// stopTableBits returns the languages the word packed into k (at most 8
+// bytes) is a function word of.
+func stopTableBits(k uint64) uint16 {
 	for h := stopHash(k); ; h = (h + 1) & (len(stopTable) - 1) {
 		switch stopTable[h].key {
 		case k:
@@ -179,53 +216,70 @@ func stopBit(lang string) uint16 {
 // stopScore counts the words of text and, per language of stopLangs, how
 // many of them are its function words; a word that is also a function
 // word of lang (one of stopLangs, or "") counts for lang only. Words are
-// ASCII-lowercased and looked up without allocating; longer than 15 bytes,
-// they are no function word.
+// runs of ASCII letters and bytes of multi-byte letters (é, ü, ł …),
+// ASCII-lowercased and looked up without allocating; longer than 15
+// bytes, they are no function word.
 func stopScore(text, lang string) (words int, hits [8]int) {
 	mineBit := stopBit(lang)
-	var buf [16]byte
+	var buf [16]byte // the word's first bytes, for words longer than 8
+	var k uint64     // the word's first 8 bytes, packed as pack does
 	n := 0
-	long := false
-	flush := func() {
-		if n > 0 || long {
-			words++
+	i := 0
+	for {
+		// Skip to the next word.
+		for i < len(text) && stopLower[text[i]] == 0 {
+			i++
 		}
-		if n > 0 && n <= stopLen && !long && stopStart[buf[0]] {
-			if bits := stopBits(buf[:n]); bits != 0 {
-				if bits&mineBit != 0 {
-					bits = mineBit
-				}
-				for i := range stopLangs {
-					if bits&(1<<i) != 0 {
-						hits[i]++
-					}
-				}
+		if i == len(text) {
+			return words, hits
+		}
+		first := stopLower[text[i]]
+		k, n = 0, 0
+		for ; i < len(text); i++ {
+			c := stopLower[text[i]]
+			if c == 0 {
+				break
 			}
+			if n < 8 {
+				k = k<<8 | uint64(c)
+			}
+			if n < len(buf) {
+				buf[n] = c
+			}
+			n++
 		}
-		n, long = 0, false
-	}
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case c >= 'a' && c <= 'z':
-		case c >= 'A' && c <= 'Z':
-			c += 'a' - 'A'
-		case c >= 0x80:
-			// Multi-byte letters (é, ü, ł …) belong to the word.
-		default:
-			flush()
+		words++
+		if n > stopLen || !stopStart[first] {
 			continue
 		}
-		if n < len(buf) {
-			buf[n] = c
-			n++
+		var langs uint16
+		if n <= 8 {
+			langs = stopTableBits(k)
 		} else {
-			long = true
+			langs = stopIndex[string(buf[:n])]
+		}
+		if langs&mineBit != 0 {
+			langs = mineBit
+		}
+		for ; langs != 0; langs &= langs - 1 {
+			hits[bits.TrailingZeros16(langs)]++
 		}
 	}
-	flush()
-	return words, hits
 }
+
+// stopLower maps a byte of a word to itself ASCII-lowercased, and any
+// other byte to 0: stopScore's words are ASCII letters and the bytes of
+// multi-byte characters.
+var stopLower = func() (t [256]byte) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = byte(c)
+		t[c-'a'+'A'] = byte(c)
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = byte(c)
+	}
+	return t
+}()
 
 // looksLike reports whether Latin-script text reads as lang by its function
 // words: at least a sixth of the words are lang's, and at least twice as

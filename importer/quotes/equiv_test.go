@@ -1,0 +1,164 @@
+package quotes
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// This file keeps the straightforward versions of functions that were
+// rewritten for speed, and checks that the rewrites give the same answers
+// on the labelled set, the test files and fuzzed input.
+
+// stopScoreRef is stopScore as first written: a byte loop that copies
+// each word and looks it up when it ends.
+func stopScoreRef(text, lang string) (words int, hits [8]int) {
+	mineBit := stopBit(lang)
+	var buf [16]byte
+	n := 0
+	long := false
+	flush := func() {
+		if n > 0 || long {
+			words++
+		}
+		if n > 0 && n <= stopLen && !long && stopStart[buf[0]] {
+			var bits uint16
+			if n > 8 {
+				bits = stopIndex[string(buf[:n])]
+			} else {
+				bits = stopTableBits(pack(buf[:n]))
+			}
+			if bits != 0 {
+				if bits&mineBit != 0 {
+					bits = mineBit
+				}
+				for i := range stopLangs {
+					if bits&(1<<i) != 0 {
+						hits[i]++
+					}
+				}
+			}
+		}
+		n, long = 0, false
+	}
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= 0x80:
+		default:
+			flush()
+			continue
+		}
+		if n < len(buf) {
+			buf[n] = c
+			n++
+		} else {
+			long = true
+		}
+	}
+	flush()
+	return words, hits
+}
+
+// equivTexts returns texts to compare the versions on: every block of
+// the labelled set and the benchmark post, whole and cut at odd places,
+// and a few made-up edge cases.
+func equivTexts(t testing.TB) []string {
+	t.Helper()
+	texts := []string{"", " ", "a", "THE", "The.", "éé", "x" + strings.Repeat("é", 20), strings.Repeat("abcdefgh", 3),
+		"también también", "który która które", "http://example.com/the/and www.the.com of", "the\u00a0of\tand\nto"}
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "quotes", "labelled", "*.post"))
+	files = append(files, filepath.Join("..", "..", "testdata", "quotes", "bench-english.html"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		content := string(data)
+		if _, c, ok := strings.Cut(content, "\n===\n"); ok {
+			content = c
+		}
+		texts = append(texts, content)
+		blocks, _ := parse(content)
+		for _, b := range blocks {
+			texts = append(texts, b.text, b.langText)
+			for _, cut := range []int{1, 7, 13} {
+				if cut < len(b.text) {
+					texts = append(texts, b.text[cut:], b.text[:len(b.text)-cut])
+				}
+			}
+		}
+	}
+	return texts
+}
+
+func TestStopScoreEquivalent(t *testing.T) {
+	for _, s := range equivTexts(t) {
+		for _, lang := range []string{"en", "de", "pl", "", "ru"} {
+			w1, h1 := stopScore(s, lang)
+			w2, h2 := stopScoreRef(s, lang)
+			if w1 != w2 || h1 != h2 {
+				t.Fatalf("stopScore(%.60q, %q) = %d %v, the reference gives %d %v", s, lang, w1, h1, w2, h2)
+			}
+		}
+	}
+}
+
+func FuzzStopScore(f *testing.F) {
+	for _, s := range equivTexts(f)[:40] {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, lang := range []string{"en", "fr", ""} {
+			w1, h1 := stopScore(s, lang)
+			w2, h2 := stopScoreRef(s, lang)
+			if w1 != w2 || h1 != h2 {
+				t.Fatalf("stopScore(%q, %q) = %d %v, the reference gives %d %v", s, lang, w1, h1, w2, h2)
+			}
+		}
+	})
+}
+
+// BenchmarkStopScore compares stopScore with its reference on the
+// benchmark post's blocks.
+func BenchmarkStopScore(b *testing.B) {
+	blocks, _ := parse(benchFile(b, "bench-english.html"))
+	for _, v := range []struct {
+		name string
+		fn   func(string, string) (int, [8]int)
+	}{{"new", stopScore}, {"ref", stopScoreRef}} {
+		b.Run(v.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				for _, blk := range blocks {
+					v.fn(blk.text, "en")
+				}
+			}
+		})
+	}
+}
+
+// TestDetectCache: the remembered answers are lingua's, for texts met
+// again, texts met once, and texts too long to remember.
+func TestDetectCache(t *testing.T) {
+	l := &linguaDetector{}
+	texts := []string{
+		"The library received several thousand books from a private collection as a gift.",
+		"Der Kanzler betonte am Montag, dass die Gespräche fortgesetzt würden.",
+		strings.Repeat("Il gasdotto attraversa il paese da nord a sud. ", 60),
+	}
+	for round := 0; round < 2; round++ {
+		for _, s := range texts {
+			wl, wr := l.compute(s)
+			if gl, gr := l.detect(s); gl != wl || gr != wr {
+				t.Errorf("round %d: detect(%.40q) = %s %v, lingua says %s %v", round, s, gl, gr, wl, wr)
+			}
+		}
+	}
+	if len(l.cache) != 2 {
+		t.Errorf("%d texts remembered, want 2 (the long one is not)", len(l.cache))
+	}
+}
