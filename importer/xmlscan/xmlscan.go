@@ -32,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"strconv"
 	"strings"
 	"sync"
@@ -1142,58 +1143,50 @@ func (d *Decoder) entity(out []byte) ([]byte, bool) {
 // sequence or character outside XML's range in s, or "".
 func checkChars(s []byte) string {
 	const (
-		lo8 = 0x0101010101010101
 		hi8 = 0x8080808080808080
+		lo7 = 0x7F7F7F7F7F7F7F7F
+		add = 0x6060606060606060 // b + 0x60 has its high bit set when b >= 0x20 (b < 0x80)
 	)
 	for i := 0; i < len(s); {
-		// Fast path: sixteen, then eight ASCII bytes of 0x20 or more at
-		// a time (exact for ASCII words; a byte under 0x20 may also stop
-		// the bytes after it, which the slow path then checks).
-		for ; i+16 <= len(s); i += 16 {
-			x := binary.LittleEndian.Uint64(s[i:])
-			y := binary.LittleEndian.Uint64(s[i+8:])
-			if (x|y|(x-0x20*lo8)&^x|(y-0x20*lo8)&^y)&hi8 != 0 {
-				break
-			}
-		}
 		if i+8 <= len(s) {
+			// Eight bytes at a time: m marks exactly the bytes of 0x80 or
+			// more and those under 0x20; the first one marked is looked at
+			// below, and the words go on after it.
 			x := binary.LittleEndian.Uint64(s[i:])
-			if (x|(x-0x20*lo8)&^x)&hi8 == 0 {
+			m := (x | ^((x & lo7) + add)) & hi8
+			if m == 0 {
 				i += 8
 				continue
 			}
+			i += bits.TrailingZeros64(m) >> 3
 		}
-		// Slow path: the next eight bytes one by one (a newline or tab,
-		// or text that is not ASCII); the common well-formed sequences of
-		// two and three bytes are checked here, the others by
-		// utf8.DecodeRune.
-		for end := min(i+8, len(s)); i < end; {
-			c := s[i]
-			if c < utf8.RuneSelf {
-				if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-					return fmt.Sprintf("illegal character code %U", rune(c))
-				}
-				i++
-				continue
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return fmt.Sprintf("illegal character code %U", rune(c))
 			}
-			if c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
-				i += 2 // U+0080-U+07FF
-				continue
-			}
-			if c >= 0xE1 && c < 0xF0 && c != 0xED && c != 0xEF && i+2 < len(s) &&
-				s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-				i += 3 // U+1000-U+CFFF, U+E000-U+EFFF
-				continue
-			}
-			r, size := utf8.DecodeRune(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				return "invalid UTF-8"
-			}
-			if !isInCharacterRange(r) {
-				return fmt.Sprintf("illegal character code %U", r)
-			}
-			i += size
+			i++
+			continue
 		}
+		// The common well-formed sequences of two and three bytes are
+		// checked here, the others by utf8.DecodeRune.
+		if c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			i += 2 // U+0080-U+07FF
+			continue
+		}
+		if c >= 0xE1 && c < 0xF0 && c != 0xED && c != 0xEF && i+2 < len(s) &&
+			s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			i += 3 // U+1000-U+CFFF, U+E000-U+EFFF
+			continue
+		}
+		r, size := utf8.DecodeRune(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return "invalid UTF-8"
+		}
+		if !isInCharacterRange(r) {
+			return fmt.Sprintf("illegal character code %U", r)
+		}
+		i += size
 	}
 	return ""
 }
