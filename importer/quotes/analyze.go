@@ -555,6 +555,27 @@ func isAlnum(r rune) bool {
 // addressLen returns the length of the web or mail address at the start of
 // s, or 0. The address ends at white space or at a CJK character.
 func addressLen(s string) int {
+	// A word of ASCII letters without ':' or '@' that does not start
+	// with "www." is no address: say so without finding its exact end.
+	if !strings.HasPrefix(s, "www.") {
+		i := 0
+	scan:
+		for ; i < len(s); i++ {
+			switch c := s[i]; c {
+			case ':', '@':
+				break scan
+			case ' ', '\n', '\t', '<', '"':
+				return 0
+			default:
+				if c >= utf8.RuneSelf {
+					break scan
+				}
+			}
+		}
+		if i == len(s) {
+			return 0
+		}
+	}
 	end := len(s)
 	for i, r := range s {
 		if r == ' ' || r == '\n' || r == '\t' || r == '<' || r == '"' || r >= 0x2E80 || r == '（' || r == '）' {

@@ -60,18 +60,18 @@ type evidence struct {
 // scan adds the letters of s to e. Web addresses are skipped: their
 // letters say nothing about the language around them.
 func (e *evidence) scan(s string) {
+	latin := 0 // ASCII letters, counted here and added at the end
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if (c == 'h' || c == 'w') && (i == 0 || !isASCIILetter(s[i-1])) {
+			k := asciiClass[c]
+			if k == asciiURL && (i == 0 || !isASCIILetter(s[i-1])) {
 				if n := urlLen(s[i:]); n > 0 {
 					i += n
 					continue
 				}
 			}
-			if isASCIILetter(c) {
-				e.n[gLatin]++
-			}
+			latin += int(k & 1)
 			i++
 			continue
 		}
@@ -99,7 +99,20 @@ func (e *evidence) scan(s string) {
 			e.arabic(r)
 		}
 	}
+	e.n[gLatin] += latin
 }
+
+// asciiClass tells scan which ASCII bytes are letters (odd values) and
+// which letters may start a web address (asciiURL).
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = 1, 1
+	}
+	t['h'], t['w'] = asciiURL, asciiURL
+	return t
+}()
+
+const asciiURL = 3
 
 func isASCIILetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 

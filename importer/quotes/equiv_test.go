@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // This file keeps the straightforward versions of functions that were
@@ -161,4 +162,99 @@ func TestDetectCache(t *testing.T) {
 	if len(l.cache) != 2 {
 		t.Errorf("%d texts remembered, want 2 (the long one is not)", len(l.cache))
 	}
+}
+
+// addressLenRef is addressLen without its shortcut for plain words.
+func addressLenRef(s string) int {
+	end := len(s)
+	for i, r := range s {
+		if r == ' ' || r == '\n' || r == '\t' || r == '<' || r == '"' || r >= 0x2E80 || r == '（' || r == '）' {
+			end = i
+			break
+		}
+	}
+	tok := s[:end]
+	if urlLen(tok) > 0 || strings.Contains(tok, "://") {
+		return end
+	}
+	if at := strings.IndexByte(tok, '@'); at > 0 && strings.Contains(tok[at:], ".") {
+		return end
+	}
+	return 0
+}
+
+// textRunRef is textRun as a switch.
+func textRunRef(raw string, i int) int {
+	for ; i < len(raw); i++ {
+		switch d := raw[i]; d {
+		case '&', '[', '\t', '\n', '\r', '\f':
+			return i
+		case ' ':
+			if i+1 == len(raw) || isWhite(raw[i+1]) {
+				return i
+			}
+		}
+	}
+	return i
+}
+
+// scanRef is evidence.scan's ASCII branch as first written.
+func scanRef(e *evidence, s string) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if (c == 'h' || c == 'w') && (i == 0 || !isASCIILetter(s[i-1])) {
+				if n := urlLen(s[i:]); n > 0 {
+					i += n
+					continue
+				}
+			}
+			if isASCIILetter(c) {
+				e.n[gLatin]++
+			}
+			i++
+			continue
+		}
+		var one evidence
+		r, size := utf8.DecodeRuneInString(s[i:])
+		one.scan(s[i : i+size])
+		e.add(&one)
+		_ = r
+		i += size
+	}
+}
+
+// checkScanners compares the rewritten scanners with their references
+// at every offset of s.
+func checkScanners(t *testing.T, s string) {
+	t.Helper()
+	var e1, e2 evidence
+	e1.scan(s)
+	scanRef(&e2, s)
+	if e1 != e2 {
+		t.Fatalf("scan(%.60q) = %+v, the reference gives %+v", s, e1, e2)
+	}
+	for i := 0; i <= len(s); i++ {
+		if a, b := addressLen(s[i:]), addressLenRef(s[i:]); a != b {
+			t.Fatalf("addressLen(%.60q) = %d, the reference gives %d", s[i:], a, b)
+		}
+		if a, b := textRun(s, i), textRunRef(s, i); a != b {
+			t.Fatalf("textRun(%.60q, %d) = %d, the reference gives %d", s, i, a, b)
+		}
+	}
+}
+
+func TestScannersEquivalent(t *testing.T) {
+	extra := []string{"see www.example.com/a?b now", "mail me@example.org.", "ftp://x", "a@b", "@x.y", "http://例え.jp/パス 文",
+		"中文http://x.cn/a（注）", "www.", "w", "h", "x: y", "\"www.a.b\"", "naïve café@ex.com", "[caption]&amp; \t\n\r\f  x"}
+	for _, s := range append(equivTexts(t), extra...) {
+		checkScanners(t, s)
+	}
+}
+
+func FuzzScanners(f *testing.F) {
+	for _, s := range []string{"see www.example.com/a now", "mail me@example.org.", "中文http://x.cn/a（注）", "a&amp; [b] \t c"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkScanners)
 }

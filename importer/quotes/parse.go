@@ -384,17 +384,18 @@ func isWhite(c byte) bool {
 // than one space between words.
 func textRun(raw string, i int) int {
 	for ; i < len(raw); i++ {
-		switch d := raw[i]; d {
-		case '&', '[', '\t', '\n', '\r', '\f':
+		if !textStop[raw[i]] {
+			continue
+		}
+		if raw[i] != ' ' || i+1 == len(raw) || isWhite(raw[i+1]) {
 			return i
-		case ' ':
-			if i+1 == len(raw) || isWhite(raw[i+1]) {
-				return i
-			}
 		}
 	}
 	return i
 }
+
+// textStop marks the bytes where textRun may stop.
+var textStop = [256]bool{'&': true, '[': true, '\t': true, '\n': true, '\r': true, '\f': true, ' ': true}
 
 func (p *parser) inPre() bool {
 	for _, e := range p.stack {
