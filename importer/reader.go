@@ -227,6 +227,7 @@ type tokenizer interface {
 	TokenLine() int
 	Mark()
 	MarkLine() int
+	SkipSpace()
 }
 
 // newTokenizer is xmlscan, several times faster than encoding/xml;
@@ -257,6 +258,7 @@ type stdTok struct {
 func (d *stdTok) TokenLine() int { return d.line }
 
 func (d *stdTok) Mark()         { d.mark, _ = d.InputPos() }
+func (d *stdTok) SkipSpace()    {}
 func (d *stdTok) MarkLine() int { return d.mark }
 
 func (d *stdTok) Next() (*xmlscan.Tok, error) {
@@ -884,6 +886,7 @@ func (r *Reader) readTerm(start xml.StartElement) (*archive.Term, error) {
 // ignored.
 func (r *Reader) children(start xml.StartElement, fn func(xml.StartElement) error) error {
 	for {
+		r.d.SkipSpace() // the white space between the children, most of the tokens
 		tok, err := r.token()
 		if err != nil {
 			if err == io.EOF {

@@ -484,3 +484,62 @@ func TestCheckChars(t *testing.T) {
 		}
 	}
 }
+
+// With SkipSpace before every Next, a Decoder gives the tokens and the
+// error it gives without, less white space text: every input, read whole
+// and one byte per read (when SkipSpace can see less), and the cases.
+func TestSkipSpace(t *testing.T) {
+	isSpace := func(b []byte) bool { return len(bytes.Trim(b, " \t\r\n")) == 0 }
+	tokens := func(d *Decoder, skip bool) []string {
+		var out []string
+		for {
+			if skip {
+				d.SkipSpace()
+			}
+			tok, err := d.Next()
+			if err != nil {
+				return append(out, describe(err))
+			}
+			if tok.Kind == KindText && isSpace(tok.Text) {
+				continue
+			}
+			var v xml.Token
+			switch tok.Kind {
+			case KindStart:
+				v = tok.Start
+			case KindEnd:
+				v = tok.End
+			case KindText:
+				v = xml.CharData(tok.Text)
+			default:
+				v = tok.Other
+			}
+			out = append(out, fmt.Sprintf("%#v", v))
+		}
+	}
+	check := func(name string, in []byte) {
+		t.Helper()
+		want := tokens(scanDecoder(bytes.NewReader(in)), false)
+		readers := []io.Reader{bytes.NewReader(in)}
+		if len(in) < 2<<20 {
+			readers = append(readers, iotest.OneByteReader(bytes.NewReader(in)))
+		}
+		for _, r := range readers {
+			got := tokens(scanDecoder(r), true)
+			if !reflect.DeepEqual(got, want) {
+				n := 0
+				for n < min(len(got), len(want)) && got[n] == want[n] {
+					n++
+				}
+				t.Fatalf("%s: token %d differs with SkipSpace (%d tokens, %d without)", name, n, len(got), len(want))
+			}
+		}
+	}
+	for name, in := range inputs(t) {
+		check(name, in)
+	}
+	for _, c := range cases {
+		check(fmt.Sprintf("%q", c), []byte(c))
+		check(fmt.Sprintf("%q spaced", c), []byte(strings.ReplaceAll(c, "><", ">\n \t<")))
+	}
+}

@@ -344,6 +344,27 @@ func (d *Decoder) space() {
 	}
 }
 
+// SkipSpace consumes the character data before the next token if it is
+// only white space and the buffer already shows the '<' after it: the
+// text token Next would return next, which a reader that ignores the text
+// between elements has no use for (WXR has one between every two
+// elements). Such a token can be no error. SkipSpace does nothing
+// otherwise, or while an empty element's end is pending.
+func (d *Decoder) SkipSpace() {
+	if d.err != nil || d.needClose {
+		return
+	}
+	for i := d.r; i < d.w; i++ {
+		switch d.buf[i] {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '<':
+			d.r = i
+		}
+		return
+	}
+}
+
 // Token returns the next token, as encoding/xml's Decoder.Token does in
 // strict mode: io.EOF at the end of input after the last element closed,
 // an *xml.SyntaxError for malformed input, or the reader's error.
