@@ -391,6 +391,10 @@ func (z *Reader) text(in []byte, i int, final bool) (int, bool) {
 		var stop bool
 		switch c {
 		case '<':
+			if n := plainTag(in[i:]); n > 0 {
+				i += n // as the tag state would, without going there and back
+				continue
+			}
 			n, stop := z.markup(in[i:], final)
 			if stop {
 				return i, true
@@ -439,6 +443,28 @@ func (z *Reader) markup(b []byte, final bool) (n int, stop bool) {
 	}
 	z.st = stTag
 	return 1, false
+}
+
+// plainTag returns the length of the start or end tag at b[0] (a '<')
+// when the tag state would pass it through as it is and end at its '>':
+// a tag without quotes, controls or bytes of 0x80 or more (most tags,
+// <wp:post_id>, </item>), whole in b. It returns 0 for any other, and
+// for a '<' that opens a comment, CDATA, a declaration or a processing
+// instruction.
+func plainTag(b []byte) int {
+	if len(b) < 2 || b[1] == '!' || b[1] == '?' {
+		return 0
+	}
+	t := tagSpecial
+	for j, c := range b[1:] {
+		if t[c] {
+			if c == '>' {
+				return j + 2
+			}
+			return 0
+		}
+	}
+	return 0
 }
 
 // tag scans the inside of a start or end tag.
