@@ -134,9 +134,64 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b 
 // parse returns the blocks and block-level elements of content.
 func parse(content string) ([]block, []element) {
 	buf := bufPool.Get().(*[]byte)
-	p := &parser{src: content, pending: [2]int{-1, -1}, buf: (*buf)[:0], segs: make([]seg, 0, 64),
+	defer func() { bufPool.Put(buf) }()
+	if strings.IndexByte(content, 0) < 0 {
+		if blocks, elems, ok := parseFast(content, buf); ok {
+			return blocks, elems
+		}
+	}
+	return parseSlow(content, buf)
+}
+
+func newParser(content string, buf *[]byte) *parser {
+	return &parser{src: content, pending: [2]int{-1, -1}, buf: (*buf)[:0], segs: make([]seg, 0, 64),
 		blocks: make([]block, 0, 16+len(content)/400)}
-	defer func() { *buf = p.buf[:0]; bufPool.Put(buf) }()
+}
+
+// finish closes what is open and returns the blocks and elements.
+func (p *parser) finish(buf *[]byte) ([]block, []element) {
+	*buf = p.buf[:0]
+	p.flush()
+	for _, e := range p.stack {
+		p.elems[e].end = len(p.blocks)
+	}
+	return p.blocks, p.elems
+}
+
+// parseFast parses with tokenizer; false when the content needs
+// x/net/html's tokenizer.
+func parseFast(content string, buf *[]byte) ([]block, []element, bool) {
+	p := newParser(content, buf)
+	z := &tokenizer{s: content}
+	for {
+		if !z.next() {
+			*buf = p.buf[:0]
+			return nil, nil, false
+		}
+		off, n := z.start, z.pos-z.start
+		switch z.tt {
+		case html.ErrorToken:
+			blocks, elems := p.finish(buf)
+			return blocks, elems, true
+		case html.TextToken:
+			if p.skip == 0 {
+				p.text(content[off:off+n], off)
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			if e := p.start(z.name, z.tt == html.SelfClosingTagToken, off, n); e >= 0 {
+				p.elems[e].hasLang = z.hasLang
+			}
+		case html.EndTagToken:
+			p.end(z.name, off, n)
+		case html.CommentToken:
+			p.comment(z.comment)
+		}
+	}
+}
+
+// parseSlow parses with x/net/html's tokenizer.
+func parseSlow(content string, buf *[]byte) ([]block, []element) {
+	p := newParser(content, buf)
 	z := html.NewTokenizerFragment(strings.NewReader(content), "div")
 	off := 0
 	for {
@@ -154,23 +209,33 @@ func parse(content string) ([]block, []element) {
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
-			p.start(tagName(name), tt == html.SelfClosingTagToken, hasAttr, z, off, n)
+			if e := p.start(tagName(name), tt == html.SelfClosingTagToken, off, n); e >= 0 {
+				for hasAttr {
+					var k []byte
+					k, _, hasAttr = z.TagAttr()
+					if string(k) == "lang" || string(k) == "xml:lang" {
+						p.elems[e].hasLang = true
+					}
+				}
+			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			p.end(tagName(name), off, n)
 		case html.CommentToken:
-			c := strings.TrimSpace(string(z.Text()))
-			if strings.HasPrefix(c, "wp:") || strings.HasPrefix(c, "/wp:") || strings.HasPrefix(c, "more") || c == "nextpage" {
-				p.flush()
-			}
+			p.comment(string(z.Text()))
 		}
 		off += n
 	}
-	p.flush()
-	for _, e := range p.stack {
-		p.elems[e].end = len(p.blocks)
+	return p.finish(buf)
+}
+
+// comment ends the block at the block editor's comments and at <!--more-->
+// and <!--nextpage-->.
+func (p *parser) comment(text string) {
+	c := strings.TrimSpace(text)
+	if strings.HasPrefix(c, "wp:") || strings.HasPrefix(c, "/wp:") || strings.HasPrefix(c, "more") || c == "nextpage" {
+		p.flush()
 	}
-	return p.blocks, p.elems
 }
 
 // tagNames holds the names of the elements the parser knows, so that the
@@ -195,16 +260,18 @@ func tagName(b []byte) string {
 	return string(b)
 }
 
-func (p *parser) start(name string, selfClosing, hasAttr bool, z *html.Tokenizer, off, n int) {
+// start handles a start tag and returns the index in p.elems of the
+// element it opens, -1 when it opens none; the caller notes its lang.
+func (p *parser) start(name string, selfClosing bool, off, n int) int {
 	if skipTags[name] {
 		if !selfClosing {
 			p.skip++
 		}
-		return
+		return -1
 	}
 	if name == "br" {
 		p.br(off, n)
-		return
+		return -1
 	}
 	if !blockTags[name] {
 		if !selfClosing && !voidTags[name] {
@@ -213,12 +280,12 @@ func (p *parser) start(name string, selfClosing, hasAttr bool, z *html.Tokenizer
 				p.icode++
 			}
 		}
-		return
+		return -1
 	}
 	p.flush()
 	p.implicitClose(name)
 	if selfClosing || voidTags[name] {
-		return
+		return -1
 	}
 	e := element{tag: name, attrAt: off + n - 1, parent: -1, first: len(p.blocks), end: -1}
 	if strings.HasSuffix(p.src[off:off+n], "/>") {
@@ -227,18 +294,12 @@ func (p *parser) start(name string, selfClosing, hasAttr bool, z *html.Tokenizer
 	if len(p.stack) > 0 {
 		e.parent = p.stack[len(p.stack)-1]
 	}
-	for hasAttr {
-		var k []byte
-		k, _, hasAttr = z.TagAttr()
-		if string(k) == "lang" || string(k) == "xml:lang" {
-			e.hasLang = true
-		}
-	}
 	p.elems = append(p.elems, e)
 	p.stack = append(p.stack, len(p.elems)-1)
 	if codeTags[name] {
 		p.code++
 	}
+	return len(p.elems) - 1
 }
 
 // implicitClose closes what HTML closes when name opens: a paragraph before
