@@ -155,6 +155,11 @@ type Writer struct {
 
 	// lastComment is the largest comments.id so far; see addComments.
 	lastComment int64
+	// lastPost is the largest posts.id so far: the next post's id is the
+	// one after it, the id SQLite would give the row (no AUTOINCREMENT),
+	// named in the INSERT because go-sqlite3's fused bind-and-step path
+	// (onConn) is its Query, which has no LastInsertId.
+	lastPost int64
 
 	// fresh sites had no posts before this import: AddPost need not look
 	// for an existing row.
@@ -311,15 +316,14 @@ var sqlText = struct {
 		VALUES (?,?,?,?,?,?,'item') RETURNING id`,
 	authorGet: `SELECT id FROM authors WHERE site_id = ? AND login = ?`,
 	postGet:   `SELECT id, raw_hash FROM posts WHERE site_id = ? AND wp_key = ? AND dup_ordinal = ?`,
-	// The inserts return the new id: they run as queries (see onConn),
-	// which have no LastInsertId.
-	postIns: `INSERT INTO posts (` + postCols + `) VALUES (?` + strings.Repeat(",?", 43) + `) RETURNING id`,
+	// The inserts name the new row's id (see Writer.lastPost).
+	postIns: `INSERT INTO posts (id, ` + postCols + `) VALUES (?` + strings.Repeat(",?", 44) + `)`,
 	// postIns in a fresh site: dup_ordinal is the number of rows of the
 	// site with the same wp_key, all of them this import's, found in the
 	// UNIQUE (site_id, wp_key, dup_ordinal) index the insert reads anyway.
-	// (A "?" after ?1 and ?2 is ?3.)
-	postInsFresh: `INSERT INTO posts (` + postCols + `) VALUES (?, ?,
-		(SELECT count(*) FROM posts WHERE site_id = ?1 AND wp_key = ?2)` + strings.Repeat(",?", 41) + `) RETURNING id`,
+	// (A "?" after ?2 and ?3 is ?4.)
+	postInsFresh: `INSERT INTO posts (id, ` + postCols + `) VALUES (?, ?, ?,
+		(SELECT count(*) FROM posts WHERE site_id = ?2 AND wp_key = ?3)` + strings.Repeat(",?", 41) + `)`,
 	// The update leaves first_import_id alone and parent_id to Commit.
 	postUpd: `UPDATE posts SET wp_id=?, post_type=?, status=?, title=?, link=?, pub_date_raw=?,
 		creator=?, author_id=?, guid=?, guid_is_permalink=?, description=?, content=?, excerpt=?,
@@ -469,7 +473,7 @@ func (a *Archive) BeginImport(ctx context.Context, opts ImportOptions) (*Writer,
 	if w.importID, err = res.LastInsertId(); err != nil {
 		return fail(err)
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM comments`).Scan(&w.lastComment); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM comments), (SELECT coalesce(max(id), 0) FROM posts)`).Scan(&w.lastComment, &w.lastPost); err != nil {
 		return fail(err)
 	}
 	if err := w.deferIndexes(ctx); err != nil {
@@ -1144,6 +1148,8 @@ func (w *Writer) addPost(p *Post, wpKey string, dup int, plan []commentPlan) (Po
 		if err != nil {
 			return 0, err
 		}
+		id = w.lastPost + 1
+		a.i64(id)
 		a.i64(w.siteID)
 		a.str(wpKey)
 		if dup >= 0 {
@@ -1153,9 +1159,10 @@ func (w *Writer) addPost(p *Post, wpKey string, dup int, plan []commentPlan) (Po
 		a.i64(w.importID)
 		a.i64(w.importID)
 		a.value(excerptCJK(p.Excerpt))
-		if id, _, err = queryInt(st, a); err != nil {
+		if err := execStmt(st, a); err != nil {
 			return 0, err
 		}
+		w.lastPost = id
 		w.ftsPending += len(d.SearchTitle) + len(d.Text) + len(p.Excerpt)
 	}
 
