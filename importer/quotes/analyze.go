@@ -3,6 +3,8 @@ package quotes
 import (
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -115,6 +117,27 @@ func (a *analysis) text() string {
 // parseHint turns a channel language into the form Analyze reports:
 // "en-US" → en, "zh-CN" → zh-Hans, "zh-TW" → zh-Hant; "" when unusable.
 func parseHint(hint string) string {
+	// Every post of a site has the same hint: remember the answers.
+	if v, ok := hints.Load(hint); ok {
+		return v.(string)
+	}
+	h := parseHintOnce(hint)
+	if hintCount.Load() < maxHints {
+		hintCount.Add(1)
+		hints.Store(hint, h)
+	}
+	return h
+}
+
+// hints holds parseHint's answers, for at most maxHints hints.
+var (
+	hints     sync.Map
+	hintCount atomic.Int32
+)
+
+const maxHints = 64
+
+func parseHintOnce(hint string) string {
 	hint = strings.TrimSpace(hint)
 	if hint == "" {
 		return ""
@@ -324,7 +347,16 @@ func (a *analysis) blockLang(b *block) (string, string) {
 	switch g {
 	case gLatin:
 		if b.ev.n[gLatin] >= foreignLatin && !(b.hintChecked && b.hintOK && a.main == a.hint) {
-			if l, reliable := latinLang(b.langText, a.main); reliable {
+			var l string
+			var reliable bool
+			if b.hintChecked && a.main == a.hint {
+				// hintReads found that the text does not look like
+				// the hint.
+				l, reliable = latinLangNot(b.langText, a.main)
+			} else {
+				l, reliable = latinLang(b.langText, a.main)
+			}
+			if reliable {
 				lang = l
 			}
 		}

@@ -112,6 +112,11 @@ func latinLang(text, expect string) (string, bool) {
 	if expect != "" && looksLike(text, expect) {
 		return expect, true
 	}
+	return latinLangNot(text, expect)
+}
+
+// latinLangNot is latinLang for text known not to look like expect.
+func latinLangNot(text, expect string) (string, bool) {
 	if expect == "en" && plainEnglish(text) {
 		return "en", true
 	}
@@ -221,41 +226,35 @@ func stopBit(lang string) uint16 {
 // bytes, they are no function word.
 func stopScore(text, lang string) (words int, hits [8]int) {
 	mineBit := stopBit(lang)
-	var buf [16]byte // the word's first bytes, for words longer than 8
-	var k uint64     // the word's first 8 bytes, packed as pack does
-	n := 0
-	i := 0
-	for {
-		// Skip to the next word.
-		for i < len(text) && stopLower[text[i]] == 0 {
+	for i := 0; i < len(text); {
+		if stopLower[text[i]] == 0 {
 			i++
+			continue
 		}
-		if i == len(text) {
-			return words, hits
-		}
-		first := stopLower[text[i]]
-		k, n = 0, 0
+		// A word: pack its bytes (the last 8 stay in k) and look it up
+		// when it ends.
+		start := i
+		var k uint64
 		for ; i < len(text); i++ {
 			c := stopLower[text[i]]
 			if c == 0 {
 				break
 			}
-			if n < 8 {
-				k = k<<8 | uint64(c)
-			}
-			if n < len(buf) {
-				buf[n] = c
-			}
-			n++
+			k = k<<8 | uint64(c)
 		}
 		words++
-		if n > stopLen || !stopStart[first] {
+		n := i - start
+		if n > stopLen || !stopStart[stopLower[text[start]]] {
 			continue
 		}
 		var langs uint16
 		if n <= 8 {
 			langs = stopTableBits(k)
 		} else {
+			var buf [16]byte
+			for x := range n {
+				buf[x] = stopLower[text[start+x]]
+			}
 			langs = stopIndex[string(buf[:n])]
 		}
 		if langs&mineBit != 0 {
@@ -265,6 +264,7 @@ func stopScore(text, lang string) (words int, hits [8]int) {
 			hits[bits.TrailingZeros16(langs)]++
 		}
 	}
+	return words, hits
 }
 
 // stopLower maps a byte of a word to itself ASCII-lowercased, and any
