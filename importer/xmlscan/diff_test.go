@@ -313,7 +313,8 @@ func FuzzSameAsEncodingXML(f *testing.F) {
 }
 
 // BenchmarkTokens reads the generated 10 MB export (make bench writes it
-// into bench/) with xmlscan and with encoding/xml. Besides wall time it
+// into bench/) with xmlscan (Next, and Token as encoding/xml gives them)
+// and with encoding/xml. Besides wall time it
 // reports the process's CPU time per op (cpu-ms/op), the steadier figure
 // on a shared machine.
 func BenchmarkTokens(b *testing.B) {
@@ -321,6 +322,27 @@ func BenchmarkTokens(b *testing.B) {
 	if err != nil {
 		b.Skip("no bench/10mb.xml: go run ./cmd/wxrgen -size 10MB -seed 1 -o bench/10mb.xml")
 	}
+	b.Run("xmlscan-next", func(b *testing.B) {
+		b.SetBytes(int64(len(in)))
+		b.ReportAllocs()
+		cpu0 := processCPU()
+		defer func() {
+			b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+		}()
+		tokens := 0
+		for b.Loop() {
+			d := scanDecoder(bytes.NewReader(in))
+			for {
+				if _, err := d.Next(); err == io.EOF {
+					break
+				} else if err != nil {
+					b.Fatal(err)
+				}
+				tokens++
+			}
+		}
+		b.ReportMetric(float64(tokens)/float64(b.N), "tokens/op")
+	})
 	for _, impl := range []string{"xmlscan", "encoding-xml"} {
 		b.Run(impl, func(b *testing.B) {
 			b.SetBytes(int64(len(in)))

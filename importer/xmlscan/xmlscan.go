@@ -2,9 +2,10 @@
 // errors, offsets and lines of encoding/xml's Decoder.Token in strict mode,
 // several times faster: it scans a buffer in spans instead of reading
 // through an io.ByteReader one byte at a time, returns character data
-// that needs no decoding as a slice of that buffer, finds the newlines as
-// it reads so that a line costs a step, checks character ranges a word at
-// a time, and interns element and attribute names.
+// that needs no decoding as a slice of that buffer, counts lines only when
+// asked, checks character ranges a word at a time, and keeps what it
+// learnt of each element name: split, translated, and which name came
+// next last time, which it compares before reading one.
 //
 // What it gives is what importer.Reader uses of encoding/xml: start and
 // end elements with their names translated by the prefix bindings in scope
@@ -77,14 +78,15 @@ type Decoder struct {
 	ns   map[string]string
 	undo []nsUndo
 
-	out     []byte
-	names   map[string]string
-	nsnames map[string]xml.Name
-	// cache holds names seen before in front of nsnames, by a hash of a
-	// few of their bytes: a slot compared is cheaper than a map lookup
-	// (an element's name is looked up for its start and end tag).
-	cache [256]cachedName
-	raw   string // the name of the last start element, as written
+	out   []byte
+	names map[string]string
+	infos map[string]*nameInfo
+	// cache holds names seen before in front of infos, by a hash of a
+	// few of their bytes: a slot compared is cheaper than a map lookup.
+	cache [256]*nameInfo
+	info  *nameInfo // of the last start element
+	prev  *nameInfo // of the element that ended last at the current depth, or nil
+	gen   uint64    // generation of the bindings, counted up when they change
 	// pfx holds prefixes translated with the bindings in scope (npfx of
 	// them, none after a binding changed; WXR uses six or seven).
 	pfx  [8]binding
@@ -124,16 +126,24 @@ type (
 )
 
 type frame struct {
-	name xml.Name // as written (prefix in Space)
-	raw  string   // the name as written, prefix and colon included
+	info *nameInfo
 	tr   xml.Name // name translated, as its end element's will be
 	undo int      // len(undo) before this element's bindings
 }
 
-// cachedName is an entry of Decoder.cache: a name as written and split.
-type cachedName struct {
-	raw  string
-	name xml.Name
+// nameInfo is what the Decoder knows of a name: as written, split at its
+// colon, translated, and which element names followed it. WXR repeats
+// the same elements in the same order, so the name of a start tag is
+// first compared with the one that came at that place last time (after
+// the same sibling, or first in the same parent), which costs less than
+// reading and looking it up.
+type nameInfo struct {
+	raw   string    // as written, prefix and colon included
+	name  xml.Name  // split (prefix in Space)
+	tr    xml.Name  // name translated as an element's with the bindings of generation gen
+	gen   uint64    // 0: not translated yet
+	first *nameInfo // the first child of the last element of this name
+	next  *nameInfo // the element that followed the last one of this name
 }
 
 // binding is an entry of Decoder.pfx: what a prefix translates to.
@@ -150,12 +160,13 @@ type nsUndo struct {
 // NewDecoder returns a Decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {
 	return &Decoder{
-		src:     r,
-		buf:     make([]byte, 0, 2*readSize),
-		line:    1,
-		ns:      map[string]string{},
-		names:   map[string]string{},
-		nsnames: map[string]xml.Name{},
+		src:   r,
+		buf:   make([]byte, 0, 2*readSize),
+		line:  1,
+		ns:    map[string]string{},
+		names: map[string]string{},
+		infos: map[string]*nameInfo{},
+		gen:   1,
 	}
 }
 
@@ -420,11 +431,16 @@ func (d *Decoder) Next() (*Tok, error) {
 		}
 		if len(d.undo) > mark {
 			d.npfx = 0
+			d.gen++
 		}
-		f := frame{name: t1.Name, raw: d.raw, undo: mark}
-		d.translate(&t1.Name, true)
-		f.tr = t1.Name
-		d.stk = append(d.stk, f)
+		if info := d.info; info.gen == d.gen {
+			t1.Name = info.tr
+		} else {
+			d.translate(&t1.Name, true)
+			info.tr, info.gen = t1.Name, d.gen
+		}
+		d.stk = append(d.stk, frame{info: d.info, tr: t1.Name, undo: mark})
+		d.prev = nil
 		for i := range t1.Attr {
 			d.translate(&t1.Attr[i].Name, false)
 		}
@@ -483,16 +499,17 @@ func (d *Decoder) popElement(t *xml.EndElement) bool {
 	}
 	s := d.stk[len(d.stk)-1]
 	d.stk = d.stk[:len(d.stk)-1]
+	sname := s.info.name
 	switch {
-	case s.name.Local != name.Local:
-		d.err = d.syntaxError("element <" + s.name.Local + "> closed by </" + name.Local + ">")
+	case sname.Local != name.Local:
+		d.err = d.syntaxError("element <" + sname.Local + "> closed by </" + name.Local + ">")
 		return false
-	case s.name.Space != name.Space:
+	case sname.Space != name.Space:
 		ns := name.Space
 		if name.Space == "" {
 			ns = `""`
 		}
-		d.err = d.syntaxError("element <" + s.name.Local + "> in space " + s.name.Space +
+		d.err = d.syntaxError("element <" + sname.Local + "> in space " + sname.Space +
 			" closed by </" + name.Local + "> in space " + ns)
 		return false
 	}
@@ -500,7 +517,9 @@ func (d *Decoder) popElement(t *xml.EndElement) bool {
 	t.Name = s.tr
 	if len(d.undo) > s.undo {
 		d.npfx = 0
+		d.gen++
 	}
+	d.prev = s.info
 	for i := len(d.undo) - 1; i >= s.undo; i-- {
 		u := d.undo[i]
 		if u.ok {
@@ -541,10 +560,12 @@ func (d *Decoder) rawToken() (xml.Token, error) {
 	switch b {
 	case '/':
 		var name xml.Name
-		if n := len(d.stk); n > 0 && d.closes(d.stk[n-1].raw) {
+		if n := len(d.stk); n > 0 && d.closes(d.stk[n-1].info.raw) {
 			// The end tag of the open element, as it should be.
-			name = d.stk[n-1].name
-		} else if name, _, ok = d.nsname(); !ok {
+			name = d.stk[n-1].info.name
+		} else if info := d.nsname(); info != nil {
+			name = info.name
+		} else {
 			if d.err == nil {
 				d.err = d.syntaxError("expected element name after </")
 			}
@@ -593,13 +614,31 @@ func (d *Decoder) rawToken() (xml.Token, error) {
 		return d.directive(b)
 	}
 	d.ungetc()
-	name, raw, ok := d.nsname()
-	if !ok {
+	// The name that came after the previous sibling last time, or first
+	// in the parent; else the name read.
+	var pred *nameInfo
+	if d.prev != nil {
+		pred = d.prev.next
+	} else if n := len(d.stk); n > 0 {
+		pred = d.stk[n-1].info.first
+	}
+	info := pred
+	if info == nil || !d.closes(info.raw) {
+		if info = d.nsname(); info != nil {
+			if d.prev != nil {
+				d.prev.next = info
+			} else if n := len(d.stk); n > 0 {
+				d.stk[n-1].info.first = info
+			}
+		}
+	}
+	if info == nil {
 		if d.err == nil {
 			d.err = d.syntaxError("expected element name after <")
 		}
 		return nil, d.err
 	}
+	name := info.name
 	attr := []xml.Attr{}
 	empty := false
 	for {
@@ -627,12 +666,14 @@ func (d *Decoder) rawToken() (xml.Token, error) {
 		}
 		d.ungetc()
 		var a xml.Attr
-		if a.Name, _, ok = d.nsname(); !ok {
+		ai := d.nsname()
+		if ai == nil {
 			if d.err == nil {
 				d.err = d.syntaxError("expected attribute name in element")
 			}
 			return nil, d.err
 		}
+		a.Name = ai.name
 		d.space()
 		if b, ok = d.mustgetc(); !ok {
 			return nil, d.err
@@ -661,7 +702,7 @@ func (d *Decoder) rawToken() (xml.Token, error) {
 		d.toClose = name
 	}
 	d.tok.Start = xml.StartElement{Name: name, Attr: attr}
-	d.raw = raw
+	d.info = info
 	return startMark{}, nil
 }
 
@@ -1222,9 +1263,10 @@ func isInCharacterRange(r rune) bool {
 }
 
 // nsname reads a name and splits it at its colon, as encoding/xml does,
-// and returns it as written too. Names seen before come from the cache or
-// a map, checked and split already.
-func (d *Decoder) nsname() (xml.Name, string, bool) {
+// and returns what is known of it, or nil for no name or an invalid one.
+// Names seen before come from the cache or a map, checked and split
+// already.
+func (d *Decoder) nsname() *nameInfo {
 	if d.r < d.w {
 		seg := d.buf[d.r:d.w]
 		i := 0
@@ -1233,35 +1275,37 @@ func (d *Decoder) nsname() (xml.Name, string, bool) {
 		}
 		if i > 0 && i < len(seg) {
 			c := &d.cache[nameSlot(seg[:i])]
-			if c.raw == string(seg[:i]) {
+			if *c != nil && (*c).raw == string(seg[:i]) {
 				d.r += i
-				return c.name, c.raw, true
+				return *c
 			}
-			if n, ok := d.nsnames[string(seg[:i])]; ok {
-				c.raw = d.internBytes(seg[:i])
-				c.name = n
+			if info, ok := d.infos[string(seg[:i])]; ok {
+				*c = info
 				d.r += i
-				return n, c.raw, true
+				return info
 			}
 		}
 	}
 	s, ok := d.name()
 	if !ok {
-		return xml.Name{}, "", false
+		return nil
 	}
-	var name xml.Name
+	if info, ok := d.infos[s]; ok {
+		return info
+	}
+	info := &nameInfo{raw: s}
 	if strings.Count(s, ":") > 1 {
-		return name, "", false
+		return nil
 	} else if space, local, ok := strings.Cut(s, ":"); !ok || space == "" || local == "" {
-		name.Local = s
+		info.name.Local = s
 	} else {
-		name.Space = space
-		name.Local = local
+		info.name.Space = space
+		info.name.Local = local
 	}
-	if len(d.nsnames) < 4096 {
-		d.nsnames[s] = name
+	if len(d.infos) < 4096 {
+		d.infos[s] = info
 	}
-	return name, s, true
+	return info
 }
 
 // nameSlot returns the slot of Decoder.cache for the name b: a hash of
