@@ -56,8 +56,10 @@ const (
 // "zh-CN", "" …); the text decides, the hint breaks near ties. Analyze
 // never fails and never changes content; it is safe for concurrent use.
 func Analyze(content, hint string) Result {
-	blocks, elems := parse(content)
-	a := &analysis{content: content, blocks: blocks, elems: elems, hint: parseHint(hint)}
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	blocks, elems := parseWith(content, sc)
+	a := &analysis{content: content, blocks: blocks, elems: elems, hint: parseHint(hint), sc: sc}
 	res := Result{Text: a.text()}
 	a.detect()
 	res.Lang = a.main
@@ -76,6 +78,7 @@ func Analyze(content, hint string) Result {
 // analysis carries the state of one Analyze call.
 type analysis struct {
 	content string
+	sc      *scratch
 	blocks  []block
 	elems   []element
 	hint    string
@@ -186,7 +189,7 @@ func langGroup(lang string) group {
 
 // detect finds the main language and the language of every block.
 func (a *analysis) detect() {
-	evs := make([]evidence, len(a.blocks))
+	evs := a.sc.evidence(len(a.blocks))
 	for i := range a.blocks {
 		b := &a.blocks[i]
 		b.ev = &evs[i]

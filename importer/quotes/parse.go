@@ -127,51 +127,104 @@ type parser struct {
 	pending  [2]int // raw range of white space not yet written, {-1,-1} when none
 }
 
-// bufPool holds the parser's buffers for the text of the open block,
-// whose contents are copied out when the block ends.
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+// scratch holds the slices one Analyze call works in. They live only
+// as long as the call (what it returns is copied out of them), so they
+// are pooled: a post's blocks, segments and evidence are not allocated
+// anew for every post.
+type scratch struct {
+	buf    []byte // text of the open block
+	blocks []block
+	segs   []seg
+	elems  []element
+	stack  []int
+	evs    []evidence
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// release clears what could keep strings alive and returns sc to the
+// pool, unless a very large post has grown it.
+func (sc *scratch) release() {
+	clear(sc.blocks)
+	clear(sc.elems)
+	if cap(sc.blocks) > 1<<12 || cap(sc.segs) > 1<<16 || cap(sc.buf) > 1<<16 || cap(sc.evs) > 1<<12 {
+		return
+	}
+	sc.blocks, sc.elems = sc.blocks[:0], sc.elems[:0]
+	scratchPool.Put(sc)
+}
+
+// evidence returns n zeroed evidences.
+func (sc *scratch) evidence(n int) []evidence {
+	if cap(sc.evs) < n {
+		sc.evs = make([]evidence, n)
+	}
+	sc.evs = sc.evs[:n]
+	clear(sc.evs)
+	return sc.evs
+}
 
 // parse returns the blocks and block-level elements of content.
 func parse(content string) ([]block, []element) {
-	buf := bufPool.Get().(*[]byte)
-	defer func() { bufPool.Put(buf) }()
+	return parseWith(content, &scratch{})
+}
+
+// parseWith is parse working in sc's slices.
+func parseWith(content string, sc *scratch) ([]block, []element) {
 	if strings.IndexByte(content, 0) < 0 {
-		if blocks, elems, ok := parseFast(content, buf); ok {
+		if blocks, elems, ok := parseFast(content, sc); ok {
 			return blocks, elems
 		}
 	}
-	return parseSlow(content, buf)
+	return parseSlow(content, sc)
 }
 
-func newParser(content string, buf *[]byte) *parser {
-	return &parser{src: content, pending: [2]int{-1, -1}, buf: (*buf)[:0], segs: make([]seg, 0, 64),
-		blocks: make([]block, 0, 16+len(content)/400)}
+func newParser(content string, sc *scratch) *parser {
+	p := &parser{src: content, pending: [2]int{-1, -1}, buf: sc.buf[:0], segs: sc.segs[:0],
+		blocks: sc.blocks[:0], elems: sc.elems[:0], stack: sc.stack[:0]}
+	if p.buf == nil {
+		p.buf = make([]byte, 0, 1024)
+	}
+	if p.segs == nil {
+		p.segs = make([]seg, 0, 64)
+	}
+	if n := 16 + len(content)/400; cap(p.blocks) < n {
+		p.blocks = make([]block, 0, n)
+	}
+	return p
+}
+
+// keep hands p's slices back to sc, grown as they are.
+func (p *parser) keep(sc *scratch) {
+	sc.buf, sc.segs, sc.blocks, sc.elems, sc.stack = p.buf[:0], p.segs[:0], p.blocks, p.elems, p.stack[:0]
 }
 
 // finish closes what is open and returns the blocks and elements.
-func (p *parser) finish(buf *[]byte) ([]block, []element) {
-	*buf = p.buf[:0]
+func (p *parser) finish(sc *scratch) ([]block, []element) {
 	p.flush()
 	for _, e := range p.stack {
 		p.elems[e].end = len(p.blocks)
 	}
+	p.keep(sc)
 	return p.blocks, p.elems
 }
 
 // parseFast parses with tokenizer; false when the content needs
 // x/net/html's tokenizer.
-func parseFast(content string, buf *[]byte) ([]block, []element, bool) {
-	p := newParser(content, buf)
+func parseFast(content string, sc *scratch) ([]block, []element, bool) {
+	p := newParser(content, sc)
 	z := &tokenizer{s: content}
 	for {
 		if !z.next() {
-			*buf = p.buf[:0]
+			clear(p.blocks)
+			clear(p.elems)
+			p.keep(sc)
 			return nil, nil, false
 		}
 		off, n := z.start, z.pos-z.start
 		switch z.tt {
 		case html.ErrorToken:
-			blocks, elems := p.finish(buf)
+			blocks, elems := p.finish(sc)
 			return blocks, elems, true
 		case html.TextToken:
 			if p.skip == 0 {
@@ -190,8 +243,8 @@ func parseFast(content string, buf *[]byte) ([]block, []element, bool) {
 }
 
 // parseSlow parses with x/net/html's tokenizer.
-func parseSlow(content string, buf *[]byte) ([]block, []element) {
-	p := newParser(content, buf)
+func parseSlow(content string, sc *scratch) ([]block, []element) {
+	p := newParser(content, sc)
 	z := html.NewTokenizerFragment(strings.NewReader(content), "div")
 	off := 0
 	for {
@@ -226,7 +279,7 @@ func parseSlow(content string, buf *[]byte) ([]block, []element) {
 		}
 		off += n
 	}
-	return p.finish(buf)
+	return p.finish(sc)
 }
 
 // comment ends the block at the block editor's comments and at <!--more-->

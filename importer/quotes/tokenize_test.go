@@ -100,9 +100,8 @@ func checkTokenizer(t *testing.T, s string) bool {
 		}
 	}
 	if whole {
-		var b1, b2 []byte
-		fb, fe, ok := parseFast(s, &b1)
-		sb, se := parseSlow(s, &b2)
+		fb, fe, ok := parseFast(s, &scratch{})
+		sb, se := parseSlow(s, &scratch{})
 		if !ok || !reflect.DeepEqual(fb, sb) || !reflect.DeepEqual(fe, se) {
 			t.Fatalf("%q: parseFast gives %+v %+v, parseSlow %+v %+v", s, fb, fe, sb, se)
 		}
