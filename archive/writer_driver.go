@@ -72,7 +72,10 @@ func (w *Writer) prep(dst **sqlite3.SQLiteStmt, q string) (*sqlite3.SQLiteStmt, 
 
 // closeStmts finalizes the driver statements before the connection goes
 // back to the pool (it stays open, and SQLite keeps every unfinalized
-// statement of it).
+// statement of it). When database/sql has closed the connection already
+// (it does after the rollback it makes on a cancelled context), there is
+// nothing to run them on: go-sqlite3 then cannot finalize them, and SQLite
+// keeps the closed connection's memory until the process ends.
 func (w *Writer) closeStmts() {
 	if len(w.dstmts) == 0 {
 		return
