@@ -147,7 +147,7 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 func (sc *scratch) release() {
 	clear(sc.blocks)
 	clear(sc.elems)
-	if cap(sc.blocks) > 1<<12 || cap(sc.segs) > 1<<16 || cap(sc.buf) > 1<<16 || cap(sc.evs) > 1<<12 {
+	if cap(sc.blocks) > 1<<10 || cap(sc.segs) > 1<<13 || cap(sc.buf) > 1<<16 || cap(sc.evs) > 1<<10 {
 		return
 	}
 	sc.blocks, sc.elems = sc.blocks[:0], sc.elems[:0]
