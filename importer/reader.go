@@ -228,6 +228,7 @@ type tokenizer interface {
 	Mark()
 	MarkLine() int
 	SkipSpace()
+	SimpleText() ([]byte, bool)
 }
 
 // newTokenizer is xmlscan, several times faster than encoding/xml;
@@ -257,9 +258,10 @@ type stdTok struct {
 
 func (d *stdTok) TokenLine() int { return d.line }
 
-func (d *stdTok) Mark()         { d.mark, _ = d.InputPos() }
-func (d *stdTok) SkipSpace()    {}
-func (d *stdTok) MarkLine() int { return d.mark }
+func (d *stdTok) Mark()                      { d.mark, _ = d.InputPos() }
+func (d *stdTok) MarkLine() int              { return d.mark }
+func (d *stdTok) SkipSpace()                 {}
+func (d *stdTok) SimpleText() ([]byte, bool) { return nil, false }
 
 func (d *stdTok) Next() (*xmlscan.Tok, error) {
 	d.line, _ = d.InputPos()
@@ -724,6 +726,15 @@ func (r *Reader) readText() (string, error) {
 	// The line the field starts on, for an error, is found only then:
 	// asking for it for every field cost 1.5% of the Reader's time.
 	r.d.Mark()
+	if t, ok := r.d.SimpleText(); ok {
+		// The usual field, one piece of text and the end tag, at once:
+		// what the loop below does with its two tokens.
+		if int64(len(t)) > r.MaxFieldBytes {
+			return "", &limitError{what: "one text field", limit: r.MaxFieldBytes, line: r.markLine()}
+		}
+		r.nest--
+		return string(t), nil
+	}
 	for {
 		tok, err := r.token()
 		if err != nil {

@@ -565,3 +565,68 @@ func TestSkipSpace(t *testing.T) {
 		check(fmt.Sprintf("%q spaced", c), []byte(strings.ReplaceAll(c, "><", ">\n \t<")))
 	}
 }
+
+// SimpleText after a start element gives what Next gives, or nothing:
+// a Decoder that calls it after every start element, run beside one that
+// only calls Next, reads the same data, ends the same elements at the
+// same offsets and lines, and fails the same way (every input, read whole
+// and one byte per read, and the rule cases).
+func TestSimpleText(t *testing.T) {
+	check := func(name string, in []byte, oneByte bool) (simple int) {
+		t.Helper()
+		var ra, rb io.Reader = bytes.NewReader(in), bytes.NewReader(in)
+		if oneByte {
+			ra, rb = iotest.OneByteReader(ra), iotest.OneByteReader(rb)
+		}
+		a, b := scanDecoder(ra), scanDecoder(rb)
+		for i := 0; ; i++ {
+			tb, errb := b.Next()
+			ta, erra := a.Next()
+			if (erra == nil) != (errb == nil) || erra != nil && describe(erra) != describe(errb) {
+				t.Fatalf("%s: token %d: error %v, with SimpleText %v", name, i, erra, errb)
+			}
+			if erra != nil {
+				return simple
+			}
+			if ta.Kind != tb.Kind || a.InputOffset() != b.InputOffset() {
+				t.Fatalf("%s: token %d: kind %d at %d, with SimpleText %d at %d", name, i, ta.Kind, a.InputOffset(), tb.Kind, b.InputOffset())
+			}
+			if tb.Kind != KindStart {
+				continue
+			}
+			data, ok := b.SimpleText()
+			if !ok {
+				continue
+			}
+			simple++
+			data = bytes.Clone(data)
+			ta, erra = a.Next()
+			if erra == nil && (len(data) > 0 || ta.Kind == KindText) { // an empty CDATA section is a token
+				if ta.Kind != KindText || !bytes.Equal(ta.Text, data) {
+					t.Fatalf("%s: token %d: SimpleText %q, Next %d %q", name, i, data, ta.Kind, ta.Text)
+				}
+				ta, erra = a.Next()
+			}
+			if erra != nil || ta.Kind != KindEnd || ta.End != b.tok.End || a.InputOffset() != b.InputOffset() || a.TokenLine() != b.TokenLine() {
+				t.Fatalf("%s: token %d: after SimpleText %q, Next gives %v %v at %d line %d, SimpleText left %v at %d line %d",
+					name, i, data, ta, erra, a.InputOffset(), a.TokenLine(), b.tok.End, b.InputOffset(), b.TokenLine())
+			}
+		}
+	}
+	total := 0
+	for name, in := range inputs(t) {
+		total += check(name, in, false)
+		if len(in) < 2<<20 {
+			check(name, in, true)
+		}
+	}
+	if total == 0 {
+		t.Fatal("SimpleText never read an element")
+	}
+	for _, c := range cases {
+		check(fmt.Sprintf("%q", c), []byte(c), false)
+		for _, extra := range []string{"<a>x</a>", "<a></a>", "<a><![CDATA[x]]></a>", "<a><![CDATA[\r]]></a>", "<a>x\x01</a>", "<a>&amp;</a>", "<a>x</a >", "<a>]]></a>", "<a><![CDATA[x]]>y</a>"} {
+			check(fmt.Sprintf("%q in %q", extra, c), []byte("<r>"+extra+c+"</r>"), false)
+		}
+	}
+}

@@ -515,6 +515,12 @@ func (d *Decoder) popElement(t *xml.EndElement) bool {
 	}
 	// The bindings are those its start element was translated with.
 	t.Name = s.tr
+	d.closed(s)
+	return true
+}
+
+// closed undoes the bindings of the element of s, just popped.
+func (d *Decoder) closed(s frame) {
 	if len(d.undo) > s.undo {
 		d.npfx = 0
 		d.gen++
@@ -529,7 +535,50 @@ func (d *Decoder) popElement(t *xml.EndElement) bool {
 		}
 	}
 	d.undo = d.undo[:s.undo]
-	return true
+}
+
+// SimpleText reads at once what most elements of WXR hold after their
+// start tag: one piece of character data that needs no decoding (text
+// without '&' or '\r', or one CDATA section without '\r') and the end tag
+// of the element, written as its start tag's name and '>'. When the
+// buffer holds all of that and the characters are valid, it consumes it
+// and returns the data (valid until the next call, empty when there is
+// none) and true, as if Next had returned the data as a text token (none
+// when empty) and then the end element, which Tok then holds. Otherwise
+// it consumes nothing and returns false, and Next reads on as always.
+func (d *Decoder) SimpleText() ([]byte, bool) {
+	n := len(d.stk)
+	if d.err != nil || d.needClose || n == 0 {
+		return nil, false
+	}
+	s := d.stk[n-1]
+	seg := d.buf[d.r:d.w]
+	var data []byte
+	i := 0
+	if len(seg) > 9 && seg[1] == '!' && string(seg[:9]) == "<![CDATA[" {
+		k := bytes.Index(seg[9:], cdataEnd)
+		if k < 0 {
+			return nil, false
+		}
+		data, i = seg[9:9+k], 9+k+len(cdataEnd)
+	} else {
+		for i < len(seg) && class[seg[i]]&cText == 0 {
+			i++
+		}
+		data = seg[:i]
+	}
+	raw := s.info.raw
+	end := i + 2 + len(raw)
+	if end >= len(seg) || seg[end] != '>' || seg[i] != '<' || seg[i+1] != '/' || string(seg[i+2:end]) != raw ||
+		bytes.IndexByte(data, '\r') >= 0 || checkChars(data) != "" {
+		return nil, false
+	}
+	d.tokLine = lazyLine{off: d.InputOffset() + int64(i)} // the end tag's
+	d.r += end + 1
+	d.stk = d.stk[:n-1]
+	d.closed(s)
+	d.tok.Kind, d.tok.End = KindEnd, xml.EndElement{Name: s.tr}
+	return data, true
 }
 
 func (d *Decoder) rawToken() (xml.Token, error) {
