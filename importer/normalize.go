@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	xhtml "golang.org/x/net/html"
-
 	"github.com/wparchive/wparchive/archive"
+	"github.com/wparchive/wparchive/importer/quotes"
 )
 
 // wpTime is the layout of every date WordPress exports.
@@ -397,53 +396,8 @@ func pingDomain(raw string) string {
 	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 }
 
-// blockTags end a line in plain text.
-var blockTags = map[string]bool{
-	"p": true, "div": true, "br": true, "li": true, "blockquote": true, "h1": true, "h2": true,
-	"h3": true, "h4": true, "h5": true, "h6": true, "tr": true, "pre": true, "figure": true,
-	"figcaption": true, "table": true, "ul": true, "ol": true, "hr": true, "section": true,
-}
-
 // plainText strips HTML from s, decodes entities and drops scripts and
-// styles; block elements end lines.
+// styles; block elements end lines (quotes.PlainText).
 func plainText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return s
-	}
-	z := xhtml.NewTokenizer(strings.NewReader(s))
-	var b strings.Builder
-	b.Grow(len(s))
-	skip := 0
-	for {
-		switch z.Next() {
-		case xhtml.ErrorToken:
-			return b.String()
-		case xhtml.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
-			name, _ := z.TagName()
-			switch string(name) {
-			case "script", "style":
-				skip++
-			default:
-				if blockTags[string(name)] {
-					b.WriteByte('\n')
-				}
-			}
-		case xhtml.EndTagToken:
-			name, _ := z.TagName()
-			switch string(name) {
-			case "script", "style":
-				if skip > 0 {
-					skip--
-				}
-			default:
-				if blockTags[string(name)] {
-					b.WriteByte('\n')
-				}
-			}
-		}
-	}
+	return quotes.PlainText(s)
 }

@@ -23,6 +23,7 @@ type tokenizer struct {
 
 	tt         html.TokenType
 	start      int    // the token is s[start:pos]
+	rawText    string // for text tokens: the raw-text element holding it, "" for ordinary text
 	name       string // lower-cased tag name of tag tokens
 	hasAttr    bool   // a start tag has attributes
 	hasLang    bool   // one of them is lang or xml:lang
@@ -36,16 +37,19 @@ type tokenizer struct {
 func (z *tokenizer) next() bool {
 	s := z.s
 	z.start = z.pos
+	z.rawText = ""
 	if z.pos >= len(s) {
 		z.tt = html.ErrorToken
 		return true
 	}
 	if z.raw != "" {
 		end := rawTextEnd(s, z.pos, z.raw)
+		tag := z.raw
 		z.raw = ""
 		if end > z.pos {
 			z.pos = end
 			z.tt = html.TextToken
+			z.rawText = tag
 			return true
 		}
 	}

@@ -184,3 +184,79 @@ func FuzzTokenizer(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkTokenizer(t, s) })
 }
+
+// checkPlain compares PlainText's two paths on s.
+func checkPlain(t *testing.T, s string) bool {
+	t.Helper()
+	if strings.IndexByte(s, 0) >= 0 {
+		return false
+	}
+	got, ok := plainFast(s)
+	if want := plainSlow(s); ok && got != want {
+		t.Fatalf("PlainText(%q) = %q, x/net/html gives %q", s, got, want)
+	}
+	return ok
+}
+
+func TestPlainTextCases(t *testing.T) {
+	for _, s := range []string{"a &amp; b", "<p>a</p>b<br/>c", "x<style>p{}</style>y", "<textarea>&lt;</textarea>", "<iframe>&lt;</iframe>",
+		"a\r\nb\rc", "<b>Bold</b> &#8220;q&#8221;", "<strong>t</strong>\n\nexcerpt", "<script>x</script>y", "<ul><li>1<li>2</ul>"} {
+		checkPlain(t, s)
+	}
+	if got := PlainText("<p>Tom &amp; Jerry</p><script>x()</script>"); got != "\nTom & Jerry\n" {
+		t.Errorf("PlainText = %q", got)
+	}
+}
+
+// TestPlainTextCorpus compares the two paths on every comment and post
+// of the corpus and bench/10mb.xml.
+func TestPlainTextCorpus(t *testing.T) {
+	var files []string
+	if d := corpus.Dir(); d != "" {
+		files, _ = filepath.Glob(filepath.Join(d, "public", "*.xml"))
+	}
+	if _, err := os.Stat(filepath.Join("..", "..", "bench", "10mb.xml")); err == nil {
+		files = append(files, filepath.Join("..", "..", "bench", "10mb.xml"))
+	}
+	n, fast := 0, 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(data)
+		texts := contents(s)
+		for _, tag := range []string{"wp:comment_content", "title"} {
+			open, end := "<"+tag+"><![CDATA[", "]]></"+tag+">"
+			for rest := s; ; {
+				i := strings.Index(rest, open)
+				if i < 0 {
+					break
+				}
+				rest = rest[i+len(open):]
+				j := strings.Index(rest, end)
+				if j < 0 {
+					break
+				}
+				texts = append(texts, rest[:j])
+				rest = rest[j:]
+			}
+		}
+		for _, c := range texts {
+			if strings.ContainsAny(c, "<&") {
+				n++
+				if checkPlain(t, c) {
+					fast++
+				}
+			}
+		}
+	}
+	t.Logf("%d texts with markup, %d read by tokenizer alone", n, fast)
+}
+
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{"a &amp; b", "<p>a</p>b<br/>c", "x<style>p{}</style>y", "<textarea>&lt;</textarea>", "a\r\nb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkPlain(t, s) })
+}
