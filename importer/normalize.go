@@ -4,7 +4,6 @@ import (
 	"html"
 	"net/url"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -352,7 +351,21 @@ func or(a, b string) string {
 	return b
 }
 
-var strongRe = regexp.MustCompile(`(?s)^\s*<strong>(.*?)</strong>\s*(.*)$`)
+// strongParts splits a trackback's content as the regular expression
+// (?s)^\s*<strong>(.*?)</strong>\s*(.*)$ does, without one: the title
+// inside the first <strong>…</strong> at the start, and the rest.
+func strongParts(s string) (title, rest string, ok bool) {
+	const space = "\t\n\f\r " // \s of regexp
+	t, found := strings.CutPrefix(strings.TrimLeft(s, space), "<strong>")
+	if !found {
+		return "", "", false
+	}
+	title, rest, found = strings.Cut(t, "</strong>")
+	if !found {
+		return "", "", false
+	}
+	return title, strings.TrimLeft(rest, space), true
+}
 
 // ping extracts the linking page of a trackback or pingback (wxr-format.md
 // §9): a trackback's content is "<strong>title</strong>\n\nexcerpt" and its
@@ -364,9 +377,9 @@ func ping(c *archive.Comment) {
 	d.PingDomain = pingDomain(d.PingURL)
 	author := strings.TrimSpace(html.UnescapeString(c.Author))
 	if d.Kind == "trackback" {
-		if m := strongRe.FindStringSubmatch(c.Content); m != nil {
-			d.PingTitle = strings.TrimSpace(plainText(m[1]))
-			d.PingExcerpt = strings.TrimSpace(plainText(m[2]))
+		if title, rest, ok := strongParts(c.Content); ok {
+			d.PingTitle = strings.TrimSpace(plainText(title))
+			d.PingExcerpt = strings.TrimSpace(plainText(rest))
 		} else {
 			d.PingExcerpt = strings.TrimSpace(plainText(c.Content))
 		}

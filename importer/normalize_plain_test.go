@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -74,4 +75,30 @@ func FuzzPlainTextImporter(f *testing.F) {
 			t.Errorf("plainText(%q) = %q, the reference gives %q", s, got, want)
 		}
 	})
+}
+
+var strongRe = regexp.MustCompile(`(?s)^\s*<strong>(.*?)</strong>\s*(.*)$`)
+
+// checkStrong compares strongParts with the regular expression it
+// replaced.
+func checkStrong(t *testing.T, s string) {
+	m := strongRe.FindStringSubmatch(s)
+	title, rest, ok := strongParts(s)
+	if ok != (m != nil) || ok && (title != m[1] || rest != m[2]) {
+		t.Errorf("strongParts(%q) = %q %q %v, the expression gives %q", s, title, rest, ok, m)
+	}
+}
+
+func TestStrongPartsEquivalent(t *testing.T) {
+	for _, s := range []string{"", "<strong>t</strong>\n\nx", " \t\r\n\f<strong>a</strong></strong> b", "\v<strong>a</strong>",
+		"<strong>a", "<STRONG>a</STRONG>b", "x<strong>a</strong>", "<strong></strong>", "<strong>\xff</strong>\xfe \x00",
+		"<strong>a\nb</strong>\u00a0c"} {
+		checkStrong(t, s)
+	}
+}
+
+func FuzzStrongParts(f *testing.F) {
+	f.Add("<strong>t</strong>\n\nx")
+	f.Add(" <strong>a</strong></strong> b")
+	f.Fuzz(checkStrong)
 }

@@ -510,7 +510,10 @@ func (a *analysis) blockRuns(b *block, home group) []run {
 	lastEnd := -1
 	letters := 0
 	finish := func() {
-		if cur.from >= 0 && minRun(cur.g, s[cur.from:lastEnd], letters, quotedAt(s, cur.from, lastEnd)) {
+		if cur.from < 0 {
+			return // nothing open (cur is as reset: run is large)
+		}
+		if minRun(cur.g, s[cur.from:lastEnd], letters, quotedAt(s, cur.from, lastEnd)) {
 			cur.to = lastEnd
 			out = append(out, cur)
 		}
