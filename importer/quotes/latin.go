@@ -152,7 +152,7 @@ var (
 	// stopTable is stopIndex for words of up to 8 bytes, packed into a
 	// uint64 and hashed into an open-addressing table: the look-up the
 	// fast path makes for every word of every post.
-	stopTable [1 << 12]struct {
+	stopTable [1 << stopBits]struct {
 		key  uint64
 		bits uint16
 	}
@@ -180,6 +180,10 @@ func init() {
 	}
 }
 
+// stopBits sizes stopTable: 1024 slots (16 KB, which stays in the
+// first-level cache) for the about 450 function words.
+const stopBits = 10
+
 func pack(w []byte) uint64 {
 	var k uint64
 	for _, c := range w {
@@ -189,7 +193,7 @@ func pack(w []byte) uint64 {
 }
 
 func stopHash(k uint64) int {
-	return int((k * 0x9E3779B97F4A7C15) >> (64 - 12))
+	return int((k * 0x9E3779B97F4A7C15) >> (64 - stopBits))
 }
 
 // stopTableBits returns the languages the word packed into k (at most 8
