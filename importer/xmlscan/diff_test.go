@@ -511,6 +511,20 @@ func TestCheckChars(t *testing.T) {
 // error it gives without, less white space text: every input, read whole
 // and one byte per read (when SkipSpace can see less), and the cases.
 func TestSkipSpace(t *testing.T) {
+	for name, in := range inputs(t) {
+		checkSkipSpace(t, name, in)
+	}
+	for _, c := range cases {
+		checkSkipSpace(t, fmt.Sprintf("%q", c), []byte(c))
+		checkSkipSpace(t, fmt.Sprintf("%q spaced", c), []byte(strings.ReplaceAll(c, "><", ">\n \t<")))
+	}
+}
+
+// checkSkipSpace fails t if a Decoder that calls SkipSpace before every
+// Next gives other tokens or another error than one that does not, less
+// white space text (read whole, and one byte per read when in is small).
+func checkSkipSpace(t *testing.T, name string, in []byte) {
+	t.Helper()
 	isSpace := func(b []byte) bool { return len(bytes.Trim(b, " \t\r\n")) == 0 }
 	tokens := func(d *Decoder, skip bool) []string {
 		var out []string
@@ -539,30 +553,20 @@ func TestSkipSpace(t *testing.T) {
 			out = append(out, fmt.Sprintf("%#v", v))
 		}
 	}
-	check := func(name string, in []byte) {
-		t.Helper()
-		want := tokens(scanDecoder(bytes.NewReader(in)), false)
-		readers := []io.Reader{bytes.NewReader(in)}
-		if len(in) < 2<<20 {
-			readers = append(readers, iotest.OneByteReader(bytes.NewReader(in)))
-		}
-		for _, r := range readers {
-			got := tokens(scanDecoder(r), true)
-			if !reflect.DeepEqual(got, want) {
-				n := 0
-				for n < min(len(got), len(want)) && got[n] == want[n] {
-					n++
-				}
-				t.Fatalf("%s: token %d differs with SkipSpace (%d tokens, %d without)", name, n, len(got), len(want))
+	want := tokens(scanDecoder(bytes.NewReader(in)), false)
+	readers := []io.Reader{bytes.NewReader(in)}
+	if len(in) < 2<<20 {
+		readers = append(readers, iotest.OneByteReader(bytes.NewReader(in)))
+	}
+	for _, r := range readers {
+		got := tokens(scanDecoder(r), true)
+		if !reflect.DeepEqual(got, want) {
+			n := 0
+			for n < min(len(got), len(want)) && got[n] == want[n] {
+				n++
 			}
+			t.Fatalf("%s: token %d differs with SkipSpace (%d tokens, %d without)", name, n, len(got), len(want))
 		}
-	}
-	for name, in := range inputs(t) {
-		check(name, in)
-	}
-	for _, c := range cases {
-		check(fmt.Sprintf("%q", c), []byte(c))
-		check(fmt.Sprintf("%q spaced", c), []byte(strings.ReplaceAll(c, "><", ">\n \t<")))
 	}
 }
 
@@ -572,46 +576,9 @@ func TestSkipSpace(t *testing.T) {
 // same offsets and lines, and fails the same way (every input, read whole
 // and one byte per read, and the rule cases).
 func TestSimpleText(t *testing.T) {
-	check := func(name string, in []byte, oneByte bool) (simple int) {
+	check := func(name string, in []byte, oneByte bool) int {
 		t.Helper()
-		var ra, rb io.Reader = bytes.NewReader(in), bytes.NewReader(in)
-		if oneByte {
-			ra, rb = iotest.OneByteReader(ra), iotest.OneByteReader(rb)
-		}
-		a, b := scanDecoder(ra), scanDecoder(rb)
-		for i := 0; ; i++ {
-			tb, errb := b.Next()
-			ta, erra := a.Next()
-			if (erra == nil) != (errb == nil) || erra != nil && describe(erra) != describe(errb) {
-				t.Fatalf("%s: token %d: error %v, with SimpleText %v", name, i, erra, errb)
-			}
-			if erra != nil {
-				return simple
-			}
-			if ta.Kind != tb.Kind || a.InputOffset() != b.InputOffset() {
-				t.Fatalf("%s: token %d: kind %d at %d, with SimpleText %d at %d", name, i, ta.Kind, a.InputOffset(), tb.Kind, b.InputOffset())
-			}
-			if tb.Kind != KindStart {
-				continue
-			}
-			data, ok := b.SimpleText()
-			if !ok {
-				continue
-			}
-			simple++
-			data = bytes.Clone(data)
-			ta, erra = a.Next()
-			if erra == nil && (len(data) > 0 || ta.Kind == KindText) { // an empty CDATA section is a token
-				if ta.Kind != KindText || !bytes.Equal(ta.Text, data) {
-					t.Fatalf("%s: token %d: SimpleText %q, Next %d %q", name, i, data, ta.Kind, ta.Text)
-				}
-				ta, erra = a.Next()
-			}
-			if erra != nil || ta.Kind != KindEnd || ta.End != b.tok.End || a.InputOffset() != b.InputOffset() || a.TokenLine() != b.TokenLine() {
-				t.Fatalf("%s: token %d: after SimpleText %q, Next gives %v %v at %d line %d, SimpleText left %v at %d line %d",
-					name, i, data, ta, erra, a.InputOffset(), a.TokenLine(), b.tok.End, b.InputOffset(), b.TokenLine())
-			}
-		}
+		return checkSimpleText(t, name, in, oneByte)
 	}
 	total := 0
 	for name, in := range inputs(t) {
@@ -625,8 +592,70 @@ func TestSimpleText(t *testing.T) {
 	}
 	for _, c := range cases {
 		check(fmt.Sprintf("%q", c), []byte(c), false)
-		for _, extra := range []string{"<a>x</a>", "<a></a>", "<a><![CDATA[x]]></a>", "<a><![CDATA[\r]]></a>", "<a>x\x01</a>", "<a>&amp;</a>", "<a>x</a >", "<a>]]></a>", "<a><![CDATA[x]]>y</a>"} {
+		for _, extra := range simpleCases {
 			check(fmt.Sprintf("%q in %q", extra, c), []byte("<r>"+extra+c+"</r>"), false)
 		}
 	}
+}
+
+// simpleCases are elements SimpleText reads or must leave to Next.
+var simpleCases = []string{"<a>x</a>", "<a></a>", "<a><![CDATA[x]]></a>", "<a><![CDATA[\r]]></a>", "<a>x\x01</a>", "<a>&amp;</a>", "<a>x</a >", "<a>]]></a>", "<a><![CDATA[x]]>y</a>"}
+
+// checkSimpleText runs a Decoder that calls SimpleText after every start
+// element beside one that only calls Next, and fails t at the first
+// difference. It returns how many elements SimpleText read.
+func checkSimpleText(t *testing.T, name string, in []byte, oneByte bool) (simple int) {
+	t.Helper()
+	var ra, rb io.Reader = bytes.NewReader(in), bytes.NewReader(in)
+	if oneByte {
+		ra, rb = iotest.OneByteReader(ra), iotest.OneByteReader(rb)
+	}
+	a, b := scanDecoder(ra), scanDecoder(rb)
+	for i := 0; ; i++ {
+		tb, errb := b.Next()
+		ta, erra := a.Next()
+		if (erra == nil) != (errb == nil) || erra != nil && describe(erra) != describe(errb) {
+			t.Fatalf("%s: token %d: error %v, with SimpleText %v", name, i, erra, errb)
+		}
+		if erra != nil {
+			return simple
+		}
+		if ta.Kind != tb.Kind || a.InputOffset() != b.InputOffset() {
+			t.Fatalf("%s: token %d: kind %d at %d, with SimpleText %d at %d", name, i, ta.Kind, a.InputOffset(), tb.Kind, b.InputOffset())
+		}
+		if tb.Kind != KindStart {
+			continue
+		}
+		data, ok := b.SimpleText()
+		if !ok {
+			continue
+		}
+		simple++
+		data = bytes.Clone(data)
+		ta, erra = a.Next()
+		if erra == nil && (len(data) > 0 || ta.Kind == KindText) { // an empty CDATA section is a token
+			if ta.Kind != KindText || !bytes.Equal(ta.Text, data) {
+				t.Fatalf("%s: token %d: SimpleText %q, Next %d %q", name, i, data, ta.Kind, ta.Text)
+			}
+			ta, erra = a.Next()
+		}
+		if erra != nil || ta.Kind != KindEnd || ta.End != b.tok.End || a.InputOffset() != b.InputOffset() || a.TokenLine() != b.TokenLine() {
+			t.Fatalf("%s: token %d: after SimpleText %q, Next gives %v %v at %d line %d, SimpleText left %v at %d line %d",
+				name, i, data, ta, erra, a.InputOffset(), a.TokenLine(), b.tok.End, b.InputOffset(), b.TokenLine())
+		}
+	}
+}
+
+// FuzzReadShortcuts holds SimpleText and SkipSpace to Next on any input.
+func FuzzReadShortcuts(f *testing.F) {
+	for _, c := range cases {
+		f.Add([]byte(c))
+	}
+	for _, c := range simpleCases {
+		f.Add([]byte("<r>\n " + c + "\n</r>"))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		checkSimpleText(t, "input", in, false)
+		checkSkipSpace(t, "input", in)
+	})
 }
