@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"math/rand/v2"
@@ -9,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -178,22 +176,7 @@ func TestConcurrentFirstImports(t *testing.T) {
 	want := archiveCounts(t, openDB(t, serial))
 	for round := 0; round < 3; round++ {
 		db := filepath.Join(t.TempDir(), "a.sqlite")
-		var wg sync.WaitGroup
-		errs := make([]error, 2)
-		outs := make([]*bytes.Buffer, 2)
-		for i, p := range []string{one, two} {
-			cmd, out := child(t, "import", "--quiet", "--db", db, p)
-			outs[i] = out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs[i] = cmd.Wait()
-			}()
-		}
-		wg.Wait()
+		errs, outs := importAtOnce(t, db, one, two)
 		for i := range errs {
 			if errs[i] != nil {
 				t.Fatalf("round %d, import %d: %v\n%s", round, i, errs[i], outs[i])

@@ -166,22 +166,7 @@ func TestConcurrentImports(t *testing.T) {
 
 	for round := 0; round < 3; round++ {
 		db := copyArchive(t, base, filepath.Join(t.TempDir(), "a.sqlite"))
-		var wg sync.WaitGroup
-		errs := make([]error, 2)
-		outs := make([]*bytes.Buffer, 2)
-		for i, p := range []string{a, b} {
-			cmd, out := child(t, "import", "--quiet", "--db", db, p)
-			outs[i] = out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs[i] = cmd.Wait()
-			}()
-		}
-		wg.Wait()
+		errs, outs := importAtOnce(t, db, a, b)
 		for i := range errs {
 			if errs[i] != nil || strings.Contains(outs[i].String(), "locked") {
 				t.Fatalf("round %d, import %d: %v\n%s", round, i, errs[i], outs[i])
@@ -200,4 +185,28 @@ func TestConcurrentImports(t *testing.T) {
 			t.Errorf("round %d: integrity_check: %s", round, s)
 		}
 	}
+}
+
+// importAtOnce starts one import into db per export, each in its own
+// process, all at once, and returns their errors and outputs once all
+// have ended.
+func importAtOnce(t *testing.T, db string, exports ...string) ([]error, []*bytes.Buffer) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make([]error, len(exports))
+	outs := make([]*bytes.Buffer, len(exports))
+	for i, p := range exports {
+		cmd, out := child(t, "import", "--quiet", "--db", db, p)
+		outs[i] = out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = cmd.Wait()
+		}()
+	}
+	wg.Wait()
+	return errs, outs
 }
