@@ -176,7 +176,10 @@ func (w *Writer) SetCacheSize(ctx context.Context, kib int) error {
 // last chunk, every 1 MB of indexed text) and to FlushSearchIndex, in one
 // statement per table each time instead of one trigger run per row
 // (schema/0003_search.sql). Call it before adding rows; rows the import
-// updates or deletes are still indexed by the triggers.
+// updates or deletes are still indexed by the triggers. Into an archive
+// without posts, the chunks' index segments are left unmerged until
+// FlushSearchIndex merges them once (beginFTSBuild), so an import that
+// calls DeferSearchIndex must call FlushSearchIndex before Commit.
 func (w *Writer) DeferSearchIndex(ctx context.Context) error {
 	if w.done {
 		return ErrClosed
@@ -194,12 +197,16 @@ func (w *Writer) DeferSearchIndex(ctx context.Context) error {
 	for _, t := range searchTables {
 		names = append(names, `'`+t.table+`_ai'`)
 	}
+	if err := w.beginFTSBuild(ctx); err != nil {
+		return err
+	}
 	return w.dropForBulk(ctx, `type = 'trigger' AND name IN (`+strings.Join(names, ", ")+`)`)
 }
 
 // FlushSearchIndex indexes the rows added since the last chunk the Writer
-// indexed (or since DeferSearchIndex when there was none). Call it after
-// the last row and before Commit.
+// indexed (or since DeferSearchIndex when there was none) and, after an
+// import into an empty archive, merges each index into one segment
+// (endFTSBuild). Call it after the last row and before Commit.
 func (w *Writer) FlushSearchIndex(ctx context.Context) error {
 	if w.done {
 		return ErrClosed
@@ -211,5 +218,8 @@ func (w *Writer) FlushSearchIndex(ctx context.Context) error {
 	if err := w.rebuildIndexes(ctx); err != nil {
 		return err
 	}
-	return flushSearchIndex(ctx, w.tx)
+	if err := flushSearchIndex(ctx, w.tx); err != nil {
+		return err
+	}
+	return w.endFTSBuild(ctx)
 }

@@ -177,6 +177,7 @@ type Writer struct {
 	ftsPending int
 	fts        []ftsChunk
 	ftsOff     bool // the import's rows are indexed by triggers or not at all
+	ftsBuild   bool // merged once at the end (beginFTSBuild)
 
 	// The per-item statements on the driver connection (see onConn):
 	// dc is that connection while onConn runs, ds the statements by
@@ -1281,7 +1282,8 @@ type ftsChunk struct {
 // while the other goroutines parse, instead of leaving all of it to the
 // end of the import, where it ran alone on one core. Chunks of a few MB
 // of text give FTS5 segments of about the size its pending-terms buffer
-// would flush anyway. It does nothing unless DeferSearchIndex marked the
+// would flush anyway; into an empty archive, they are merged once at the
+// end (beginFTSBuild). It does nothing unless DeferSearchIndex marked the
 // tables: without marks the triggers index every row.
 //
 // The derived columns the index reads that SQL cannot compute
