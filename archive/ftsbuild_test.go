@@ -137,3 +137,52 @@ func firstDiff(got, want string) string {
 	}
 	return fmt.Sprintf("got %d lines, want %d", len(g), len(w))
 }
+
+// TestSearchIndexBuildRolledBack: an import into an empty archive that
+// indexed chunks without automerge and was rolled back leaves the
+// indexes' settings as they were, and the next import builds them right.
+func TestSearchIndexBuildRolledBack(t *testing.T) {
+	ctx := context.Background()
+	saved := ftsChunkBytes
+	defer func() { ftsChunkBytes = saved }()
+	ftsChunkBytes = 1
+	a := openTemp(t)
+	before := dump(t, a.DB())
+	w, err := a.BeginImport(ctx, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.DeferSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !w.ftsBuild {
+		t.Fatal("an import into an empty archive does not build its indexes without automerge")
+	}
+	var automerge string
+	if err := w.tx.QueryRowContext(ctx, `SELECT v FROM posts_fts_config WHERE k = 'automerge'`).Scan(&automerge); err != nil || automerge != "0" {
+		t.Errorf("automerge during the import %q (%v), want 0", automerge, err)
+	}
+	for _, s := range chunkFixture() {
+		addSite(t, w, s)
+	}
+	if err := w.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if after := dump(t, a.DB()); after != before {
+		t.Error("a rolled-back import changed the archive")
+	}
+	for _, tb := range []string{"posts", "comments", "quotes"} {
+		if n := one[int](t, a.DB(), `SELECT count(*) FROM `+tb+`_fts_config WHERE k IN ('automerge', 'crisismerge')`); n != 0 {
+			t.Errorf("%s_fts: %d settings left by a rolled-back import", tb, n)
+		}
+	}
+	importDeferred(t, a, chunkFixture())
+	if err := a.CheckSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := ftsState(t, a)
+	rebuildSearchIndex(t, a)
+	if want := ftsState(t, a); got != want {
+		t.Errorf("the index differs from a rebuild:\n%s", firstDiff(got, want))
+	}
+}
