@@ -36,7 +36,7 @@ echo
 echo "- date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
 echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB; load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- $(go version)"
-echo "- method: median of $RUNS runs of the whole process (GNU time: wall time, user+system CPU, peak RSS); each import starts from an empty archive; re-import = the same file again into the archive just built; the page cache is written back (sync) before each import and export, so none pays for the last one's writes"
+echo "- method: median of $RUNS runs of the whole process (GNU time: wall time, user+system CPU, peak RSS); each import starts with no archive at its path (a first import: built beside it with no journal, synced and moved into place); re-import = the same file again into the archive just built; the page cache is written back (sync) before each import and export, so none pays for the last one's writes"
 echo
 echo "| input | MB | items | comments | import s | CPU s | MB/s | MB per CPU s | items/s | peak RSS MB | re-import s | re-import CPU s | re-import peak RSS MB |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
