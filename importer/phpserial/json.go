@@ -15,12 +15,19 @@ func ToJSON(s string) (json string, ok bool) {
 	if !IsSerialized(s) {
 		return "", false
 	}
+	// References to long strings could make the JSON explode: bound it.
+	limit := 8*len(s) + 1<<10
+	if t := strings.Trim(s, phpSpace); len(t) <= MaxSize && !strings.Contains(t, "r:") && !strings.Contains(t, "R:") {
+		// Most values: written while decoded (see streamer).
+		if json, ok := streamJSON(t, limit); ok {
+			return json, true
+		}
+	}
 	v, err := Decode(s)
 	if err != nil {
 		return "", false
 	}
-	// References to long strings could make the JSON explode: bound it.
-	e := encoder{b: make([]byte, 0, len(s)+len(s)/8+16), limit: 8*len(s) + 1<<10}
+	e := encoder{b: make([]byte, 0, len(s)+len(s)/8+16), limit: limit}
 	e.value(v)
 	if e.over {
 		return "", false
