@@ -73,6 +73,31 @@ func (st *streamer) value(ctx context) bool {
 		return st.object()
 	case 'r', 'R':
 		return false
+	case 's':
+		if d.s[d.i+1] != ':' {
+			return false
+		}
+		d.i += 2
+		s, ok := st.str(ctx)
+		if ok {
+			e.string(s)
+		}
+		return ok
+	case 'i':
+		if d.s[d.i+1] != ':' {
+			return false
+		}
+		d.i += 2
+		if n, ok := st.int(); ok {
+			e.b = strconv.AppendInt(e.b, n, 10)
+			return true
+		}
+		v, err := d.integer()
+		if err != nil {
+			return false
+		}
+		e.value(v)
+		return true
 	default:
 		v, err := d.plain(c, ctx)
 		if err != nil {
@@ -86,8 +111,16 @@ func (st *streamer) value(ctx context) bool {
 // open reads <count>:{ of an array or object.
 func (st *streamer) open() (int, bool) {
 	d := &st.d
-	n, err := d.length(':')
-	if err != nil || d.expect('{') != nil {
+	// As decoder.length: a count beyond the input is the input's length.
+	c, ok := st.digits(':')
+	n := int(min(c, int64(len(d.s))))
+	if !ok {
+		var err error
+		if n, err = d.length(':'); err != nil {
+			return 0, false
+		}
+	}
+	if d.expect('{') != nil {
 		return 0, false
 	}
 	if d.depth++; d.depth > MaxDepth {
@@ -105,7 +138,7 @@ func (st *streamer) close() bool {
 // array writes the entries as decoder.items and encoder.array do: a JSON
 // array while the keys are 0, 1 …, an object when the first key is not 0.
 func (st *streamer) array() bool {
-	d, e := &st.d, &st.e
+	e := &st.e
 	n, ok := st.open()
 	if !ok {
 		return false
@@ -114,8 +147,8 @@ func (st *streamer) array() bool {
 	e.b = append(e.b, '[')
 	list := true
 	for i := range n {
-		k, err := d.key()
-		if err != nil {
+		k, ok := st.readKey()
+		if !ok {
 			return false
 		}
 		if k.Kind == String {
@@ -135,7 +168,7 @@ func (st *streamer) array() bool {
 			e.b = append(e.b, ',')
 		}
 		if !list {
-			st.key(k)
+			st.writeKey(k)
 		}
 		if !st.value(ctxItem) {
 			return false
@@ -166,15 +199,15 @@ func (st *streamer) object() bool {
 	e.b = append(e.b, `{"__class":`...)
 	e.string(class)
 	for range n {
-		k, err := d.key()
-		if err != nil {
+		k, ok := st.readKey()
+		if !ok {
 			return false
 		}
 		if k.Kind == String && strings.HasPrefix(k.Str, "\x00") {
 			return false // encoder.members renames these
 		}
 		e.b = append(e.b, ',')
-		st.key(k)
+		st.writeKey(k)
 		if !st.value(ctxItem) {
 			return false
 		}
@@ -186,8 +219,8 @@ func (st *streamer) object() bool {
 	return true
 }
 
-// key writes an entry's key and the colon, as encoder.members does.
-func (st *streamer) key(k Value) {
+// writeKey writes an entry's key and the colon, as encoder.members does.
+func (st *streamer) writeKey(k Value) {
 	e := &st.e
 	switch k.Kind {
 	case Int:
@@ -198,4 +231,89 @@ func (st *streamer) key(k Value) {
 		e.string(k.Str)
 	}
 	e.b = append(e.b, ':')
+}
+
+// readKey reads an array key or property name as decoder.key does.
+func (st *streamer) readKey() (Value, bool) {
+	d := &st.d
+	if d.i+1 < len(d.s) && d.s[d.i+1] == ':' {
+		switch d.s[d.i] {
+		case 's':
+			d.i += 2
+			s, ok := st.str(ctxKey)
+			return Value{Kind: String, Str: s}, ok
+		case 'i':
+			d.i += 2
+			if n, ok := st.int(); ok {
+				return Value{Kind: Int, Int: n}, true
+			}
+			d.i -= 2
+		}
+	}
+	k, err := d.key()
+	return k, err == nil
+}
+
+// str reads the rest of s:<n>:"…"; (d.i is after "s:") as decoder.str
+// does on Decode's first attempt: the declared end when it fits, else
+// decoder.str looks for another.
+func (st *streamer) str(ctx context) (string, bool) {
+	d := &st.d
+	at := d.i
+	if n, ok := st.digits(':'); ok && d.i < len(d.s) && d.s[d.i] == '"' {
+		start := d.i + 1
+		end := start + int(min(n, int64(len(d.s))))
+		if end+2 <= len(d.s) && d.s[end] == '"' && d.s[end+1] == ';' && d.follows(end+2, ctx) {
+			d.i = end + 2
+			return d.s[start:end], true
+		}
+	}
+	d.i = at
+	s, err := d.str(ctx)
+	return s, err == nil
+}
+
+// maxDigits is the most digits digits reads: any such number fits an int64.
+const maxDigits = 18
+
+// digits reads 1 to maxDigits decimal digits followed by end, and end.
+// It returns false, and leaves d.i, on anything else (a sign, more
+// digits), which decoder.int then reads or rejects.
+func (st *streamer) digits(end byte) (int64, bool) {
+	d := &st.d
+	var n int64
+	i := d.i
+	for ; i < len(d.s) && i-d.i <= maxDigits; i++ {
+		c := d.s[i]
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if i == d.i || i-d.i > maxDigits || i >= len(d.s) || d.s[i] != end {
+		return 0, false
+	}
+	d.i = i + 1
+	return n, true
+}
+
+// int reads an integer ended by ; that digits can read, with an optional
+// minus sign, as decoder.integer would; false, with d.i left, otherwise.
+func (st *streamer) int() (int64, bool) {
+	d := &st.d
+	neg := d.i < len(d.s) && d.s[d.i] == '-'
+	if neg {
+		d.i++
+	}
+	n, ok := st.digits(';')
+	if !ok {
+		if neg {
+			d.i--
+		}
+		return 0, false
+	}
+	if neg {
+		return -n, true
+	}
+	return n, true
 }
