@@ -211,6 +211,20 @@ func (w *Writer) FlushSearchIndex(ctx context.Context) error {
 	if w.done {
 		return ErrClosed
 	}
+	if w.ftsBuild {
+		// The last chunk and the merge come before the indexes below
+		// are built, which then take the pages the merge frees instead
+		// of growing the file (by 7 MB, 1.2%, on posts20000); the rows
+		// flushSearchIndex changes after that (none, unless it prepares
+		// derived columns the chunks did not have) are indexed by the
+		// update trigger.
+		if err := w.indexSearchChunk(ctx); err != nil {
+			return err
+		}
+		if err := w.endFTSBuild(ctx); err != nil {
+			return err
+		}
+	}
 	// An import into an empty archive builds the indexes it left out
 	// first: what flushSearchIndex runs besides indexing may read any of
 	// them (its DELETE of commenters without comments probes
@@ -218,8 +232,5 @@ func (w *Writer) FlushSearchIndex(ctx context.Context) error {
 	if err := w.rebuildIndexes(ctx); err != nil {
 		return err
 	}
-	if err := flushSearchIndex(ctx, w.tx); err != nil {
-		return err
-	}
-	return w.endFTSBuild(ctx)
+	return flushSearchIndex(ctx, w.tx)
 }
