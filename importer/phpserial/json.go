@@ -12,12 +12,13 @@ import (
 // to WordPress's is_serialized() and decodes completely; a recovered
 // string length does not make ok false.
 func ToJSON(s string) (json string, ok bool) {
-	if !IsSerialized(s) {
+	t := trimSpace(s)
+	if !looksSerialized(t) {
 		return "", false
 	}
 	// References to long strings could make the JSON explode: bound it.
 	limit := 8*len(s) + 1<<10
-	if t := strings.Trim(s, phpSpace); len(t) <= MaxSize && !strings.Contains(t, "r:") && !strings.Contains(t, "R:") {
+	if len(t) <= MaxSize {
 		// Most values: written while decoded (see streamer).
 		if json, ok := streamJSON(t, limit); ok {
 			return json, true

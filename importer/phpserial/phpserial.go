@@ -97,7 +97,30 @@ const phpSpace = " \t\n\r\x00\x0B"
 // WordPress's is_serialized() (strict mode) decides; only such meta
 // values are ever unserialized by WordPress.
 func IsSerialized(s string) bool {
-	s = strings.Trim(s, phpSpace)
+	return looksSerialized(strings.Trim(s, phpSpace))
+}
+
+// trimSpace is strings.Trim(s, phpSpace), without building a set.
+func trimSpace(s string) string {
+	for len(s) > 0 && isPHPSpace(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && isPHPSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func isPHPSpace(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', 0, '\v':
+		return true
+	}
+	return false
+}
+
+// looksSerialized is IsSerialized of a value already trimmed.
+func looksSerialized(s string) bool {
 	if s == "N;" {
 		return true
 	}

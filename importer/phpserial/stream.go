@@ -13,7 +13,8 @@ import (
 // not fit takes its first candidate end, as there) and writes what the
 // encoder would write of its result. What it does not handle, it gives
 // up on, and ToJSON decodes the value the general way: input that may
-// hold references (Decode numbers values then), an array whose keys are
+// hold references (an r: or R: where a value belongs; without one,
+// Decode's numbering of values for them changes nothing), an array whose keys are
 // 0, 1 … k-1 and then not k (it has been written as a JSON array up to
 // there), an object property with a NUL-marked name, and every error
 // (Decode's further attempts decide those).
@@ -27,8 +28,8 @@ var streamers = sync.Pool{New: func() any { return new(streamer) }}
 // maxPooled is the largest buffer a streamer keeps for the next value.
 const maxPooled = 64 << 10
 
-// streamJSON returns the JSON of the trimmed serialized value s, which
-// holds no "r:" or "R:", and true; or false when the streamer gives up.
+// streamJSON returns the JSON of the trimmed serialized value s and
+// true, or false when the streamer gives up.
 // limit is the encoder's bound on the output.
 func streamJSON(s string, limit int) (string, bool) {
 	st := streamers.Get().(*streamer)
@@ -263,7 +264,7 @@ func (st *streamer) str(ctx context) (string, bool) {
 	if n, ok := st.digits(':'); ok && d.i < len(d.s) && d.s[d.i] == '"' {
 		start := d.i + 1
 		end := start + int(min(n, int64(len(d.s))))
-		if end+2 <= len(d.s) && d.s[end] == '"' && d.s[end+1] == ';' && d.follows(end+2, ctx) {
+		if end+2 <= len(d.s) && d.s[end] == '"' && d.s[end+1] == ';' && follows(d.s, end+2, ctx) {
 			d.i = end + 2
 			return d.s[start:end], true
 		}
@@ -316,4 +317,30 @@ func (st *streamer) int() (int64, bool) {
 		return -n, true
 	}
 	return n, true
+}
+
+// follows is decoder.follows without the search of a string of type
+// letters.
+func follows(s string, p int, ctx context) bool {
+	switch ctx {
+	case ctxTop:
+		return p == len(s)
+	case ctxItem:
+		if p < len(s) && s[p] == '}' {
+			return true
+		}
+		return p+1 < len(s) && s[p+1] == ':' && (s[p] == 'i' || s[p] == 's' || s[p] == 'S')
+	case ctxKey:
+		if p+1 >= len(s) {
+			return false
+		}
+		switch s[p] {
+		case 'N':
+			return s[p+1] == ';'
+		case 'b', 'i', 'd', 's', 'S', 'a', 'O', 'C', 'E', 'r', 'R':
+			return s[p+1] == ':'
+		}
+		return false
+	}
+	return true
 }

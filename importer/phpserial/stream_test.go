@@ -18,6 +18,7 @@ var streamCases = []string{
 	"O:3:\"Foo\":2:{s:8:\"\x00Foo\x00bar\";i:1;s:6:\"\x00*\x00baz\";i:2;}",
 	"O:3:\"Foo\":2:{s:3:\"bar\";i:1;s:8:\"\x00Foo\x00bar\";i:2;}",
 	`a:2:{i:0;a:0:{}i:1;R:2;}`, `a:2:{i:0;i:7;i:1;r:2;}`, `a:1:{s:5:"color";s:9:"color:red";}`,
+	`a:1:{i:0;s:4:"R:2;";}`, `a:2:{s:1:"r";s:2:"r:";s:1:"R";a:1:{i:0;r:1;}}`, `a:1:{i:0;R:1;}`, `a:1:{R:1;i:0;}`,
 	`a:1:{i:0;C:11:"ArrayObject":21:{x:i:0;a:0:{};m:a:0:{}}}`, `E:11:"Suit:Hearts";`,
 	`a:2:{s:3:"url";s:30:"http://a.io";s:1:"n";i:1;}`, `a:2:{s:1:"a";s:10:"x";y";s:1:"b";i:2;}`,
 	"a:1:{s:4:\"text\";s:12:\"one\ntwo\nend\";}", "  a:1:{i:0;i:1;}\n",
@@ -78,4 +79,32 @@ func FuzzToJSONAsBefore(f *testing.F) {
 			t.Fatalf("ToJSON(%q) = %q %v, before %q %v", s, got, ok, want, wok)
 		}
 	})
+}
+
+// TestTrimSpace holds trimSpace to strings.Trim(s, phpSpace).
+func TestTrimSpace(t *testing.T) {
+	for _, s := range []string{"", " ", "\x00\x0b\t\r\n ", " a:0:{} ", "\x00N;\x00", "N;\x0c", "\x0cN;", " x y ", "é \t"} {
+		if got, want := trimSpace(s), strings.Trim(s, phpSpace); got != want {
+			t.Errorf("trimSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestFollows holds follows to decoder.follows on every two-byte tail
+// after every position of a few inputs.
+func TestFollows(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for _, next := range []byte{':', ';', '}', 'x', 0} {
+			for _, s := range []string{"", "x", string(rune(c)), string([]byte{byte(c)}), string([]byte{byte(c), next}), string([]byte{'"', ';', byte(c), next})} {
+				d := decoder{s: s}
+				for p := 0; p <= len(s)+1; p++ {
+					for _, ctx := range []context{ctxTop, ctxKey, ctxItem, ctxNone} {
+						if got, want := follows(s, p, ctx), d.follows(p, ctx); got != want {
+							t.Fatalf("follows(%q, %d, %d) = %v, want %v", s, p, ctx, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
 }
