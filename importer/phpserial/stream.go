@@ -152,13 +152,13 @@ func (st *streamer) array() bool {
 		if !ok {
 			return false
 		}
-		if k.Kind == String {
+		if k.kind == String {
 			// PHP turns numeric string keys into integer keys.
-			if x, ok := intKey(k.Str); ok {
-				k = Value{Kind: Int, Int: x}
+			if x, ok := intKey(k.str); ok {
+				k = key{kind: Int, int: x}
 			}
 		}
-		if list && (k.Kind != Int || k.Int != int64(i)) {
+		if list && (k.kind != Int || k.int != int64(i)) {
 			if i > 0 {
 				return false
 			}
@@ -204,7 +204,7 @@ func (st *streamer) object() bool {
 		if !ok {
 			return false
 		}
-		if k.Kind == String && strings.HasPrefix(k.Str, "\x00") {
+		if k.kind == String && strings.HasPrefix(k.str, "\x00") {
 			return false // encoder.members renames these
 		}
 		e.b = append(e.b, ',')
@@ -220,39 +220,47 @@ func (st *streamer) object() bool {
 	return true
 }
 
+// key is an entry's key: the Kind, Int and Str of its Value, which
+// is much larger to pass around.
+type key struct {
+	kind Kind
+	int  int64
+	str  string
+}
+
 // writeKey writes an entry's key and the colon, as encoder.members does.
-func (st *streamer) writeKey(k Value) {
+func (st *streamer) writeKey(k key) {
 	e := &st.e
-	switch k.Kind {
+	switch k.kind {
 	case Int:
 		e.b = append(e.b, '"')
-		e.b = strconv.AppendInt(e.b, k.Int, 10)
+		e.b = strconv.AppendInt(e.b, k.int, 10)
 		e.b = append(e.b, '"')
 	default: // a String, or an integer key too big for 64 bits
-		e.string(k.Str)
+		e.string(k.str)
 	}
 	e.b = append(e.b, ':')
 }
 
 // readKey reads an array key or property name as decoder.key does.
-func (st *streamer) readKey() (Value, bool) {
+func (st *streamer) readKey() (key, bool) {
 	d := &st.d
 	if d.i+1 < len(d.s) && d.s[d.i+1] == ':' {
 		switch d.s[d.i] {
 		case 's':
 			d.i += 2
 			s, ok := st.str(ctxKey)
-			return Value{Kind: String, Str: s}, ok
+			return key{kind: String, str: s}, ok
 		case 'i':
 			d.i += 2
 			if n, ok := st.int(); ok {
-				return Value{Kind: Int, Int: n}, true
+				return key{kind: Int, int: n}, true
 			}
 			d.i -= 2
 		}
 	}
 	k, err := d.key()
-	return k, err == nil
+	return key{kind: k.Kind, int: k.Int, str: k.Str}, err == nil
 }
 
 // str reads the rest of s:<n>:"…"; (d.i is after "s:") as decoder.str
