@@ -38,6 +38,12 @@ var ftsBuildConfig = []struct {
 // archive's settings as they were. An import into an archive that holds
 // posts keeps automerge: an 'optimize' there would rewrite the whole
 // index, at a cost in proportion to the archive, not to the import.
+//
+// On the 200 MB export the chunks took 2.9 s of the writer's CPU with
+// automerge, 2.0 s without, and the final 'optimize' about 0.5 s; the
+// whole import's CPU went from 10.8 to 10.4 s (medians of 4). Leaving the
+// segments unmerged would save the 0.5 s too, but with ~95 segments a
+// table searches of posts20000 took twice as long (0.04-0.08 s).
 func (w *Writer) beginFTSBuild(ctx context.Context) error {
 	// Settings someone chose for an index are left alone.
 	for _, t := range searchTables {
