@@ -161,7 +161,9 @@ func (b *building) remove() {
 	if b.stopWriteBack != nil {
 		b.stopWriteBack()
 	}
-	for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
+	// The file itself last: a build is found by its name, so what SQLite
+	// made beside it must not outlive it if this is cut short.
+	for _, suffix := range []string{"-journal", "-wal", "-shm", ""} {
 		os.Remove(b.tmp + suffix)
 	}
 	b.f.Close()
