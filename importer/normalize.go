@@ -34,29 +34,7 @@ func isoUTC(gmt string) string {
 // plainISO is isoUTC for the usual "YYYY-MM-DD hh:mm:ss" with fields in
 // range, without time.Parse and Format; false for anything else.
 func plainISO(s string) (string, bool) {
-	if len(s) != len(wpTime) || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
-		return "", false
-	}
-	num := func(i, n int) int {
-		v := 0
-		for _, c := range []byte(s[i : i+n]) {
-			if c < '0' || c > '9' {
-				return -1
-			}
-			v = v*10 + int(c-'0')
-		}
-		return v
-	}
-	year, month, day := num(0, 4), num(5, 2), num(8, 2)
-	hour, minute, sec := num(11, 2), num(14, 2), num(17, 2)
-	if year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
-		return "", false
-	}
-	days := [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[month-1]
-	if month == 2 && year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-		days = 29
-	}
-	if day > days {
+	if _, ok := archive.ParseWPDate(s); !ok {
 		return "", false
 	}
 	return s[:10] + "T" + s[11:] + "Z", true

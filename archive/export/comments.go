@@ -16,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wparchive/wparchive/archive"
 	"github.com/wparchive/wparchive/archive/markdown"
 )
 
@@ -497,38 +498,11 @@ func dateTimeSeconds(s string) (int64, bool) {
 }
 
 func wpDateTimeSeconds(s string) (int64, bool) {
-	if len(s) != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+	d, ok := archive.ParseWPDate(s)
+	if !ok {
 		return 0, false
 	}
-	num := func(i, n int) int {
-		v := 0
-		for _, c := range []byte(s[i : i+n]) {
-			if c < '0' || c > '9' {
-				return -1
-			}
-			v = v*10 + int(c-'0')
-		}
-		return v
-	}
-	y, mo, d, h, mi, sec := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
-	if y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 {
-		return 0, false
-	}
-	leap := y%4 == 0 && (y%100 != 0 || y%400 == 0)
-	monthDays := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
-	if leap {
-		monthDays[2] = 29
-	}
-	if d > monthDays[mo] {
-		return 0, false
-	}
-	// Days since 0001-01-01 of the first of the month, then of the day.
-	days := 365*(y-1) + (y-1)/4 - (y-1)/100 + (y-1)/400
-	for m := 1; m < mo; m++ {
-		days += monthDays[m]
-	}
-	days += d - 1
-	return int64(days)*86400 + int64(h*3600+mi*60+sec), true
+	return d.Seconds(), true
 }
 
 // commentDate returns the RFC 3339 date of a comment in the site's offset
