@@ -210,3 +210,56 @@ func TestConcurrentFirstImports(t *testing.T) {
 		}
 	}
 }
+
+// makesArchiveMidway is standard input that, once half of it has been
+// read, makes an archive at db as another process would.
+type makesArchiveMidway struct {
+	t    *testing.T
+	r    *strings.Reader
+	half int64
+	db   string
+	made bool
+}
+
+func (m *makesArchiveMidway) Read(p []byte) (int, error) {
+	if !m.made && m.r.Size()-int64(m.r.Len()) >= m.half {
+		m.made = true
+		a, err := archive.Open(context.Background(), m.db)
+		if err != nil {
+			m.t.Error(err)
+		} else {
+			a.Close()
+		}
+	}
+	return m.r.Read(p[:min(len(p), 4096)])
+}
+
+// TestFirstImportFromStdinLosesRace: when another process makes the
+// archive while a first import reads standard input, which cannot be read
+// again, the import fails and says so, and the other archive is left as
+// it is.
+func TestFirstImportFromStdinLosesRace(t *testing.T) {
+	b, err := os.ReadFile(seedPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "a.sqlite")
+	in := &makesArchiveMidway{t: t, r: strings.NewReader(string(b)), half: int64(len(b) / 2), db: db}
+	var out, errb strings.Builder
+	code := run(context.Background(), []string{"import", "--quiet", "--db", db, "-"}, in, &out, &errb)
+	if code != exitError {
+		t.Fatalf("exit %d, want %d; stderr: %s", code, exitError, errb.String())
+	}
+	if !in.made {
+		t.Fatal("the archive was not made during the import: the test tested nothing")
+	}
+	if !strings.Contains(errb.String(), "Another process made an archive at "+db) {
+		t.Errorf("stderr does not say what happened:\n%s", errb.String())
+	}
+	if n := count(t, openDB(t, db), `SELECT count(*) FROM posts`); n != 0 {
+		t.Errorf("the other process's archive holds %d posts, want 0", n)
+	}
+	if b := builds(t, db); len(b) > 0 {
+		t.Errorf("temporary files left: %v", b)
+	}
+}

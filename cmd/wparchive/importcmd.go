@@ -113,6 +113,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		bar.Finish()
 	}
 	if err != nil {
+		if fresh && errors.Is(err, archive.ErrExists) {
+			return fmt.Errorf("%w\nAnother process made an archive at %s while this import read standard input, which cannot be read again: nothing of this import was kept. Import the export into that archive again.", err, *db)
+		}
 		if fresh {
 			return fmt.Errorf("%w\nNo archive was made at %s.", err, *db)
 		}
