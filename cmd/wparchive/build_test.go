@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -261,5 +262,58 @@ func TestFirstImportFromStdinLosesRace(t *testing.T) {
 	}
 	if b := builds(t, db); len(b) > 0 {
 		t.Errorf("temporary files left: %v", b)
+	}
+}
+
+// TestFirstImportCommenters: the commenters of a first import, and the
+// comments' links to them, are the same as when the same export goes into
+// an archive that already holds another site's commenters.
+func TestFirstImportCommenters(t *testing.T) {
+	tmp := t.TempDir()
+	site := bigExport(t, tmp, "https://one.example.org", 3)
+	other := bigExport(t, tmp, "https://two.example.org", 1)
+	fresh := filepath.Join(tmp, "fresh.sqlite")
+	held := filepath.Join(tmp, "held.sqlite")
+	for _, imp := range [][2]string{{fresh, site}, {held, other}, {held, site}} {
+		if code, _, stderr := wparchive(t, "import", "--quiet", "--db", imp[0], imp[1]); code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+	}
+	q := `SELECT c.wp_id, m.identity_key, m.provider, m.name, m.email, m.url, m.avatar, m.foreign_user_id, m.wpcom_signed, m.user_id
+		FROM comments c JOIN posts p ON p.id = c.post_id JOIN sites s ON s.id = p.site_id
+		LEFT JOIN commenters m ON m.id = c.commenter_id
+		WHERE s.site_key = 'one.example.org' ORDER BY c.id`
+	rows := func(db string) []string {
+		r, err := openDB(t, db).Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		var out []string
+		for r.Next() {
+			v := make([]any, 10)
+			for i := range v {
+				v[i] = new(any)
+			}
+			if err := r.Scan(v...); err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for _, x := range v {
+				fmt.Fprintf(&b, "%v|", *x.(*any))
+			}
+			out = append(out, b.String())
+		}
+		return out
+	}
+	got, want := rows(fresh), rows(held)
+	if len(want) == 0 {
+		t.Fatal("no comments of the site: the test tested nothing")
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("a first import's commenters differ from the upserted ones:\nfirst import: %v\nupserted:     %v", got, want)
+	}
+	if n := count(t, openDB(t, fresh), `SELECT count(*) FROM commenters`); n == 0 {
+		t.Error("no commenters in the first import")
 	}
 }
