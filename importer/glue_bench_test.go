@@ -9,9 +9,8 @@ import (
 	"github.com/wparchive/wparchive/importer/phpserial"
 )
 
-// benchPosts returns the site and posts of the 10 MB benchmark export.
-func benchPosts(b *testing.B) (*archive.Site, []*archive.Post) {
-	in := benchInput(b, "10MB")
+// benchPosts returns the site and posts of in, a benchmark export.
+func benchPosts(b *testing.B, in []byte) (*archive.Site, []*archive.Post) {
 	var site *archive.Site
 	var posts []*archive.Post
 	r := NewReader(bytes.NewReader(in), "bench.xml")
@@ -34,7 +33,7 @@ func benchPosts(b *testing.B) (*archive.Site, []*archive.Post) {
 // benchMeta returns every post and comment meta value of the 10 MB
 // benchmark export and their total length.
 func benchMeta(b *testing.B) ([]string, int) {
-	_, posts := benchPosts(b)
+	_, posts := benchPosts(b, benchInput(b, "10MB"))
 	var vals []string
 	size := 0
 	add := func(meta []archive.Meta) {
@@ -57,22 +56,25 @@ func benchMeta(b *testing.B) ([]string, int) {
 //
 //	go test -tags sqlite_fts5 -run '^$' -bench 'MetaJSON' -count 5 ./importer/
 func BenchmarkMetaJSON(b *testing.B) {
-	vals, size := benchMeta(b)
-	b.SetBytes(int64(size))
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu0 := normCPU()
-	for range b.N {
-		for _, v := range vals {
-			metaJSON(v)
-		}
-	}
-	b.ReportMetric(float64(normCPU()-cpu0)/float64(b.N), "cpu-ns/op")
+	benchEachMeta(b, func(v string) { metaJSON(v) })
 }
 
 // BenchmarkMetaJSONDecoded does what metaJSON did before phpserial's
 // streamer (decode into Values, then encode them), to compare in one run.
 func BenchmarkMetaJSONDecoded(b *testing.B) {
+	benchEachMeta(b, func(v string) {
+		if !phpserial.IsSerialized(v) {
+			return
+		}
+		if d, err := phpserial.Decode(v); err == nil {
+			_ = string(d.AppendJSON(make([]byte, 0, len(v)+len(v)/8+16)))
+		}
+	})
+}
+
+// benchEachMeta times convert over every meta value of the 10 MB
+// benchmark export, with a cpu-ns/op metric.
+func benchEachMeta(b *testing.B, convert func(string)) {
 	vals, size := benchMeta(b)
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
@@ -80,12 +82,7 @@ func BenchmarkMetaJSONDecoded(b *testing.B) {
 	cpu0 := normCPU()
 	for range b.N {
 		for _, v := range vals {
-			if !phpserial.IsSerialized(v) {
-				continue
-			}
-			if d, err := phpserial.Decode(v); err == nil {
-				_ = string(d.AppendJSON(make([]byte, 0, len(v)+len(v)/8+16)))
-			}
+			convert(v)
 		}
 	}
 	b.ReportMetric(float64(normCPU()-cpu0)/float64(b.N), "cpu-ns/op")
@@ -96,7 +93,7 @@ func BenchmarkMetaJSONDecoded(b *testing.B) {
 // /all is every text, /cjk the texts SearchText changes (U+200B between
 // CJK characters), /other the texts it returns as they are.
 func BenchmarkSearchTextPosts(b *testing.B) {
-	site, posts := benchPosts(b)
+	site, posts := benchPosts(b, benchInput(b, "10MB"))
 	var all, cjk, other []string
 	for _, p := range posts {
 		s := analyze(p.Content, site.Language).Text

@@ -1,12 +1,8 @@
 package importer
 
 import (
-	"bytes"
-	"io"
 	"syscall"
 	"testing"
-
-	"github.com/wparchive/wparchive/archive"
 )
 
 // BenchmarkNormalizePosts measures the normalising goroutine's work alone:
@@ -18,23 +14,7 @@ import (
 //	go test -tags sqlite_fts5 -run '^$' -bench NormalizePosts -count 5 ./importer/
 func BenchmarkNormalizePosts(b *testing.B) {
 	in := benchInput(b, "10MB")
-	var site *archive.Site
-	var posts []*archive.Post
-	r := NewReader(bytes.NewReader(in), "bench.xml")
-	for {
-		e, err := r.Next()
-		if err == io.EOF {
-			break
-		} else if err != nil {
-			b.Fatal(err)
-		}
-		switch {
-		case e.Site != nil:
-			site = e.Site
-		case e.Post != nil:
-			posts = append(posts, e.Post)
-		}
-	}
+	site, posts := benchPosts(b, in)
 	n := &normalizer{stats: &QuoteStats{ByLang: map[string]int{}}}
 	n.setSite(site, "bench.xml")
 	for _, p := range posts { // detector models load outside the timing

@@ -192,20 +192,7 @@ func TestConcurrentFirstImports(t *testing.T) {
 	for round := 0; round < 3; round++ {
 		db := filepath.Join(t.TempDir(), "a.sqlite")
 		errs, outs := importAtOnce(t, db, one, two)
-		for i := range errs {
-			if errs[i] != nil {
-				t.Fatalf("round %d, import %d: %v\n%s", round, i, errs[i], outs[i])
-			}
-		}
-		got := archiveCounts(t, openDB(t, db))
-		for k, w := range want {
-			if got[k] != w {
-				t.Errorf("round %d: %s = %d, want %d", round, k, got[k], w)
-			}
-		}
-		if n := count(t, openDB(t, db), `SELECT count(*) FROM _imports`); n != 2 {
-			t.Errorf("round %d: %d imports recorded, want 2", round, n)
-		}
+		wantImported(t, round, db, errs, outs, want, 2)
 		if b := builds(t, db); len(b) > 0 {
 			t.Errorf("round %d: temporary files left: %v", round, b)
 		}

@@ -167,20 +167,7 @@ func TestConcurrentImports(t *testing.T) {
 	for round := 0; round < 3; round++ {
 		db := copyArchive(t, base, filepath.Join(t.TempDir(), "a.sqlite"))
 		errs, outs := importAtOnce(t, db, a, b)
-		for i := range errs {
-			if errs[i] != nil || strings.Contains(outs[i].String(), "locked") {
-				t.Fatalf("round %d, import %d: %v\n%s", round, i, errs[i], outs[i])
-			}
-		}
-		got := archiveCounts(t, openDB(t, db))
-		for k, w := range want {
-			if got[k] != w {
-				t.Errorf("round %d: %s = %d, want %d", round, k, got[k], w)
-			}
-		}
-		if n := count(t, openDB(t, db), `SELECT count(*) FROM _imports`); n != 3 {
-			t.Errorf("round %d: %d imports recorded, want 3", round, n)
-		}
+		wantImported(t, round, db, errs, outs, want, 3)
 		if s := integrityOK(t, db); s != "ok" {
 			t.Errorf("round %d: integrity_check: %s", round, s)
 		}
@@ -209,4 +196,25 @@ func importAtOnce(t *testing.T, db string, exports ...string) ([]error, []*bytes
 	}
 	wg.Wait()
 	return errs, outs
+}
+
+// wantImported checks what imports that importAtOnce ran in round left in
+// db: each ended well, none met a locked database, and the archive holds
+// the counts of want and the given number of imports.
+func wantImported(t *testing.T, round int, db string, errs []error, outs []*bytes.Buffer, want map[string]int, imports int) {
+	t.Helper()
+	for i := range errs {
+		if errs[i] != nil || strings.Contains(outs[i].String(), "locked") {
+			t.Fatalf("round %d, import %d: %v\n%s", round, i, errs[i], outs[i])
+		}
+	}
+	got := archiveCounts(t, openDB(t, db))
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("round %d: %s = %d, want %d", round, k, got[k], w)
+		}
+	}
+	if n := count(t, openDB(t, db), `SELECT count(*) FROM _imports`); n != imports {
+		t.Errorf("round %d: %d imports recorded, want %d", round, n, imports)
+	}
 }

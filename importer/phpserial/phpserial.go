@@ -531,27 +531,7 @@ func (d *decoder) candidates(start, n int, ctx context) []int {
 }
 
 // follows reports whether what is at s[p] may follow a value in ctx.
-func (d *decoder) follows(p int, ctx context) bool {
-	s := d.s
-	switch ctx {
-	case ctxTop:
-		return p == len(s)
-	case ctxItem:
-		if p < len(s) && s[p] == '}' {
-			return true
-		}
-		return p+1 < len(s) && s[p+1] == ':' && (s[p] == 'i' || s[p] == 's' || s[p] == 'S')
-	case ctxKey:
-		if p+1 >= len(s) {
-			return false
-		}
-		if s[p] == 'N' {
-			return s[p+1] == ';'
-		}
-		return s[p+1] == ':' && strings.IndexByte("bidsSaOCErR", s[p]) >= 0
-	}
-	return true
-}
+func (d *decoder) follows(p int, ctx context) bool { return follows(d.s, p, ctx) }
 
 // escaped reads the rest of S:<n>:"…"; where \xx is a hex-escaped byte.
 func (d *decoder) escaped() (string, error) {

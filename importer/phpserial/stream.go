@@ -327,8 +327,8 @@ func (st *streamer) int() (int64, bool) {
 	return n, true
 }
 
-// follows is decoder.follows without the search of a string of type
-// letters.
+// follows reports whether what is at s[p] may follow a value in ctx
+// (decoder.follows, for the streamer too).
 func follows(s string, p int, ctx context) bool {
 	switch ctx {
 	case ctxTop:
