@@ -12,9 +12,9 @@ import (
 // second until stop (which may be called again) is called, without waiting for them. A build writes
 // with synchronous=OFF, so the kernel would otherwise keep the whole file
 // in memory until Publish's sync; this way the disk writes run during the
-// import, and the sync waits only for the last ones (the 200 MB benchmark
-// export's Publish: 0.87 s in one run before, 0.17-0.49 s in the runs
-// after, most of it waiting for what the import's last second wrote).
+// import, and the sync waits only for the last ones: what the import's
+// last second wrote (the 200 MB benchmark export's publish: 0.47-0.54 s
+// in `wparchive import --timings`, of a 288 MB file).
 func writeBack(f *os.File) (stop func()) {
 	done := make(chan struct{})
 	fd := int(f.Fd())

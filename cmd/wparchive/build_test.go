@@ -304,3 +304,24 @@ func TestFirstImportCommenters(t *testing.T) {
 		t.Error("no commenters in the first import")
 	}
 }
+
+// TestImportTimings: --timings prints the parts of the import on standard
+// error, and they add up to no more than the whole; without it, nothing.
+func TestImportTimings(t *testing.T) {
+	tmp := t.TempDir()
+	code, _, stderr := wparchive(t, "import", "--quiet", "--timings", "--db", filepath.Join(tmp, "a.sqlite"), seedPath)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var items, finish, commit, publish, total float64
+	if _, err := fmt.Sscanf(stderr, "Timings: items %f s (reading, deriving and storing them), finishing indexes %f s, commit %f s, publish %f s (a new archive's sync and move); total %f s\n",
+		&items, &finish, &commit, &publish, &total); err != nil {
+		t.Fatalf("no timings line (%v) in:\n%s", err, stderr)
+	}
+	if items <= 0 || items+finish+commit+publish > total+0.002 {
+		t.Errorf("timings do not add up: items %g + finish %g + commit %g + publish %g, total %g", items, finish, commit, publish, total)
+	}
+	if _, _, stderr := wparchive(t, "import", "--quiet", "--db", filepath.Join(tmp, "b.sqlite"), seedPath); strings.Contains(stderr, "Timings") {
+		t.Errorf("timings printed without --timings:\n%s", stderr)
+	}
+}

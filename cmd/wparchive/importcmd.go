@@ -21,7 +21,7 @@ func init() {
 	register(&command{
 		name:    "import",
 		summary: "import a WordPress export (.xml, .xml.gz, .zip, a folder of parts, or - for stdin)",
-		usage:   "[--db FILE] [--json] [--quiet] [--redact] [--salvage] EXPORT...",
+		usage:   "[--db FILE] [--json] [--quiet] [--redact] [--salvage] [--timings] EXPORT...",
 		run:     runImport,
 	})
 }
@@ -34,6 +34,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	quiet := fs.BoolP("quiet", "q", false, "no progress bar")
 	redact := fs.Bool("redact", false, "store no e-mail or IP address (a salted hash stands in)")
 	salvage := fs.Bool("salvage", false, "import the complete items of a truncated export")
+	timings := fs.Bool("timings", false, "print how long each part of the import took (on standard error)")
 	if err := parseFlags(c, e, fs, args); err != nil {
 		return err
 	}
@@ -95,8 +96,11 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	sum, err := importer.Import(ctx, a, srcs, opt)
 	fresh := a.Building()
+	var publish time.Duration
 	if err == nil && fresh {
+		p := time.Now()
 		err = a.Publish(ctx)
+		publish = time.Since(p)
 		if errors.Is(err, archive.ErrExists) && !hasStdin(srcs) {
 			// Another process made an archive at the path while this
 			// one was built: import into it like into any other.
@@ -122,6 +126,11 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%w\nThe archive %s is unchanged.", err, *db)
 	}
 	elapsed := time.Since(start)
+	if *timings {
+		ph := sum.Phases
+		fmt.Fprintf(e.stderr, "Timings: items %.3f s (reading, deriving and storing them), finishing indexes %.3f s, commit %.3f s, publish %.3f s (a new archive's sync and move); total %.3f s\n",
+			ph.Items.Seconds(), ph.Finish.Seconds(), ph.Commit.Seconds(), publish.Seconds(), elapsed.Seconds())
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
