@@ -22,7 +22,7 @@ func (x *exporter) media(ctx context.Context, posts []*post, results []result, m
 		urls[i] = MediaURLs(string(results[i].file))
 		all = append(all, urls[i]...)
 	}
-	f, err := NewFetcher(MediaOptions{CacheDir: x.opt.MediaCache, Client: x.opt.MediaClient})
+	f, err := NewFetcher(MediaOptions{CacheDir: x.opt.MediaCache, Client: x.opt.MediaClient, AllowPrivate: x.opt.MediaAllowPrivate})
 	if err != nil {
 		return err
 	}

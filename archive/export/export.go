@@ -80,6 +80,10 @@ type Options struct {
 	// download cache folder (default: the user's cache folder).
 	Media      string
 	MediaCache string
+	// MediaAllowPrivate lets the downloads reach loopback, private and
+	// link-local addresses (MediaOptions.AllowPrivate): off, a media URL
+	// that leads there fails (ErrPrivateAddress) and keeps its link.
+	MediaAllowPrivate bool
 	// MediaClient, when set, makes the downloads (tests use a loopback
 	// server's client).
 	MediaClient *http.Client

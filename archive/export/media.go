@@ -37,10 +37,18 @@ import (
 // MediaOptions controls a Fetcher. Zero fields take their defaults.
 type MediaOptions struct {
 	CacheDir string       // cross-run cache; default os.UserCacheDir()/wparchive/media
-	Client   *http.Client // nil: a client with timeouts; either way redirects are limited (see Fetch)
+	Client   *http.Client // nil: a client with timeouts that refuses non-public addresses (see AllowPrivate); either way redirects are limited (see Fetch)
 	Workers  int          // parallel downloads, default 4
 	Retries  int          // default 2, with backoff, for network errors and 5xx/429; negative: none
 	MaxBytes int64        // per file, default 256 MiB
+
+	// AllowPrivate lets the default client connect to loopback, private,
+	// link-local and other non-public addresses (ErrPrivateAddress), for
+	// a blog on the local network. Off, a URL that leads there (by its
+	// host, its DNS answer at connect time, or a redirect) fails with
+	// ErrPrivateAddress: the URLs come from an export file, which may be
+	// anyone's. A Client given is used as it is.
+	AllowPrivate bool
 
 	ConnectTimeout time.Duration // dialing and TLS handshake of the default client; default 10s
 	FileTimeout    time.Duration // one attempt at one file, request to last byte; default 5m
@@ -161,7 +169,7 @@ func NewFetcher(opt MediaOptions) (*Fetcher, error) {
 		client = *opt.Client
 	} else {
 		dialer := &net.Dialer{Timeout: opt.ConnectTimeout, KeepAlive: 30 * time.Second}
-		client.Transport = &http.Transport{
+		tr := &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
 			DialContext:           dialer.DialContext,
 			TLSHandshakeTimeout:   opt.ConnectTimeout,
@@ -170,6 +178,10 @@ func NewFetcher(opt MediaOptions) (*Fetcher, error) {
 			IdleConnTimeout:       90 * time.Second,
 			ForceAttemptHTTP2:     true,
 		}
+		if !opt.AllowPrivate {
+			tr = guardTransport(tr, dialer)
+		}
+		client.Transport = tr
 	}
 	own := client.CheckRedirect
 	client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -417,10 +429,10 @@ func mediaIsHTML(ct string) bool {
 }
 
 // mediaRetryable reports whether a request error may go away on another try:
-// network errors and timeouts do; refused redirects, unknown hosts, bad
+// network errors and timeouts do; refused redirects and addresses, unknown hosts, bad
 // certificates and the caller's cancellation do not.
 func mediaRetryable(ctx context.Context, err error) bool {
-	if ctx.Err() != nil || errors.Is(err, ErrRedirect) {
+	if ctx.Err() != nil || errors.Is(err, ErrRedirect) || errors.Is(err, ErrPrivateAddress) {
 		return false
 	}
 	var dnsErr *net.DNSError

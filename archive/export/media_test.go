@@ -99,6 +99,9 @@ func newMediaFetcher(t *testing.T, opt MediaOptions) *Fetcher {
 	if opt.Backoff == 0 {
 		opt.Backoff = time.Millisecond
 	}
+	// The test servers are on loopback (mediaguard_test.go tests the
+	// refusal).
+	opt.AllowPrivate = true
 	f, err := NewFetcher(opt)
 	if err != nil {
 		t.Fatal(err)
@@ -1363,14 +1366,14 @@ func BenchmarkFetchCached(b *testing.B) {
 	for i := range 1000 {
 		urls = append(urls, fmt.Sprintf("%s/wp-content/uploads/%d/photo-%d.jpg", s.URL, i%20, i))
 	}
-	f, err := NewFetcher(MediaOptions{CacheDir: dir})
+	f, err := NewFetcher(MediaOptions{CacheDir: dir, AllowPrivate: true})
 	if err != nil {
 		b.Fatal(err)
 	}
 	f.Fetch(context.Background(), urls)
 	b.ReportAllocs()
 	for b.Loop() {
-		f, _ := NewFetcher(MediaOptions{CacheDir: dir})
+		f, _ := NewFetcher(MediaOptions{CacheDir: dir, AllowPrivate: true})
 		for _, r := range f.Fetch(context.Background(), urls) {
 			if !r.Cached {
 				b.Fatal("not cached")
@@ -1387,7 +1390,7 @@ func TestMediaChild(t *testing.T) {
 	if urls == "" {
 		t.Skip("run by the process tests only")
 	}
-	f, err := NewFetcher(MediaOptions{CacheDir: os.Getenv("WPARCHIVE_MEDIA_CACHE"), Workers: 3})
+	f, err := NewFetcher(MediaOptions{CacheDir: os.Getenv("WPARCHIVE_MEDIA_CACHE"), Workers: 3, AllowPrivate: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func init() {
 		summary: "export the archive as Markdown that Hugo or Jekyll builds",
 		usage: "markdown --db ARCHIVE --out DIR [--flavor hugo|jekyll] [--layout bundle|flat|dated] [--types post,page] [--site KEY]\n" +
 			"        [--comments none|data|inline] [--comments-status approved,…] [--media keep|download] [--media-cache DIR]\n" +
-			"        [--drafts] [--include-private] [--check] [--no-skeleton] [--json] [--quiet]\n\n" +
+			"        [--media-allow-private] [--drafts] [--include-private] [--check] [--no-skeleton] [--json] [--quiet]\n\n" +
 			"The format word \"markdown\" is the only format and may be left out. Files are written under DIR only;\n" +
 			"a re-export into DIR removes the files the previous one wrote that it no longer writes, and no others.",
 		run: runExport,
@@ -47,6 +47,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	statuses := fs.StringSlice("comments-status", []string{"approved"}, "the comment statuses to export, comma-separated (approved, pending, spam, trash)")
 	media := fs.String("media", "keep", "keep (links stay remote) or download (fetched into the site, links rewritten)")
 	mediaCache := fs.String("media-cache", "", "the download cache (default: the user's cache folder)")
+	mediaPrivate := fs.Bool("media-allow-private", false, "let --media download fetch from loopback, private and link-local addresses (a blog on your own network); refused by default, since the export's URLs may be anyone's")
 	drafts := fs.Bool("drafts", false, "also export drafts, pending and scheduled posts (marked as drafts)")
 	private := fs.Bool("include-private", false, "also export private and password-protected posts")
 	check := fs.Bool("check", false, "check that each post's Markdown shows the same text, links and images as WordPress; exit 1 when one differs")
@@ -64,7 +65,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	}
 	opt := export.Options{
 		Out: *out, Flavor: *flavor, Layout: *layout, Types: *types, Site: *site,
-		Comments: *comments, CommentStatuses: *statuses, Media: *media, MediaCache: *mediaCache,
+		Comments: *comments, CommentStatuses: *statuses, Media: *media, MediaCache: *mediaCache, MediaAllowPrivate: *mediaPrivate,
 		Drafts: *drafts, IncludePrivate: *private, Check: *check, NoSkeleton: *noSkeleton,
 	}
 	a, err := archive.OpenReadOnly(ctx, *db)

@@ -2,9 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -73,7 +76,7 @@ func TestExportCommand(t *testing.T) {
 	}
 	// The help names the flags, the privacy test finds --out in it.
 	code, stdout, _ = wparchive(t, "help", "export")
-	for _, f := range []string{"--out", "--flavor", "--layout", "--types", "--site", "--comments", "--comments-status", "--media", "--media-cache", "--drafts", "--include-private", "--check", "--json", "--quiet", "--no-skeleton"} {
+	for _, f := range []string{"--out", "--flavor", "--layout", "--types", "--site", "--comments", "--comments-status", "--media", "--media-cache", "--media-allow-private", "--drafts", "--include-private", "--check", "--json", "--quiet", "--no-skeleton"} {
 		if !strings.Contains(stdout, f+" ") && !strings.Contains(stdout, f+"[") {
 			t.Errorf("help lacks %s:\n%s", f, stdout)
 		}
@@ -155,5 +158,67 @@ func TestExportCheckFails(t *testing.T) {
 	}
 	if code, _, stderr := wparchive(t, "export", "--db", db, "--out", out, "--no-skeleton"); code != exitOK {
 		t.Errorf("without --check: exit %d: %s", code, stderr)
+	}
+}
+
+// TestExportMediaPrivate: the seed's media moved to a server on loopback.
+// --media download refuses it, saying which URL, why and which flag
+// allows it, and requests nothing; with --media-allow-private the files
+// are fetched and linked.
+func TestExportMediaPrivate(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "image/jpeg")
+		w.Write([]byte("JPEG of " + r.URL.Path))
+	}))
+	defer srv.Close()
+	seed, err := os.ReadFile("../../testdata/seed/central-asia.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const remote = "https://steppewatch.example.org/wp-content/uploads/"
+	if !strings.Contains(string(seed), remote) {
+		t.Fatalf("the seed has no media under %s", remote)
+	}
+	wxr := filepath.Join(t.TempDir(), "lan.xml")
+	if err := os.WriteFile(wxr, []byte(strings.ReplaceAll(string(seed), remote, srv.URL+"/wp-content/uploads/")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := importFor(t, wxr)
+	args := []string{"export", "--db", db, "--no-skeleton", "--media", "download", "--media-cache", t.TempDir()}
+
+	out := filepath.Join(t.TempDir(), "refused")
+	code, stdout, stderr := wparchive(t, append(args, "--out", out)...)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, ", 0 fetched (0 from the cache), ") {
+		t.Errorf("summary without --media-allow-private:\n%s", stdout)
+	}
+	want := ": download " + srv.URL + "/wp-content/uploads/"
+	refused := 0
+	for _, line := range strings.Split(stdout, "\n") {
+		if strings.Contains(line, want) {
+			refused++
+			if !strings.Contains(line, "127.0.0.1 is a loopback address") || !strings.Contains(line, "--media-allow-private") {
+				t.Errorf("refusal line does not say why and what to do: %s", line)
+			}
+		}
+	}
+	if refused == 0 {
+		t.Errorf("no refused URL listed:\n%s", stdout)
+	}
+	if n := requests.Load(); n != 0 {
+		t.Errorf("the server got %d requests, want none", n)
+	}
+
+	out = filepath.Join(t.TempDir(), "allowed")
+	code, stdout, stderr = wparchive(t, append(args, "--out", out, "--media-allow-private")...)
+	if code != exitOK {
+		t.Fatalf("--media-allow-private: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, " 0 failed (links left remote)") || requests.Load() == 0 {
+		t.Errorf("--media-allow-private: %d requests, summary:\n%s", requests.Load(), stdout)
 	}
 }
