@@ -212,6 +212,10 @@ func NewReader(r io.Reader, name string) *Reader {
 		name: name, src: r, tap: t, d: newTokenizer(t),
 	}
 	t.tokLine = rd.tokLine
+	if d, ok := rd.d.(*xmlscan.Decoder); ok {
+		// What the cleaning reader yields is checked already.
+		_, d.Checked = r.(*clean.Reader)
+	}
 	return rd
 }
 
