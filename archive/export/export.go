@@ -322,6 +322,9 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 	plan(posts, &opt, d)
 	x.aliases = assignAliases(posts, opt.Flavor)
 	close(x.planned)
+	if opt.Flavor == markdown.Jekyll {
+		sum.TimeZone, sum.TimeZoneMisfits = siteTimeZone(posts)
+	}
 	r := <-runDone
 	results, err := r.results, r.err
 	if err == nil && opt.Media == MediaDownload {
@@ -330,7 +333,8 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 	if err == nil && !opt.NoSkeleton {
 		// After the content: the Jekyll skeleton declares the collections
 		// it finds.
-		sum.Skeleton, err = WriteSkeleton(opt.Out, opt.Flavor, SiteInfo{Title: markdown.PlainText(s.title), BaseURL: s.url, Language: s.language})
+		sum.Skeleton, err = WriteSkeleton(opt.Out, opt.Flavor, SiteInfo{Title: markdown.PlainText(s.title), BaseURL: s.url, Language: s.language,
+			TimeZone: sum.TimeZone, TimeZoneMisfits: sum.TimeZoneMisfits})
 	}
 	if err != nil {
 		// Keep track of everything written so far as well as before.

@@ -35,6 +35,13 @@ type SiteInfo struct {
 	Title    string // the blog's title; "" leaves it empty
 	BaseURL  string // where the site will live, e.g. https://example.org/blog/; "" means "/"
 	Language string // BCP 47 tag of the site, e.g. en-US; "" means "en"
+	// TimeZone is the IANA zone Jekyll dates the posts in (its
+	// timezone); "" leaves it to the machine that builds. Hugo keeps
+	// each date's own offset and needs none.
+	TimeZone string
+	// TimeZoneMisfits counts the post dates TimeZone gives another UTC
+	// offset than WordPress did (the config says so).
+	TimeZoneMisfits int
 }
 
 // configNames lists, per flavor, the config files the generator reads: when
@@ -217,6 +224,13 @@ func skeletonConfig(root *os.Root, flavor string, site SiteInfo) ([]byte, error)
 		}
 		pairs[i] = q
 	}
+	if flavor == flavorJekyll {
+		tz, err := jekyllTimeZoneLines(site)
+		if err != nil {
+			return nil, err
+		}
+		pairs = append(pairs, "@timezone@", tz)
+	}
 	out := strings.NewReplacer(pairs...).Replace(string(tmpl))
 	if flavor == flavorJekyll {
 		c, err := jekyllCollections(root)
@@ -226,6 +240,28 @@ func skeletonConfig(root *os.Root, flavor string, site SiteInfo) ([]byte, error)
 		out += c
 	}
 	return []byte(out), nil
+}
+
+// jekyllTimeZoneLines returns the lines of Jekyll's config that set its
+// time zone, with a comment saying why.
+func jekyllTimeZoneLines(site SiteInfo) (string, error) {
+	const why = "# Jekyll shows dates, and builds the dates of permalinks, in this time zone;\n" +
+		"# without it, in the zone of the machine that builds, so that a post written\n" +
+		"# late in the evening moves to the next day on some machines.\n"
+	if site.TimeZone == "" {
+		return why + "# Set the blog's own, e.g.:\n# timezone: Europe/Paris\n", nil
+	}
+	q, err := yamlQuote(site.TimeZone)
+	if err != nil {
+		return "", err
+	}
+	note := "# wparchive chose it from the UTC offsets WordPress dated the posts with: it\n" +
+		"# gives every post the date it had (another zone with the same rules would too).\n"
+	if site.TimeZoneMisfits > 0 {
+		note = fmt.Sprintf("# wparchive chose it from the UTC offsets WordPress dated the posts with, but\n"+
+			"# it gives %d of their dates another offset: set the blog's own zone.\n", site.TimeZoneMisfits)
+	}
+	return why + note + "timezone: " + q + "\n", nil
 }
 
 // yamlQuote returns s as a YAML double-quoted scalar on one line (which

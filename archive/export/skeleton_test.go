@@ -102,6 +102,11 @@ func TestWriteSkeletonFiles(t *testing.T) {
 
 // TestWriteSkeletonConfig checks that the site's values survive in the
 // config as the generators' YAML parsers read it, whatever they hold.
+// siteInfo is a SiteInfo of title, base URL and language.
+func siteInfo(title, baseURL, lang string) SiteInfo {
+	return SiteInfo{Title: title, BaseURL: baseURL, Language: lang}
+}
+
 func TestWriteSkeletonConfig(t *testing.T) {
 	cases := []struct {
 		name                  string
@@ -110,13 +115,13 @@ func TestWriteSkeletonConfig(t *testing.T) {
 		jekyllURL, jekyllBase string
 		lang                  string
 	}{
-		{"plain", SiteInfo{"Steppe Watch", "https://steppe.example/", "en-US"}, "https://steppe.example/", "https://steppe.example", "", "en-US"},
-		{"quotes colon hash", SiteInfo{`He said "hi": #1 'x' \ yes`, "https://example.org/blog", "fr"}, "https://example.org/blog/", "https://example.org", "/blog", "fr"},
-		{"yaml words", SiteInfo{"yes", "", "no"}, "/", "", "", "no"},
-		{"emoji chinese newline", SiteInfo{"中文博客 🎉\nsecond line\t \\U0001F389 \\\\U0001F389 \x01", "http://例子.example:8080/路径/", ""}, "http://例子.example:8080/路径/", "http://例子.example:8080", "/%E8%B7%AF%E5%BE%84", "en"},
-		{"template-ish", SiteInfo{"{{ .Title }} {% raw %} @title@ ---", "/sub/", "zh-Hans"}, "/sub/", "", "/sub", "zh-Hans"},
-		{"invalid utf-8", SiteInfo{"a\xffb", "", ""}, "/", "", "", "en"},
-		{"long", SiteInfo{strings.Repeat("long title ", 30), "", ""}, "/", "", "", "en"},
+		{"plain", siteInfo("Steppe Watch", "https://steppe.example/", "en-US"), "https://steppe.example/", "https://steppe.example", "", "en-US"},
+		{"quotes colon hash", siteInfo(`He said "hi": #1 'x' \ yes`, "https://example.org/blog", "fr"), "https://example.org/blog/", "https://example.org", "/blog", "fr"},
+		{"yaml words", siteInfo("yes", "", "no"), "/", "", "", "no"},
+		{"emoji chinese newline", siteInfo("中文博客 🎉\nsecond line\t \\U0001F389 \\\\U0001F389 \x01", "http://例子.example:8080/路径/", ""), "http://例子.example:8080/路径/", "http://例子.example:8080", "/%E8%B7%AF%E5%BE%84", "en"},
+		{"template-ish", siteInfo("{{ .Title }} {% raw %} @title@ ---", "/sub/", "zh-Hans"), "/sub/", "", "/sub", "zh-Hans"},
+		{"invalid utf-8", siteInfo("a\xffb", "", ""), "/", "", "", "en"},
+		{"long", siteInfo(strings.Repeat("long title ", 30), "", ""), "/", "", "", "en"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

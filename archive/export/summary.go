@@ -57,6 +57,13 @@ type Summary struct {
 	CommentPosts int `json:"comment_posts"`
 
 	Media MediaSummary `json:"media"`
+
+	// TimeZone is, for Jekyll, the IANA zone that dates every exported
+	// post as WordPress did (see siteTimeZone; the skeleton's config sets
+	// it as timezone); TimeZoneMisfits counts the post dates it gives
+	// another UTC offset (0: it fits them all).
+	TimeZone        string `json:"time_zone,omitempty"`
+	TimeZoneMisfits int    `json:"time_zone_misfits,omitempty"`
 }
 
 // PostRef names one exported post.

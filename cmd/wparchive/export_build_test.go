@@ -56,6 +56,13 @@ type genResult struct {
 // dir so the export tree stays as it was.
 func genBuild(t *testing.T, flavor, dir string) genResult {
 	t.Helper()
+	return genBuildTZ(t, flavor, dir, "UTC")
+}
+
+// genBuildTZ is genBuild on a machine in the time zone tz (the TZ
+// variable).
+func genBuildTZ(t *testing.T, flavor, dir, tz string) genResult {
+	t.Helper()
 	bin := genTool(t, flavor)
 	out := filepath.Join(t.TempDir(), "site")
 	var cmd *exec.Cmd
@@ -76,8 +83,9 @@ func genBuild(t *testing.T, flavor, dir string) genResult {
 		cmd = exec.CommandContext(ctx, bin, "build", "--source", dir, "--destination", out,
 			"--disable-disk-cache", "--strict_front_matter", "--config", filepath.Join(dir, "_config.yml")+","+strict)
 	}
-	// The same dates and URLs wherever the tests run.
-	cmd.Env = append(os.Environ(), "TZ=UTC", "HUGO_ENVIRONMENT=production", "JEKYLL_ENV=production")
+	// The same dates and URLs wherever the tests run, unless a test
+	// asks for a zone.
+	cmd.Env = append(os.Environ(), "TZ="+tz, "HUGO_ENVIRONMENT=production", "JEKYLL_ENV=production")
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	start := time.Now()
@@ -778,6 +786,55 @@ func TestExportBuildsCorpus(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestJekyllBuildTimeZone builds the Jekyll export of a site in Central
+// European Time whose posts fall on another day in UTC, on machines in
+// Tokyo and Los Angeles: both give each post the date and URL it had in
+// WordPress, by the timezone the export writes in _config.yml. Without
+// that line the Los Angeles build moves the winter post to the day before
+// (Jekyll converts front matter dates to the local time: jekyll 4.3.1,
+// Document#merge_data! and Utils.parse_date), which shows the line is what
+// makes the difference.
+func TestJekyllBuildTimeZone(t *testing.T) {
+	genTool(t, "jekyll")
+	wxr := filepath.Join("..", "..", "archive", "export", "testdata", "timezone.xml")
+	db := importFor(t, wxr)
+	dir, _ := genExport(t, wxr, db, "jekyll", "bundle")
+	want := map[string]string{ // page → the date it shows
+		"2023/01/15/winter-midnight/index.html": "15 January 2023",
+		"2023/07/01/summer-evening/index.html":  "1 July 2023",
+	}
+	check := func(tz string, want map[string]string) {
+		t.Helper()
+		res := genBuildTZ(t, "jekyll", dir, tz)
+		for page, date := range want {
+			b, err := os.ReadFile(filepath.Join(res.out, filepath.FromSlash(page)))
+			if err != nil {
+				t.Errorf("TZ=%s: %v (pages built: %v)", tz, err, res.entries)
+				continue
+			}
+			if !strings.Contains(string(b), ">"+date+"</time>") {
+				t.Errorf("TZ=%s: %s does not show %q", tz, page, date)
+			}
+		}
+	}
+	check("Asia/Tokyo", want)
+	check("America/Los_Angeles", want)
+
+	cfg := filepath.Join(dir, "_config.yml")
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := regexp.MustCompile(`(?m)^timezone: .*\n`).ReplaceAll(b, nil)
+	if bytes.Equal(without, b) {
+		t.Fatalf("_config.yml sets no timezone:\n%s", b)
+	}
+	if err := os.WriteFile(cfg, without, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check("America/Los_Angeles", map[string]string{"2023/01/14/winter-midnight/index.html": "14 January 2023"})
 }
 
 func firstLine(s string) string {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -209,6 +210,17 @@ func printExportSummary(w io.Writer, s *export.Summary, elapsed time.Duration, q
 	}
 	if len(s.Skeleton) > 0 {
 		fmt.Fprintf(w, "Site skeleton: %s\n", strings.Join(s.Skeleton, ", "))
+	}
+	if s.TimeZone != "" {
+		fit := "it dates every post as WordPress did"
+		if s.TimeZoneMisfits > 0 {
+			fit = fmt.Sprintf("the closest fit: %s get another UTC offset than in WordPress", plural(int64(s.TimeZoneMisfits), "date", "dates"))
+		}
+		if slices.Contains(s.Skeleton, "_config.yml") {
+			fmt.Fprintf(w, "Time zone: %s, Jekyll's timezone in _config.yml (%s)\n", s.TimeZone, fit)
+		} else {
+			fmt.Fprintf(w, "Time zone: set timezone: %s in _config.yml, or Jekyll dates the posts in the zone of the machine that builds (%s)\n", s.TimeZone, fit)
+		}
 	}
 }
 

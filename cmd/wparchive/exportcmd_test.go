@@ -222,3 +222,21 @@ func TestExportMediaPrivate(t *testing.T) {
 		t.Errorf("--media-allow-private: %d requests, summary:\n%s", requests.Load(), stdout)
 	}
 }
+
+// TestExportTimeZoneSummary: a Jekyll export names the zone it wrote in
+// the config, or, when it writes no config, tells the user to set it.
+func TestExportTimeZoneSummary(t *testing.T) {
+	db := importFor(t, "../../archive/export/testdata/timezone.xml")
+	code, stdout, stderr := wparchive(t, "export", "--db", db, "--out", t.TempDir(), "--flavor", "jekyll")
+	if want := "Time zone: Europe/Paris, Jekyll's timezone in _config.yml (it dates every post as WordPress did)\n"; code != exitOK || !strings.Contains(stdout, want) {
+		t.Errorf("exit %d, summary lacks %q:\n%s%s", code, want, stdout, stderr)
+	}
+	code, stdout, stderr = wparchive(t, "export", "--db", db, "--out", t.TempDir(), "--flavor", "jekyll", "--no-skeleton")
+	if want := "Time zone: set timezone: Europe/Paris in _config.yml, or Jekyll dates the posts in the zone of the machine that builds"; code != exitOK || !strings.Contains(stdout, want) {
+		t.Errorf("--no-skeleton: exit %d, summary lacks %q:\n%s%s", code, want, stdout, stderr)
+	}
+	code, stdout, _ = wparchive(t, "export", "--db", db, "--out", t.TempDir())
+	if code != exitOK || strings.Contains(stdout, "Time zone") {
+		t.Errorf("Hugo: exit %d, summary:\n%s", code, stdout)
+	}
+}
