@@ -1,6 +1,7 @@
 package quotes
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -61,11 +62,21 @@ type evidence struct {
 // letters say nothing about the language around them.
 func (e *evidence) scan(s string) {
 	latin := 0 // ASCII letters, counted here and added at the end
+	// Without "://" or "www." no address can start anywhere (urlLen):
+	// ASCII text is then counted eight bytes at a time.
+	words := !strings.Contains(s, "://") && !strings.Contains(s, "www.")
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
+			if words && i+8 <= len(s) {
+				if w := le64(s[i:]); w&hiBits == 0 {
+					latin += bits.OnesCount64(asciiLetters(w))
+					i += 8
+					continue
+				}
+			}
 			k := asciiClass[c]
-			if k == asciiURL && (i == 0 || !isASCIILetter(s[i-1])) {
+			if k == asciiURL && !words && (i == 0 || !isASCIILetter(s[i-1])) {
 				if n := urlLen(s[i:]); n > 0 {
 					i += n
 					continue
@@ -100,6 +111,28 @@ func (e *evidence) scan(s string) {
 		}
 	}
 	e.n[gLatin] += latin
+}
+
+const (
+	loBits = 0x0101010101010101
+	hiBits = 0x8080808080808080
+)
+
+// le64 returns the first eight bytes of s (at least eight) as a
+// little-endian word.
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// asciiLetters returns the high bit of each byte of w, eight ASCII bytes,
+// that is an ASCII letter.
+func asciiLetters(w uint64) uint64 {
+	x := (w | 0x20*loBits) &^ hiBits         // lowercased, high bits clear
+	ge := (x + (0x80-'a')*loBits) & hiBits   // x >= 'a'
+	gt := (x + (0x80-'z'-1)*loBits) & hiBits // x > 'z'
+	return ge &^ gt
 }
 
 // asciiClass tells scan which ASCII bytes are letters (odd values) and

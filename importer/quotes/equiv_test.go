@@ -258,3 +258,22 @@ func FuzzScanners(f *testing.F) {
 	}
 	f.Fuzz(checkScanners)
 }
+
+// BenchmarkScan compares evidence.scan with its reference on the
+// benchmark post's blocks.
+func BenchmarkScan(b *testing.B) {
+	blocks, _ := parse(benchFile(b, "bench-english.html"))
+	for _, v := range []struct {
+		name string
+		fn   func(*evidence, string)
+	}{{"new", (*evidence).scan}, {"ref", scanRef}} {
+		b.Run(v.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				for _, blk := range blocks {
+					var e evidence
+					v.fn(&e, blk.langText)
+				}
+			}
+		})
+	}
+}
