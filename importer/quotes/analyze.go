@@ -58,9 +58,9 @@ const (
 func Analyze(content, hint string) Result {
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
-	blocks, elems := parseWith(content, sc)
+	blocks, elems, text := parseWith(content, sc)
 	a := &analysis{content: content, blocks: blocks, elems: elems, hint: parseHint(hint), sc: sc}
-	res := Result{Text: a.text()}
+	res := Result{Text: text}
 	a.detect()
 	res.Lang = a.main
 	if !a.foreign {
@@ -99,22 +99,6 @@ type run struct {
 	lang     string
 	ev       evidence
 	ord      int
-}
-
-func (a *analysis) text() string {
-	var b strings.Builder
-	n := 0
-	for i := range a.blocks {
-		n += len(a.blocks[i].text) + 1
-	}
-	b.Grow(n)
-	for i := range a.blocks {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(a.blocks[i].text)
-	}
-	return b.String()
 }
 
 // parseHint turns a channel language into the form Analyze reports:

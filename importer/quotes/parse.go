@@ -24,12 +24,14 @@ type seg struct {
 // block is one paragraph, blockquote, list item, heading or table cell:
 // the unit of language and pairing.
 type block struct {
-	tag    string // element holding the text (p for bare paragraphs)
-	holder int    // index in elems of that element, -1 when none
-	quoted bool   // inside a <blockquote>
-	code   bool   // preformatted or source code: not language text
-	text   string // decoded, white space collapsed, <br> as "\n"
-	segs   []seg
+	tag     string // element holding the text (p for bare paragraphs)
+	holder  int    // index in elems of that element, -1 when none
+	quoted  bool   // inside a <blockquote>
+	code    bool   // preformatted or source code: not language text
+	text    string // decoded, white space collapsed, <br> as "\n"
+	textAt  int    // text's range in the post's text (parser.all)
+	textEnd int
+	segs    []seg
 	// lang is text with inline code (<code>, <kbd> …) blanked out to
 	// spaces: the same offsets, only language letters.
 	langText string
@@ -122,6 +124,7 @@ type parser struct {
 	cur      *block // the open block (&blk), nil when none
 	blk      block
 	buf      []byte // text of the open block
+	all      []byte // text of the blocks so far, one a line: the post's text
 	segs     []seg  // segments of all blocks; the open block's from segStart
 	segStart int
 	pending  [2]int // raw range of white space not yet written, {-1,-1} when none
@@ -133,6 +136,7 @@ type parser struct {
 // anew for every post.
 type scratch struct {
 	buf    []byte // text of the open block
+	all    []byte // text of the post
 	blocks []block
 	segs   []seg
 	elems  []element
@@ -147,7 +151,7 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 func (sc *scratch) release() {
 	clear(sc.blocks)
 	clear(sc.elems)
-	if cap(sc.blocks) > 1<<10 || cap(sc.segs) > 1<<13 || cap(sc.buf) > 1<<16 || cap(sc.evs) > 1<<10 {
+	if cap(sc.blocks) > 1<<10 || cap(sc.segs) > 1<<13 || cap(sc.buf) > 1<<16 || cap(sc.all) > 1<<18 || cap(sc.evs) > 1<<10 {
 		return
 	}
 	sc.blocks, sc.elems = sc.blocks[:0], sc.elems[:0]
@@ -166,24 +170,30 @@ func (sc *scratch) evidence(n int) []evidence {
 
 // parse returns the blocks and block-level elements of content.
 func parse(content string) ([]block, []element) {
-	return parseWith(content, &scratch{})
+	blocks, elems, _ := parseWith(content, &scratch{})
+	return blocks, elems
 }
 
-// parseWith is parse working in sc's slices.
-func parseWith(content string, sc *scratch) ([]block, []element) {
+// parseWith is parse working in sc's slices; it also returns the text of
+// the blocks, one a line (Result.Text), of which the blocks' texts are
+// parts.
+func parseWith(content string, sc *scratch) ([]block, []element, string) {
 	if strings.IndexByte(content, 0) < 0 {
-		if blocks, elems, ok := parseFast(content, sc); ok {
-			return blocks, elems
+		if blocks, elems, text, ok := parseFast(content, sc); ok {
+			return blocks, elems, text
 		}
 	}
 	return parseSlow(content, sc)
 }
 
 func newParser(content string, sc *scratch) *parser {
-	p := &parser{src: content, pending: [2]int{-1, -1}, buf: sc.buf[:0], segs: sc.segs[:0],
+	p := &parser{src: content, pending: [2]int{-1, -1}, buf: sc.buf[:0], all: sc.all[:0], segs: sc.segs[:0],
 		blocks: sc.blocks[:0], elems: sc.elems[:0], stack: sc.stack[:0]}
 	if p.buf == nil {
 		p.buf = make([]byte, 0, 1024)
+	}
+	if cap(p.all) < len(content) {
+		p.all = make([]byte, 0, len(content))
 	}
 	if p.segs == nil {
 		p.segs = make([]seg, 0, 64)
@@ -196,22 +206,31 @@ func newParser(content string, sc *scratch) *parser {
 
 // keep hands p's slices back to sc, grown as they are.
 func (p *parser) keep(sc *scratch) {
-	sc.buf, sc.segs, sc.blocks, sc.elems, sc.stack = p.buf[:0], p.segs[:0], p.blocks, p.elems, p.stack[:0]
+	sc.buf, sc.all, sc.segs, sc.blocks, sc.elems, sc.stack = p.buf[:0], p.all[:0], p.segs[:0], p.blocks, p.elems, p.stack[:0]
 }
 
-// finish closes what is open and returns the blocks and elements.
-func (p *parser) finish(sc *scratch) ([]block, []element) {
+// finish closes what is open and returns the blocks, the elements and
+// the text; the blocks' texts are cut out of it, not copied one by one.
+func (p *parser) finish(sc *scratch) ([]block, []element, string) {
 	p.flush()
 	for _, e := range p.stack {
 		p.elems[e].end = len(p.blocks)
 	}
+	all := string(p.all)
+	for i := range p.blocks {
+		b := &p.blocks[i]
+		b.text = all[b.textAt:b.textEnd]
+		if len(b.mask) == 0 {
+			b.langText = b.text
+		}
+	}
 	p.keep(sc)
-	return p.blocks, p.elems
+	return p.blocks, p.elems, all
 }
 
 // parseFast parses with tokenizer; false when the content needs
 // x/net/html's tokenizer.
-func parseFast(content string, sc *scratch) ([]block, []element, bool) {
+func parseFast(content string, sc *scratch) ([]block, []element, string, bool) {
 	p := newParser(content, sc)
 	z := &tokenizer{s: content}
 	for {
@@ -219,13 +238,13 @@ func parseFast(content string, sc *scratch) ([]block, []element, bool) {
 			clear(p.blocks)
 			clear(p.elems)
 			p.keep(sc)
-			return nil, nil, false
+			return nil, nil, "", false
 		}
 		off, n := z.start, z.pos-z.start
 		switch z.tt {
 		case html.ErrorToken:
-			blocks, elems := p.finish(sc)
-			return blocks, elems, true
+			blocks, elems, text := p.finish(sc)
+			return blocks, elems, text, true
 		case html.TextToken:
 			if p.skip == 0 {
 				p.text(content[off:off+n], off)
@@ -243,7 +262,7 @@ func parseFast(content string, sc *scratch) ([]block, []element, bool) {
 }
 
 // parseSlow parses with x/net/html's tokenizer.
-func parseSlow(content string, sc *scratch) ([]block, []element) {
+func parseSlow(content string, sc *scratch) ([]block, []element, string) {
 	p := newParser(content, sc)
 	z := html.NewTokenizerFragment(strings.NewReader(content), "div")
 	off := 0
@@ -659,10 +678,15 @@ func (p *parser) flush() {
 		end--
 	}
 	b.segs = p.segs[p.segStart:end:end]
-	b.text = string(t)
-	b.langText = b.text
+	// The text goes into the post's text; finish cuts it out of that.
+	if len(p.blocks) > 0 {
+		p.all = append(p.all, '\n')
+	}
+	b.textAt = len(p.all)
+	p.all = append(p.all, t...)
+	b.textEnd = len(p.all)
 	if len(b.mask) > 0 {
-		lt := []byte(b.text)
+		lt := bytes.Clone(t)
 		for _, m := range b.mask {
 			for i := m[0]; i < m[1] && i < len(lt); i++ {
 				lt[i] = ' '

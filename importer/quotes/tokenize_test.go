@@ -100,10 +100,10 @@ func checkTokenizer(t *testing.T, s string) bool {
 		}
 	}
 	if whole {
-		fb, fe, ok := parseFast(s, &scratch{})
-		sb, se := parseSlow(s, &scratch{})
-		if !ok || !reflect.DeepEqual(fb, sb) || !reflect.DeepEqual(fe, se) {
-			t.Fatalf("%q: parseFast gives %+v %+v, parseSlow %+v %+v", s, fb, fe, sb, se)
+		fb, fe, ft, ok := parseFast(s, &scratch{})
+		sb, se, st := parseSlow(s, &scratch{})
+		if !ok || !reflect.DeepEqual(fb, sb) || !reflect.DeepEqual(fe, se) || ft != st {
+			t.Fatalf("%q: parseFast gives %+v %+v %q, parseSlow %+v %+v %q", s, fb, fe, ft, sb, se, st)
 		}
 	}
 	return whole
