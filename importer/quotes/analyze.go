@@ -504,10 +504,26 @@ func (a *analysis) blockRuns(b *block, home group) []run {
 		cur = run{from: -1}
 		letters = 0
 	}
+	// An address needs "://", "www." or "@" (addressLen); without them,
+	// and with no run open, ASCII in a Latin-script block is skipped
+	// eight bytes at a time: its letters are home, the rest no break.
+	addrs := strings.Contains(s, "://") || strings.Contains(s, "www.") || strings.IndexByte(s, '@') >= 0
+	skipASCII := home == gLatin && !addrs
 	prev := ' '
 	for i := 0; i < len(s); {
+		if skipASCII && cur.from < 0 {
+			for i+8 <= len(s) && le64(s[i:])&hiBits == 0 {
+				i += 8
+			}
+			for i < len(s) && s[i] < utf8.RuneSelf {
+				i++
+			}
+			if i == len(s) {
+				break
+			}
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if !isAlnum(prev) {
+		if addrs && !isAlnum(prev) {
 			if n := addressLen(s[i:]); n > 0 {
 				// Web and mail addresses are neither language nor passage.
 				finish()
@@ -526,7 +542,9 @@ func (a *analysis) blockRuns(b *block, home group) []run {
 			continue
 		}
 		if g == home || (home == gHangul && g == gCJK) {
-			finish()
+			if cur.from >= 0 {
+				finish()
+			}
 			i += size
 			continue
 		}

@@ -3,6 +3,7 @@ package quotes
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -276,4 +277,120 @@ func BenchmarkScan(b *testing.B) {
 			}
 		})
 	}
+}
+
+// blockRunsRef is blockRuns before its shortcuts for blocks without
+// addresses and for ASCII in Latin-script blocks.
+func (a *analysis) blockRunsRef(b *block, home group) []run {
+	var out []run
+	s := b.langText
+	// Cheap test first: no letter outside home, no run.
+	other := false
+	for g := gLatin; g < nGroups; g++ {
+		if g != home && b.ev.n[g] > 0 && !(home == gHangul && g == gCJK) {
+			other = true
+		}
+	}
+	if !other {
+		return nil
+	}
+	cur := run{from: -1}
+	lastEnd := -1
+	letters := 0
+	finish := func() {
+		if cur.from < 0 {
+			return // nothing open (cur is as reset: run is large)
+		}
+		if minRun(cur.g, s[cur.from:lastEnd], letters, quotedAt(s, cur.from, lastEnd)) {
+			cur.to = lastEnd
+			out = append(out, cur)
+		}
+		cur = run{from: -1}
+		letters = 0
+	}
+	prev := ' '
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isAlnum(prev) {
+			if n := addressLen(s[i:]); n > 0 {
+				// Web and mail addresses are neither language nor passage.
+				finish()
+				i += n
+				prev = ' '
+				continue
+			}
+		}
+		prev = r
+		g := groupOf(r)
+		if g == gNone {
+			if cur.from >= 0 && isBreak(r, cur.g) {
+				finish()
+			}
+			i += size
+			continue
+		}
+		if g == home || (home == gHangul && g == gCJK) {
+			finish()
+			i += size
+			continue
+		}
+		if cur.from >= 0 && g != cur.g {
+			finish()
+		}
+		if cur.from < 0 {
+			cur = run{from: i, g: g}
+		}
+		letters++
+		i += size
+		lastEnd = i
+	}
+	finish()
+	for k := range out {
+		r := &out[k]
+		r.ev.scan(s[r.from:r.to])
+		r.lang = a.runLang(r, s[r.from:r.to])
+	}
+	return out
+}
+
+// checkBlockRuns compares blockRuns with blockRunsRef on every block of
+// content, for each home group a block can have.
+func checkBlockRuns(t *testing.T, content string) {
+	t.Helper()
+	blocks, elems, _ := parseWith(content, &scratch{})
+	a := &analysis{content: content, blocks: blocks, elems: elems, hint: "en", sc: &scratch{}}
+	a.detect()
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if b.code {
+			continue
+		}
+		for _, home := range []group{gLatin, gCJK, gCyrillic, gHangul} {
+			got, want := a.blockRuns(b, home), a.blockRunsRef(b, home)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("blockRuns(%.60q, %d) = %+v, the reference gives %+v", b.langText, home, got, want)
+			}
+		}
+	}
+}
+
+func TestBlockRunsEquivalent(t *testing.T) {
+	extra := []string{"see www.example.com/a?b now and Москва тоже", "mail me@example.org. 中文 and more",
+		"English text with a Russian phrase «как дела у вас» inside it", "中文http://x.cn/a（注）更多中文 and English words here",
+		"naïve café@ex.com ещё", "abcdefgh\u00e9ijklmnop русский", "Hello 你好 world 世界 again"}
+	for _, s := range append(equivTexts(t), extra...) {
+		checkBlockRuns(t, s)
+	}
+}
+
+func FuzzBlockRuns(f *testing.F) {
+	for _, s := range []string{"see www.example.com/a now Москва тоже", "mail me@example.org. 中文", "English «как дела у вас» here", "中文 and English words 中文"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		checkBlockRuns(t, s)
+	})
 }
