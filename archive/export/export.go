@@ -657,9 +657,9 @@ func (x *exporter) fields(p *post, more bool) markdown.Fields {
 		Author:     p.author,
 		Summary:    markdown.PlainText(p.excerpt),
 		Lang:       p.lang,
-		Aliases:    x.aliases[p],
 		More:       more,
 	}
+	f.Aliases, f.QueryAliases = markdown.SplitAliases(x.aliases[p])
 	if f.Lang == "" {
 		f.Lang = x.d.site.language
 	}
@@ -676,7 +676,7 @@ func (x *exporter) fields(p *post, more bool) markdown.Fields {
 var reservedKeys = map[string]bool{
 	"title": true, "date": true, "lastmod": true, "last_modified_at": true, "slug": true, "draft": true,
 	"published": true, "author": true, "categories": true, "tags": true, "summary": true, "images": true,
-	"excerpt": true, "image": true, "lang": true, "wp_id": true, "wordpress_id": true, "aliases": true,
+	"excerpt": true, "image": true, "lang": true, "wp_id": true, "wordpress_id": true, "aliases": true, "query_aliases": true,
 	"permalink": true, "redirect_from": true, "excerpt_separator": true, "comments_key": true,
 	"layout": true, "type": true, "url": true, "weight": true, "menu": true, "params": true,
 	"outputs": true, "resources": true, "cascade": true, "build": true, "headless": true, "translationkey": true,

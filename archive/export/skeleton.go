@@ -73,7 +73,10 @@ var jekyllFolders = map[string]bool{
 // rendered; future-dated posts built), layouts for posts, pages and lists,
 // a comments partial reading the data file named by the front matter's
 // comments_key, and for Jekyll the jekyll-redirect-from plugin that turns
-// redirect_from into redirect pages (Hugo writes aliases itself).
+// redirect_from into redirect pages (Hugo writes aliases itself). Old
+// addresses with a query string (query_aliases) get a Netlify _redirects
+// file and wp-ids.json, which the home page's script reads, built by the
+// generator from the pages' front matter.
 //
 // Only files that do not exist yet are written, so a user's own config and
 // layouts are never overwritten; no config is written when dir already

@@ -67,11 +67,11 @@ func skEmbedded(t *testing.T, flavor string) []string {
 func TestWriteSkeletonFiles(t *testing.T) {
 	want := map[string][]string{
 		"hugo": {".gitignore", "hugo.yaml", "layouts/_default/baseof.html", "layouts/_default/list.html",
-			"layouts/_default/single.html", "layouts/index.html", "layouts/index.wpids.json",
+			"layouts/_default/single.html", "layouts/index.html", "layouts/index.redirects", "layouts/index.wpids.json",
 			"layouts/partials/comments.html", "layouts/partials/pagelist.html", "layouts/partials/pager.html",
 			"layouts/partials/taxonomies.html", "layouts/partials/wpid-redirect.html"},
 		"jekyll": {".gitignore", "_config.yml", "_includes/comments.html", "_layouts/default.html",
-			"_layouts/page.html", "_layouts/post.html", "index.html", "wp-ids.json"},
+			"_layouts/page.html", "_layouts/post.html", "index.html", "netlify-redirects", "wp-ids.json"},
 	}
 	for flavor, names := range want {
 		t.Run(flavor, func(t *testing.T) {

@@ -29,9 +29,14 @@ type Fields struct {
 	Image      string     // featured image URL (from _thumbnail_id)
 	WPID       int        // WordPress post id; 0: none
 	Lang       string     // the post's main language (BCP 47)
-	Aliases    []string   // old paths that must keep working (see Aliases)
-	Permalink  string     // Jekyll: the post's path, kept from the old permalink
-	More       bool       // the body has a <!--more--> divider (Report.More)
+	Aliases    []string   // old paths that must keep working (see Aliases), none with a query (see SplitAliases)
+	// QueryAliases are the old addresses with a query string (/?p=ID),
+	// which no redirect page can answer: written as query_aliases, which
+	// a redirect rule of the server can use (the export's skeleton writes
+	// Netlify's _redirects from them).
+	QueryAliases []string
+	Permalink    string // Jekyll: the post's path, kept from the old permalink
+	More         bool   // the body has a <!--more--> divider (Report.More)
 }
 
 // Taxonomy is a custom taxonomy's terms on one post.
@@ -44,8 +49,9 @@ type Taxonomy struct {
 // "---" lines, with keys in a fixed order and the names each flavor reads:
 // Hugo gets draft, lastmod, summary, images and aliases; Jekyll gets
 // published: false, last_modified_at, excerpt, image, permalink,
-// redirect_from and excerpt_separator. Empty fields are left out. Dates
-// are RFC 3339 with their offset. The error comes from the YAML encoder.
+// redirect_from and excerpt_separator; both get query_aliases. Empty
+// fields are left out. Dates are RFC 3339 with their offset. The error
+// comes from the YAML encoder.
 func FrontMatter(fm Fields, flavor string) ([]byte, error) {
 	if flavor == "" {
 		flavor = Hugo
@@ -129,11 +135,31 @@ func frontEntries(fm Fields, flavor string) []fmEntry {
 	} else {
 		str("permalink", fm.Permalink)
 		list("redirect_from", fm.Aliases)
-		if fm.More {
-			str("excerpt_separator", "<!--more-->")
-		}
+	}
+	list("query_aliases", fm.QueryAliases)
+	if flavor == Jekyll && fm.More {
+		str("excerpt_separator", "<!--more-->")
 	}
 	return es
+}
+
+// SplitAliases returns the aliases that are paths, which Hugo's aliases
+// and Jekyll's redirect_from turn into redirect pages, apart from those
+// with a query string (/?p=123), which no page can be: both generators
+// would write a file named "?p=123" (Hugo's targetPathAlias keeps the "?"
+// and only warns outside Windows; jekyll-redirect-from writes
+// "?p=123.html"), which no web server serves for /?p=123, the "?"
+// starting the query. Those belong in Fields.QueryAliases. Order is kept
+// in both.
+func SplitAliases(aliases []string) (paths, queries []string) {
+	for _, a := range aliases {
+		if strings.ContainsRune(a, '?') {
+			queries = append(queries, a)
+		} else {
+			paths = append(paths, a)
+		}
+	}
+	return paths, queries
 }
 
 // encodeYAML writes the entries with the YAML encoder, between "---"
@@ -419,6 +445,7 @@ type AliasInput struct {
 // place of the slug (dated permalink structures keep their date part;
 // when the slug is not in the path, /old-slug/). Paths start with "/",
 // "." and ".." segments are dropped, duplicates and Keep are left out.
+// SplitAliases tells the paths from the addresses with a query string.
 func Aliases(in AliasInput) []string {
 	var out []string
 	seen := map[string]bool{normPath(in.Keep): true, "/": true, "": true}

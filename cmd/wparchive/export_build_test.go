@@ -175,7 +175,8 @@ type genEntry struct {
 	lang        string
 	commentsKey string
 	aliases     []string
-	wpID        string // wordpress_id (wp_id in the converter's own front matter)
+	queries     []string // query_aliases
+	wpID        string   // wordpress_id (wp_id in the converter's own front matter)
 }
 
 // genTreeEntries reads the front matter of every Markdown file of an exported
@@ -208,7 +209,8 @@ func genTreeEntries(t *testing.T, dir, flavor string) []genEntry {
 			return nil
 		}
 		fm := genFrontMatter(t, p)
-		e := genEntry{src: rel, file: rel, commentsKey: genStr(fm["comments_key"]), lang: genStr(fm["lang"]), wpID: genStr(fm["wordpress_id"])}
+		e := genEntry{src: rel, file: rel, commentsKey: genStr(fm["comments_key"]), lang: genStr(fm["lang"]), wpID: genStr(fm["wordpress_id"]),
+			queries: genStrs(fm["query_aliases"])}
 		if e.wpID == "" {
 			e.wpID = genStr(fm["wp_id"])
 		}
@@ -276,6 +278,7 @@ func genCheckSite(t *testing.T, dir, flavor string, res genResult) int {
 	t.Helper()
 	entries := genTreeEntries(t, dir, flavor)
 	ids := genWPIDs(t, res.out)
+	redirects := genRedirects(t, res.out)
 	idCount := map[string]int{}
 	for _, e := range entries {
 		if !e.draft {
@@ -313,6 +316,7 @@ func genCheckSite(t *testing.T, dir, flavor string, res genResult) int {
 		}
 		canonical := html.UnescapeString(m[1])
 		genCheckAliases(t, e, res.out, canonical)
+		genCheckQueryAliases(t, e, redirects, canonical)
 		// Old links by id (/?p=ID) find the page through wp-ids.json;
 		// an id two exported posts share (real exports repeat ids)
 		// can lead to one of them only.
@@ -416,6 +420,65 @@ func genWPIDs(t *testing.T, out string) map[string]string {
 // genReCanonical finds the page's own URL in the skeleton's head.
 var genReCanonical = regexp.MustCompile(`<link rel="canonical" href="([^"]*)">`)
 
+// genRedirects reads the skeleton's _redirects of a built site (Netlify's
+// format): "path key=value … target 301!" → target, keyed by the path and
+// its query as the front matter's query_aliases write it. It fails the
+// test when a line is not of that form, or when the generator wrote any
+// file or folder whose name holds "?" (a redirect page for an address
+// with a query, which no server would serve).
+func genRedirects(t *testing.T, out string) map[string]string {
+	t.Helper()
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), "?") {
+			t.Errorf("the built site has %s: a name with \"?\" is no address a server serves", p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "_redirects"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 4 || f[len(f)-1] != "301!" || !strings.HasPrefix(f[0], "/") {
+			t.Errorf("_redirects: line %q is not \"path key=value … target 301!\"", line)
+			continue
+		}
+		src := f[0] + "?" + strings.Join(f[1:len(f)-2], "&")
+		if _, ok := m[src]; !ok { // the first rule that matches wins
+			m[src] = f[len(f)-2]
+		}
+	}
+	return m
+}
+
+// genCheckQueryAliases checks that _redirects sends every query alias of
+// the post to the post's page.
+func genCheckQueryAliases(t *testing.T, e genEntry, redirects map[string]string, canonical string) {
+	t.Helper()
+	u, err := url.Parse(canonical)
+	if err != nil {
+		t.Fatalf("%s: canonical %q: %v", e.file, canonical, err)
+	}
+	for _, q := range e.queries {
+		target, ok := redirects[q]
+		if !ok {
+			t.Errorf("%s: query alias %s: no rule in _redirects", e.file, q)
+			continue
+		}
+		if got, _ := url.PathUnescape(target); got != u.Path {
+			t.Errorf("%s: _redirects sends %s to %s, the page is %s", e.file, q, target, u.Path)
+		}
+	}
+}
+
 // genCheckAliases checks that every alias of the post has a redirect page
 // that points to the post's page.
 func genCheckAliases(t *testing.T, e genEntry, out, canonical string) {
@@ -509,7 +572,7 @@ func genHandTree(t *testing.T, flavor string) string {
 				Title: `He said "hi": #1 🎉`, Date: d("2010-01-02T03:04:05+08:00"), Slug: "hello",
 				Categories: []string{"News: Today", "yes"}, Tags: []string{"#tag", "123"},
 				Author: "Jane O'Doe", Summary: "An excerpt.", Image: "https://example.org/feature.jpg",
-				WPID: 12, Lang: "en", Aliases: []string{"/2010/01/02/hello/", "/?p=12", "/old-hello/"},
+				WPID: 12, Lang: "en", Aliases: []string{"/2010/01/02/hello/", "/old-hello/"}, QueryAliases: []string{"/?p=12"},
 				Permalink: "/2010/01/02/hello/", More: true,
 			},
 			html: "First paragraph with <span lang=\"fr\">bonjour</span>.\n\n<!--more-->\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n" +
@@ -539,7 +602,7 @@ func genHandTree(t *testing.T, flavor string) string {
 		{
 			name: "info", page: true,
 			fields: markdown.Fields{Title: "Info", Date: d("2012-03-04T12:02:19+01:00"), Slug: "info", WPID: 4, Lang: "en",
-				Aliases: []string{"/?page_id=4"}},
+				QueryAliases: []string{"/?page_id=4"}},
 			html: "About us.",
 		},
 		{
@@ -571,7 +634,7 @@ func genHandTree(t *testing.T, flavor string) string {
 		if name == "seed" {
 			name = "seed-" + strings.TrimSuffix(filepath.Base(g), "."+flavor+".md")
 		}
-		hp := genPost{name: "golden-" + name, body: string(b),
+		hp := genPost{name: "golden-" + name, body: genSplitQueryAliases(string(b)),
 			fields: markdown.Fields{Title: name, Date: d("2020-01-01T00:00:00Z").Add(time.Duration(i) * time.Hour), WPID: 1000 + i}}
 		if strings.HasPrefix(hp.body, "---\n") {
 			hp.fields = markdown.Fields{}
@@ -644,6 +707,53 @@ func genHandTree(t *testing.T, flavor string) string {
 		}
 	}
 	return dir
+}
+
+// genSplitQueryAliases moves the aliases with a query string (/?p=ID) of
+// a document's front matter from aliases or redirect_from to
+// query_aliases, as the export writes them (markdown.SplitAliases): the
+// converter's golden files give FrontMatter all of markdown.Aliases.
+func genSplitQueryAliases(doc string) string {
+	if !strings.HasPrefix(doc, "---\n") {
+		return doc
+	}
+	end := strings.Index(doc[4:], "\n---\n")
+	if end < 0 {
+		return doc
+	}
+	lines := strings.Split(doc[4:4+end], "\n")
+	var kept, queries []string
+	block := "" // the list key the lines are in
+	keyAt := -1 // its line in kept
+	items := 0  // its items kept
+	closeBlock := func() {
+		if keyAt >= 0 && items == 0 {
+			kept = append(kept[:keyAt], kept[keyAt+1:]...)
+		}
+		block, keyAt, items = "", -1, 0
+	}
+	for _, l := range lines {
+		if item, ok := strings.CutPrefix(l, "  - "); ok && block != "" {
+			if strings.Contains(item, "?") {
+				queries = append(queries, l)
+				continue
+			}
+			items++
+			kept = append(kept, l)
+			continue
+		}
+		closeBlock()
+		if l == "aliases:" || l == "redirect_from:" {
+			block, keyAt = l, len(kept)
+		}
+		kept = append(kept, l)
+	}
+	closeBlock()
+	if len(queries) > 0 {
+		kept = append(kept, "query_aliases:")
+		kept = append(kept, queries...)
+	}
+	return "---\n" + strings.Join(kept, "\n") + doc[4+end:]
 }
 
 // genFrontMatterOf returns the front matter of a Markdown document, or nil.
