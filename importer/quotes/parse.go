@@ -2,6 +2,7 @@ package quotes
 
 import (
 	"bytes"
+	"math/bits"
 	"sort"
 	"strings"
 	"sync"
@@ -514,8 +515,26 @@ func isWhite(c byte) bool {
 
 // textRun returns where the text that needs no decoding, starting at
 // raw[i], ends: at an entity, a possible shortcode, or white space other
-// than one space between words.
+// than one space between words. It reads eight bytes at a time while
+// none of them may stop it.
 func textRun(raw string, i int) int {
+	for i+9 <= len(raw) {
+		// The bytes that may stop the run: '&', '[', bytes below 0x0E
+		// (\t \n \f \r and other control bytes), and a space followed
+		// by a space or such a byte (next is w moved on by one byte).
+		w, next := le64(raw[i:]), le64(raw[i+1:])
+		c := zeroBytes(w^('&'*loBits)) | zeroBytes(w^('['*loBits)) | below0E(w) |
+			zeroBytes(w^(' '*loBits))&(zeroBytes(next^(' '*loBits))|below0E(next))
+		if c == 0 {
+			i += 8
+			continue
+		}
+		i += bits.TrailingZeros64(c) >> 3
+		if textStop[raw[i]] && (raw[i] != ' ' || isWhite(raw[i+1])) {
+			return i
+		}
+		i++ // a control byte that is not white space
+	}
 	for ; i < len(raw); i++ {
 		if !textStop[raw[i]] {
 			continue
@@ -525,6 +544,16 @@ func textRun(raw string, i int) int {
 		}
 	}
 	return i
+}
+
+// zeroBytes returns the high bit of each zero byte of w.
+func zeroBytes(w uint64) uint64 {
+	return ^(((w &^ hiBits) + 0x7F*loBits) | w) & hiBits
+}
+
+// below0E returns the high bit of each byte of w below 0x0E.
+func below0E(w uint64) uint64 {
+	return ^(((w &^ hiBits) + (0x80-0x0E)*loBits) | w) & hiBits
 }
 
 // textStop marks the bytes where textRun may stop.
