@@ -15,6 +15,10 @@ import (
 // index has (FTS5's limit is 2000) and the iterators a merge holds open.
 var ftsBuildMerge = 128
 
+// sideIndexes: an import into an empty archive indexes on a side index
+// (see sideIndex) where it can. Tests turn it off to compare.
+var sideIndexes = true
+
 // ftsBuildConfig are the FTS5 settings beginFTSBuild changes, with the
 // values FTS5 uses when its _config table holds none (fts5_config.c).
 var ftsBuildConfig = []struct {
@@ -54,6 +58,9 @@ func (w *Writer) beginFTSBuild(ctx context.Context) error {
 		if n > 0 {
 			return nil
 		}
+	}
+	if sideIndexes && w.startSide(ctx) {
+		return nil
 	}
 	for _, t := range searchTables {
 		for _, c := range ftsBuildConfig {

@@ -63,48 +63,57 @@ func rebuildSearchIndex(t *testing.T, a *Archive) {
 }
 
 // TestSearchIndexBuildMatchesRebuild: the full-text index an import into
-// an empty archive builds in chunks without automerge, merged once at the
-// end (beginFTSBuild, endFTSBuild), holds what a 'rebuild' from the
-// tables gives, token for token, and searches give the same hits, ranks
-// and snippets; its settings are FTS5's defaults again. With a small
-// crisismerge the chunks' segments are also merged during the import.
+// an empty archive builds on a side index (sideIndex), or in chunks
+// without automerge, merged once at the end (beginFTSBuild, endFTSBuild),
+// holds what a 'rebuild' from the tables gives, token for token, and
+// searches give the same hits, ranks and snippets; its settings are
+// FTS5's defaults again. With a small crisismerge the chunks' segments
+// are also merged during the import.
 // A re-import into the archive keeps automerge and leaves the index as
 // a rebuild gives it too.
 func TestSearchIndexBuildMatchesRebuild(t *testing.T) {
 	ctx := context.Background()
-	savedChunk, savedMerge := ftsChunkBytes, ftsBuildMerge
-	defer func() { ftsChunkBytes, ftsBuildMerge = savedChunk, savedMerge }()
+	savedChunk, savedMerge, savedSide := ftsChunkBytes, ftsBuildMerge, sideIndexes
+	defer func() { ftsChunkBytes, ftsBuildMerge, sideIndexes = savedChunk, savedMerge, savedSide }()
+	type build struct {
+		side         bool
+		merge, chunk int
+	}
+	builds := []build{{side: true, merge: savedMerge, chunk: savedChunk}, {side: true, merge: savedMerge, chunk: 1}}
 	for _, merge := range []int{savedMerge, 2} {
 		for _, chunk := range []int{1, 1 << 40} {
-			t.Run(fmt.Sprintf("crisismerge=%d/chunk=%d", merge, chunk), func(t *testing.T) {
-				ftsChunkBytes, ftsBuildMerge = chunk, merge
-				a := openTemp(t)
-				for j, sites := range [][]searchSite{chunkFixture(), searchFixture()} {
-					importDeferred(t, a, sites)
-					if err := a.CheckSearchIndex(ctx); err != nil {
-						t.Fatalf("import %d: %v", j+1, err)
+			builds = append(builds, build{false, merge, chunk})
+		}
+	}
+	for _, b := range builds {
+		t.Run(fmt.Sprintf("side=%v/crisismerge=%d/chunk=%d", b.side, b.merge, b.chunk), func(t *testing.T) {
+			ftsChunkBytes, ftsBuildMerge, sideIndexes = b.chunk, b.merge, b.side
+			a := openTemp(t)
+			for j, sites := range [][]searchSite{chunkFixture(), searchFixture()} {
+				importDeferred(t, a, sites)
+				if err := a.CheckSearchIndex(ctx); err != nil {
+					t.Fatalf("import %d: %v", j+1, err)
+				}
+				for _, tb := range []string{"posts", "comments", "quotes"} {
+					keys := one[string](t, a.DB(), `SELECT group_concat(k, ' ') FROM (SELECT k FROM `+tb+`_fts_config ORDER BY k)`)
+					want := "rank version"
+					if tb == "quotes" {
+						want = "version"
 					}
-					for _, tb := range []string{"posts", "comments", "quotes"} {
-						keys := one[string](t, a.DB(), `SELECT group_concat(k, ' ') FROM (SELECT k FROM `+tb+`_fts_config ORDER BY k)`)
-						want := "rank version"
-						if tb == "quotes" {
-							want = "version"
-						}
-						if keys != want {
-							t.Errorf("import %d: %s_fts_config holds %s, want %s", j+1, tb, keys, want)
-						}
-					}
-					got := ftsState(t, a)
-					if !strings.Contains(got, "制裁: ") || !strings.Contains(got, "sanctions: ") {
-						t.Fatalf("import %d: the queries found nothing:\n%s", j+1, got)
-					}
-					rebuildSearchIndex(t, a)
-					if want := ftsState(t, a); got != want {
-						t.Errorf("import %d: the index differs from a rebuild:\n%s", j+1, firstDiff(got, want))
+					if keys != want {
+						t.Errorf("import %d: %s_fts_config holds %s, want %s", j+1, tb, keys, want)
 					}
 				}
-			})
-		}
+				got := ftsState(t, a)
+				if !strings.Contains(got, "制裁: ") || !strings.Contains(got, "sanctions: ") {
+					t.Fatalf("import %d: the queries found nothing:\n%s", j+1, got)
+				}
+				rebuildSearchIndex(t, a)
+				if want := ftsState(t, a); got != want {
+					t.Errorf("import %d: the index differs from a rebuild:\n%s", j+1, firstDiff(got, want))
+				}
+			}
+		})
 	}
 }
 
@@ -143,9 +152,9 @@ func firstDiff(got, want string) string {
 // indexes' settings as they were, and the next import builds them right.
 func TestSearchIndexBuildRolledBack(t *testing.T) {
 	ctx := context.Background()
-	saved := ftsChunkBytes
-	defer func() { ftsChunkBytes = saved }()
-	ftsChunkBytes = 1
+	saved, savedSide := ftsChunkBytes, sideIndexes
+	defer func() { ftsChunkBytes, sideIndexes = saved, savedSide }()
+	ftsChunkBytes, sideIndexes = 1, false
 	a := openTemp(t)
 	before := dump(t, a.DB())
 	w, err := a.BeginImport(ctx, ImportOptions{})

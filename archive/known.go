@@ -177,8 +177,10 @@ func (w *Writer) SetCacheSize(ctx context.Context, kib int) error {
 // statement per table each time instead of one trigger run per row
 // (schema/0003_search.sql). Call it before adding rows; rows the import
 // updates or deletes are still indexed by the triggers. Into an archive
-// without posts, the chunks' index segments are left unmerged until
-// FlushSearchIndex merges them once (beginFTSBuild), so an import that
+// without posts, a side index takes the rows instead, on a goroutine of
+// its own, and FlushSearchIndex copies it in (sideIndex); where one
+// cannot be made, the chunks' index segments are left unmerged until
+// FlushSearchIndex merges them once (beginFTSBuild). An import that
 // calls DeferSearchIndex must call FlushSearchIndex before Commit.
 func (w *Writer) DeferSearchIndex(ctx context.Context) error {
 	if w.done {
@@ -215,10 +217,23 @@ func (w *Writer) FlushSearchIndex(ctx context.Context) error {
 	// first: what flushSearchIndex runs besides indexing may read any of
 	// them (its DELETE of commenters without comments probes
 	// comments_commenter once per commenter).
+	//
+	// A side index (see sideIndex) gets its last rows first, so that it
+	// merges its segments while the indexes are built here, and is
+	// copied in once it is done.
+	side := w.side != nil
+	if side {
+		if err := w.side.finish(); err != nil {
+			return err
+		}
+	}
 	if err := w.rebuildIndexes(ctx); err != nil {
 		return err
 	}
-	if err := flushSearchIndex(ctx, w.tx); err != nil {
+	if err := flushSearchIndex(ctx, w.tx, side); err != nil {
+		return err
+	}
+	if err := w.endSide(ctx); err != nil {
 		return err
 	}
 	// The merge comes last, so the pages it frees stay free in the file

@@ -840,9 +840,9 @@ func deferSearchIndex(ctx context.Context, tx execer) error {
 
 // flushSearchIndex prepares the derived columns of the rows the import
 // added or changed (prepareDerived), indexes the rows added since
-// deferSearchIndex and removes the marks, in the import's transaction,
-// before it commits.
-func flushSearchIndex(ctx context.Context, tx execer) error {
+// deferSearchIndex, unless a side index holds them already (indexed), and
+// removes the marks, in the import's transaction, before it commits.
+func flushSearchIndex(ctx context.Context, tx execer, indexed bool) error {
 	// The tables deferSearchIndex made, should it not have run.
 	for _, q := range []string{
 		`CREATE TEMP TABLE IF NOT EXISTS wparchive_excerpt_changed (id INTEGER PRIMARY KEY)`,
@@ -859,10 +859,12 @@ func flushSearchIndex(ctx context.Context, tx execer) error {
 		return err
 	}
 	for _, t := range searchTables {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+`_fts (rowid, `+t.cols+`)
-			SELECT id, `+t.cols+` FROM `+t.table+`
-			WHERE id > (SELECT value FROM _settings WHERE key = 'fts_deferred_`+t.table+`')`); err != nil {
-			return fmt.Errorf("index %s for search: %w", t.table, err)
+		if !indexed {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+`_fts (rowid, `+t.cols+`)
+				SELECT id, `+t.cols+` FROM `+t.table+`
+				WHERE id > (SELECT value FROM _settings WHERE key = 'fts_deferred_`+t.table+`')`); err != nil {
+				return fmt.Errorf("index %s for search: %w", t.table, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM _settings WHERE key = 'fts_deferred_`+t.table+`'`); err != nil {
 			return fmt.Errorf("index %s for search: %w", t.table, err)

@@ -154,7 +154,8 @@ type Writer struct {
 	termmeta, postmeta, comments, commentmeta, postTerms, quotes *multiInsert
 
 	// lastComment is the largest comments.id so far; see addComments.
-	lastComment int64
+	// lastQuote is the largest quotes.id, given the same way.
+	lastComment, lastQuote int64
 	// lastPost is the largest posts.id so far: the next post's id is the
 	// one after it, the id SQLite would give the row (no AUTOINCREMENT),
 	// named in the INSERT because go-sqlite3's fused bind-and-step path
@@ -178,6 +179,10 @@ type Writer struct {
 	fts        []ftsChunk
 	ftsOff     bool // the import's rows are indexed by triggers or not at all
 	ftsBuild   bool // merged once at the end (beginFTSBuild)
+	// side builds the indexes of an import into an archive without posts
+	// beside the Writer (see sideIndex); nil otherwise.
+	side       *sideIndex
+	sideCopied bool // copyInto wrote the indexes
 
 	// The per-item statements on the driver connection (see onConn):
 	// dc is that connection while onConn runs, ds the statements by
@@ -373,7 +378,7 @@ var (
 		date_raw, date_gmt_raw, date_at, content, approved_raw, status, type_raw, kind, parent_raw, parent_wp_id,
 		parent_id, depth, orphan, user_id, commenter_id, provider, text, ping_url, ping_domain, ping_title,
 		ping_excerpt, extra_json, ping_blog_name`
-	quoteCols = `post_id, ord, kind, tag, lang, script, raw, normalized, search_text,
+	quoteCols = `id, post_id, ord, kind, tag, lang, script, raw, normalized, search_text,
 		translation_ord, translation, repeat_of_ord, fixes_json`
 )
 
@@ -474,7 +479,8 @@ func (a *Archive) BeginImport(ctx context.Context, opts ImportOptions) (*Writer,
 	if w.importID, err = res.LastInsertId(); err != nil {
 		return fail(err)
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM comments), (SELECT coalesce(max(id), 0) FROM posts)`).Scan(&w.lastComment, &w.lastPost); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM comments), (SELECT coalesce(max(id), 0) FROM posts),
+			(SELECT coalesce(max(id), 0) FROM quotes)`).Scan(&w.lastComment, &w.lastPost, &w.lastQuote); err != nil {
 		return fail(err)
 	}
 	if err := w.deferIndexes(ctx); err != nil {
@@ -993,7 +999,13 @@ func (w *Writer) AddPost(ctx context.Context, p *Post) (PostResult, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store item %q (%s line %d): %w", wpKey, p.File, p.Line, err)
 	}
-	if w.ftsPending >= ftsChunkBytes {
+	if w.side != nil {
+		if w.side.full() {
+			if err := w.side.send(); err != nil {
+				return 0, err
+			}
+		}
+	} else if w.ftsPending >= ftsChunkBytes {
 		if err := w.indexSearchChunk(ctx); err != nil {
 			return 0, err
 		}
@@ -1124,6 +1136,9 @@ func (w *Writer) addPost(p *Post, wpKey string, dup int, plan []commentPlan) (Po
 		if err := execStmt(st, a); err != nil {
 			return 0, err
 		}
+		// Not in an import into an archive without posts, which alone
+		// has a side index; should it happen, the Writer indexes.
+		w.dropSide()
 		for _, del := range []struct {
 			st **sqlite3.SQLiteStmt
 			q  string
@@ -1159,12 +1174,21 @@ func (w *Writer) addPost(p *Post, wpKey string, dup int, plan []commentPlan) (Po
 		common(&a, true)
 		a.i64(w.importID)
 		a.i64(w.importID)
-		a.value(excerptCJK(p.Excerpt))
+		cjk := excerptCJK(p.Excerpt)
+		a.value(cjk)
 		if err := execStmt(st, a); err != nil {
 			return 0, err
 		}
 		w.lastPost = id
 		w.ftsPending += len(d.SearchTitle) + len(d.Text) + len(p.Excerpt)
+		if w.side != nil {
+			// search_excerpt: coalesce(excerpt_cjk, excerpt)
+			excerpt, ok := cjk.(string)
+			if !ok {
+				excerpt = p.Excerpt
+			}
+			w.side.add(sidePosts, id, d.SearchTitle, d.Text, excerpt)
+		}
 	}
 
 	a = a[:0]
@@ -1202,6 +1226,8 @@ func (w *Writer) addPost(p *Post, wpKey string, dup int, plan []commentPlan) (Po
 	a = w.args[:0]
 	for i := range d.Quotes {
 		q := &d.Quotes[i]
+		w.lastQuote++
+		a.i64(w.lastQuote)
 		a.i64(id)
 		a.num(q.Ord)
 		a.str(q.Kind)
@@ -1210,7 +1236,11 @@ func (w *Writer) addPost(p *Post, wpKey string, dup int, plan []commentPlan) (Po
 		a.text(q.Script)
 		a.str(q.Raw)
 		a.str(q.Normalized)
-		a.str(SearchText(q.Normalized))
+		search := SearchText(q.Normalized)
+		a.str(search)
+		if w.side != nil {
+			w.side.add(sideQuotes, w.lastQuote, search)
+		}
 		a.value(ordOrNull(q.TranslationOf))
 		a.text(q.Translation)
 		a.value(ordOrNull(q.RepeatOf))
@@ -1410,6 +1440,13 @@ func (w *Writer) addComments(postID int64, cs []Comment, plan []commentPlan) err
 		a.value(pingBlogName(c))
 		w.ftsPending += len(d.Text) + len(c.Author)
 	}
+	if w.side != nil {
+		// In id order: FTS5 writes out its pending terms as a new
+		// segment whenever a rowid is below the last one.
+		for i := range cs {
+			w.side.add(sideComments, ids[i], cs[i].Derived.Text, cs[i].Author)
+		}
+	}
 	w.args = a
 	if err := w.insertRows(w.comments, a); err != nil {
 		return fmt.Errorf("comments: %w", err)
@@ -1496,6 +1533,9 @@ func (w *Writer) Commit(ctx context.Context, rec ImportRecord) (ImportSummary, e
 
 func (w *Writer) commit(ctx context.Context, rec ImportRecord) (ImportSummary, error) {
 	tx := w.tx
+	if err := w.endSide(ctx); err != nil {
+		return ImportSummary{}, err
+	}
 	// The linking below needs the indexes, if FlushSearchIndex has not
 	// built them yet.
 	if err := w.rebuildIndexes(ctx); err != nil {
@@ -1568,6 +1608,14 @@ func (w *Writer) commit(ctx context.Context, rec ImportRecord) (ImportSummary, e
 		return ImportSummary{}, err
 	}
 	w.done = true
+	if w.sideCopied {
+		// FTS5 keeps an index's structure in memory, per connection,
+		// and reloads it only when another connection has written: this
+		// connection may hold the structure of the empty indexes that
+		// copyInto replaced. It is closed instead of going back to the
+		// pool (a driver.ErrBadConn from Raw discards it).
+		w.conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
 	w.conn.Close()
 	return s, nil
 }
@@ -1579,6 +1627,10 @@ func (w *Writer) Rollback() error {
 		return nil
 	}
 	w.done = true
+	if w.side != nil {
+		w.side.close()
+		w.side = nil
+	}
 	w.closeStmts()
 	err := w.tx.Rollback()
 	w.conn.Close()

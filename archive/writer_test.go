@@ -920,8 +920,9 @@ func searchIndexContent(t *testing.T, a *Archive) string {
 // that indexed chunks leaves the archive as it was.
 func TestSearchIndexInChunks(t *testing.T) {
 	ctx := context.Background()
-	saved := ftsChunkBytes
-	defer func() { ftsChunkBytes = saved }()
+	saved, savedSide := ftsChunkBytes, sideIndexes
+	defer func() { ftsChunkBytes, sideIndexes = saved, savedSide }()
+	sideIndexes = false
 	changed := func() []searchSite {
 		sites := chunkFixture()
 		p := sites[0].posts[0]

@@ -1,0 +1,152 @@
+package archive
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// beginSide begins an import into a that has called DeferSearchIndex.
+func beginSide(t *testing.T, a *Archive) *Writer {
+	t.Helper()
+	ctx := context.Background()
+	w, err := a.BeginImport(ctx, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Rollback() })
+	if err := w.DeferSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// TestSideIndexOnlyIntoEmptyArchive: an import into an archive without
+// posts indexes on a side index, one into an archive with posts on its
+// own connection; both leave the index a rebuild gives.
+func TestSideIndexOnlyIntoEmptyArchive(t *testing.T) {
+	ctx := context.Background()
+	a := openTemp(t)
+	for i, want := range []bool{true, false} {
+		w := beginSide(t, a)
+		if got := w.side != nil; got != want {
+			t.Errorf("import %d: side index %v, want %v", i+1, got, want)
+		}
+		sites := chunkFixture()
+		if i > 0 {
+			sites = searchFixture()
+		}
+		for _, s := range sites {
+			addSite(t, w, s)
+		}
+		if err := w.FlushSearchIndex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.CheckSearchIndex(ctx); err != nil {
+			t.Fatalf("import %d: %v", i+1, err)
+		}
+		got := ftsState(t, a)
+		rebuildSearchIndex(t, a)
+		if want := ftsState(t, a); got != want {
+			t.Errorf("import %d: the index differs from a rebuild:\n%s", i+1, firstDiff(got, want))
+		}
+	}
+}
+
+// TestSideIndexFails: an error of the side index's goroutine fails the
+// import, which leaves the archive as it was.
+func TestSideIndexFails(t *testing.T) {
+	ctx := context.Background()
+	a := openTemp(t)
+	before := dump(t, a.DB())
+	w := beginSide(t, a)
+	if w.side == nil {
+		t.Fatal("no side index into an empty archive")
+	}
+	// The goroutine has no rows yet, so the test may use its connection.
+	if _, err := w.side.conn.Exec(`DROP TABLE comments_fts`, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range chunkFixture() {
+		addSite(t, w, s)
+	}
+	err := w.FlushSearchIndex(ctx)
+	if err == nil || !strings.Contains(err.Error(), "index comments for search") || !strings.Contains(err.Error(), "comments_fts") {
+		t.Fatalf("FlushSearchIndex: %v, want the side index's error", err)
+	}
+	if err := w.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if after := dump(t, a.DB()); after != before {
+		t.Error("a failed import changed the archive")
+	}
+}
+
+// TestSideIndexDropped: a Writer that abandons its side index midway, as
+// it does when it updates an indexed row, indexes every row itself.
+func TestSideIndexDropped(t *testing.T) {
+	ctx := context.Background()
+	a := openTemp(t)
+	w := beginSide(t, a)
+	side := w.side
+	if side == nil {
+		t.Fatal("no side index into an empty archive")
+	}
+	sites := chunkFixture()
+	addSite(t, w, sites[0])
+	w.dropSide()
+	select {
+	case <-side.done:
+	default:
+		t.Error("dropSide left the side index's goroutine running")
+	}
+	for _, s := range sites[1:] {
+		addSite(t, w, s)
+	}
+	if err := w.FlushSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.CheckSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := ftsState(t, a)
+	if !strings.Contains(got, "制裁: post") {
+		t.Fatalf("the queries found nothing:\n%s", got)
+	}
+	rebuildSearchIndex(t, a)
+	if want := ftsState(t, a); got != want {
+		t.Errorf("the index differs from a rebuild:\n%s", firstDiff(got, want))
+	}
+}
+
+// TestSideIndexRolledBack: a rolled-back import leaves the archive as it
+// was and its side index's goroutine ended.
+func TestSideIndexRolledBack(t *testing.T) {
+	a := openTemp(t)
+	before := dump(t, a.DB())
+	w := beginSide(t, a)
+	side := w.side
+	if side == nil {
+		t.Fatal("no side index into an empty archive")
+	}
+	for _, s := range chunkFixture() {
+		addSite(t, w, s)
+	}
+	if err := w.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-side.done:
+	default:
+		t.Error("Rollback left the side index's goroutine running")
+	}
+	if after := dump(t, a.DB()); after != before {
+		t.Error("a rolled-back import changed the archive")
+	}
+}
