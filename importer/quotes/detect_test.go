@@ -23,6 +23,16 @@ func TestGroupOf(t *testing.T) {
 	}
 }
 
+// TestGroupTable: groupOf reads the same group as groupOfRune computes,
+// for every rune and beyond.
+func TestGroupTable(t *testing.T) {
+	for r := rune(-1); r <= 0x110000; r++ {
+		if a, b := groupOf(r), groupOfRune(r); a != b {
+			t.Fatalf("groupOf(%U) = %d, groupOfRune gives %d", r, a, b)
+		}
+	}
+}
+
 // langOf runs the script-level decision on one text, with no context.
 func langOf(s string) string {
 	var e evidence

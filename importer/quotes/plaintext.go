@@ -19,7 +19,8 @@ var plainBlockTags = map[string]bool{
 // section) become line breaks. The text is the text of x/net/html's
 // tokens; s comes back as it is when it holds no "<" or "&".
 func PlainText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
+	// Two IndexByte calls, not ContainsAny's byte-by-byte set look-up.
+	if strings.IndexByte(s, '<') < 0 && strings.IndexByte(s, '&') < 0 {
 		return s
 	}
 	if strings.IndexByte(s, 0) < 0 {

@@ -80,8 +80,26 @@ var groupInfo = [nGroups]struct {
 }
 
 // groupOf returns the group of a letter, gNone for anything that is not a
-// letter of some script (ASCII is decided without table look-ups).
+// letter of some script. Below U+0590 (ASCII, the Latin letters with
+// diacritics, Greek, Cyrillic, Armenian) it reads groupTable, where
+// unicode.IsLetter would search a range table for every letter.
 func groupOf(r rune) group {
+	if uint32(r) < uint32(len(groupTable)) {
+		return groupTable[r]
+	}
+	return groupOfRune(r)
+}
+
+// groupTable holds groupOfRune of the runes below U+0590 (1.4 KB).
+var groupTable = func() (t [0x0590]group) {
+	for r := range t {
+		t[r] = groupOfRune(rune(r))
+	}
+	return t
+}()
+
+// groupOfRune is groupOf, computed.
+func groupOfRune(r rune) group {
 	if r < utf8.RuneSelf {
 		if (r|0x20) >= 'a' && (r|0x20) <= 'z' {
 			return gLatin
