@@ -182,6 +182,7 @@ func (a *analysis) detect() {
 		}
 		b.ev.scan(b.langText)
 		b.units = b.ev.total()
+		b.dom = b.ev.dominant()
 		a.post.add(b.ev)
 	}
 	a.mainGroup = a.post.dominant()
@@ -233,7 +234,7 @@ func (a *analysis) hintReads() bool {
 	var ok, all float64
 	for i := range a.blocks {
 		b := &a.blocks[i]
-		if b.code || b.ev.dominant() != gLatin {
+		if b.code || b.dom != gLatin {
 			continue
 		}
 		b.hintChecked = true
@@ -253,7 +254,7 @@ func (a *analysis) allText(g group) string {
 	var s strings.Builder
 	for i := range a.blocks {
 		b := &a.blocks[i]
-		if !b.code && b.ev.dominant() == g {
+		if !b.code && b.dom == g {
 			if s.Len() > 0 {
 				s.WriteByte('\n')
 			}
@@ -315,7 +316,7 @@ func (a *analysis) postHan() string {
 
 // blockLang names a block's language and script.
 func (a *analysis) blockLang(b *block) (string, string) {
-	g := b.ev.dominant()
+	g := b.dom
 	if g == gNone || b.units < minBlockUnits {
 		return a.main, scriptCode(a.mainGroup, a.main)
 	}

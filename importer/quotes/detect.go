@@ -247,7 +247,9 @@ const kanaPerUnit = 1.6
 func (e *evidence) total() float64 {
 	t := 0.0
 	for g := gLatin; g < nGroups; g++ {
-		t += e.units(g)
+		if e.n[g] != 0 { // adding 0 changes nothing
+			t += e.units(g)
+		}
 	}
 	return t
 }
@@ -257,6 +259,11 @@ func (e *evidence) total() float64 {
 func (e *evidence) dominant() group {
 	best, bu := gNone, 0.0
 	for g := gLatin; g < nGroups; g++ {
+		if e.n[g] == 0 {
+			// No units; Hangul's would be those of gCJK, which came
+			// first and are not beaten by the same.
+			continue
+		}
 		u := e.units(g)
 		if g == gHangul {
 			u += e.units(gCJK)

@@ -43,6 +43,7 @@ type block struct {
 	lang   string
 	script string
 	units  float64
+	dom    group // the leading group of ev
 	ord    int
 
 	hintChecked, hintOK bool // the hint's function words were counted; they confirm it
