@@ -37,7 +37,12 @@ func plainISO(s string) (string, bool) {
 	if _, ok := archive.ParseWPDate(s); !ok {
 		return "", false
 	}
-	return s[:10] + "T" + s[11:] + "Z", true
+	var b [20]byte // one allocation, without concatstrings' loops
+	copy(b[:], s[:10])
+	b[10] = 'T'
+	copy(b[11:], s[11:19])
+	b[19] = 'Z'
+	return string(b[:]), true
 }
 
 // decodeSlug percent-decodes a slug for display; a slug that does not
@@ -129,7 +134,10 @@ func (n *normalizer) post(p *archive.Post) {
 	}
 	d := &p.Derived
 	d.DateAt = isoUTC(p.DateGMTRaw)
-	d.ModifiedAt = isoUTC(p.ModifiedGMTRaw)
+	d.ModifiedAt = d.DateAt
+	if p.ModifiedGMTRaw != p.DateGMTRaw { // most posts were never edited
+		d.ModifiedAt = isoUTC(p.ModifiedGMTRaw)
+	}
 	d.SlugDecoded = decodeSlug(p.Slug)
 	d.SearchTitle = archive.SearchText(plainText(p.Title))
 	hint := ""
