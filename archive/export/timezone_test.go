@@ -139,3 +139,23 @@ func sortedKeysOf(m map[string][]byte) []string {
 	}
 	return sortedKeys(keys)
 }
+
+// BenchmarkSiteTimeZone: 20,000 posts whose offsets no zone gives (each
+// post +01:00 or +08:00 by turns), so that every candidate zone is tried:
+// the most siteTimeZone costs an export.
+func BenchmarkSiteTimeZone(b *testing.B) {
+	var posts []*post
+	for i := range 20000 {
+		gmt := time.Date(2005, 1, 1, 12, 0, 0, 0, time.UTC).Add(time.Duration(i) * 7 * time.Hour)
+		off := time.Hour
+		if i%2 == 1 {
+			off = 8 * time.Hour
+		}
+		posts = append(posts, tzPost(gmt.Add(off).Format(time.DateTime), gmt.Format(time.DateTime)))
+	}
+	for b.Loop() {
+		if _, misfits := siteTimeZone(posts); misfits == 0 {
+			b.Fatal("a zone fits")
+		}
+	}
+}
