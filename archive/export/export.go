@@ -84,8 +84,9 @@ type Options struct {
 	// link-local addresses (MediaOptions.AllowPrivate): off, a media URL
 	// that leads there fails (ErrPrivateAddress) and keeps its link.
 	MediaAllowPrivate bool
-	// MediaClient, when set, makes the downloads (tests use a loopback
-	// server's client).
+	// MediaClient, when set, makes the downloads as it is (tests use a
+	// loopback server's client): the refusal of non-public addresses is
+	// the default client's, so MediaAllowPrivate does not apply to it.
 	MediaClient *http.Client
 	// Drafts exports drafts, pending and scheduled posts (marked draft);
 	// IncludePrivate exports private and password-protected posts.
