@@ -58,6 +58,7 @@ type element struct {
 	parent  int
 	first   int // blocks [first, end) lie inside
 	end     int
+	code    bool // holds code (codeTags, shortcodeCode): parser.code counts it
 }
 
 // blockTags are the elements that start and end paragraphs.
@@ -92,6 +93,26 @@ var codeTags = map[string]bool{"pre": true, "video": true, "audio": true, "objec
 // inlineCodeTags hold code inside a paragraph: kept in its text, left out
 // of its language.
 var inlineCodeTags = map[string]bool{"code": true, "kbd": true, "samp": true, "tt": true, "var": true}
+
+// tagFlags holds, per tag name, which of the sets above it is in: the
+// parser asks once per tag instead of once per set.
+var tagFlags = func() map[string]uint8 {
+	m := map[string]uint8{}
+	for f, set := range map[uint8]map[string]bool{tagBlock: blockTags, tagVoid: voidTags, tagSkip: skipTags, tagCode: codeTags, tagInlineCode: inlineCodeTags} {
+		for k := range set {
+			m[k] |= f
+		}
+	}
+	return m
+}()
+
+const (
+	tagBlock uint8 = 1 << iota
+	tagVoid
+	tagSkip
+	tagCode
+	tagInlineCode
+)
 
 // Shortcodes the parser knows. Any other [word …] is text: posts write
 // editorial brackets such as "[in Central Asia]".
@@ -337,7 +358,8 @@ func tagName(b []byte) string {
 // start handles a start tag and returns the index in p.elems of the
 // element it opens, -1 when it opens none; the caller notes its lang.
 func (p *parser) start(name string, selfClosing bool, off, n int) int {
-	if skipTags[name] {
+	f := tagFlags[name]
+	if f&tagSkip != 0 {
 		if !selfClosing {
 			p.skip++
 		}
@@ -347,10 +369,10 @@ func (p *parser) start(name string, selfClosing bool, off, n int) int {
 		p.br(off, n)
 		return -1
 	}
-	if !blockTags[name] {
-		if !selfClosing && !voidTags[name] {
+	if f&tagBlock == 0 {
+		if !selfClosing && f&tagVoid == 0 {
 			p.depth++
-			if inlineCodeTags[name] {
+			if f&tagInlineCode != 0 {
 				p.icode++
 			}
 		}
@@ -358,10 +380,10 @@ func (p *parser) start(name string, selfClosing bool, off, n int) int {
 	}
 	p.flush()
 	p.implicitClose(name)
-	if selfClosing || voidTags[name] {
+	if selfClosing || f&tagVoid != 0 {
 		return -1
 	}
-	e := element{tag: name, attrAt: off + n - 1, parent: -1, first: len(p.blocks), end: -1}
+	e := element{tag: name, attrAt: off + n - 1, parent: -1, first: len(p.blocks), end: -1, code: f&tagCode != 0}
 	if strings.HasSuffix(p.src[off:off+n], "/>") {
 		e.attrAt--
 	}
@@ -370,7 +392,7 @@ func (p *parser) start(name string, selfClosing bool, off, n int) int {
 	}
 	p.elems = append(p.elems, e)
 	p.stack = append(p.stack, len(p.elems)-1)
-	if codeTags[name] {
+	if e.code {
 		p.code++
 	}
 	return len(p.elems) - 1
@@ -398,13 +420,14 @@ func (p *parser) pop() {
 	e := p.stack[len(p.stack)-1]
 	p.stack = p.stack[:len(p.stack)-1]
 	p.elems[e].end = len(p.blocks)
-	if codeTags[p.elems[e].tag] || (p.elems[e].attrAt < 0 && shortcodeCode[p.elems[e].tag]) {
+	if p.elems[e].code {
 		p.code--
 	}
 }
 
 func (p *parser) end(name string, off, n int) {
-	if skipTags[name] {
+	f := tagFlags[name]
+	if f&tagSkip != 0 {
 		if p.skip > 0 {
 			p.skip--
 		}
@@ -414,11 +437,11 @@ func (p *parser) end(name string, off, n int) {
 		p.br(off, n)
 		return
 	}
-	if !blockTags[name] {
-		if !voidTags[name] {
+	if f&tagBlock == 0 {
+		if f&tagVoid == 0 {
 			p.depth--
 			p.low = min(p.low, p.depth)
-			if inlineCodeTags[name] && p.icode > 0 {
+			if f&tagInlineCode != 0 && p.icode > 0 {
 				p.icode--
 			}
 		}
@@ -607,13 +630,13 @@ func (p *parser) shortcode(s string, off int) int {
 	case strings.HasSuffix(s[:n], "/]"):
 		// Self-closing: nothing inside.
 	default:
-		e := element{tag: name, attrAt: -1, parent: -1, first: len(p.blocks), end: -1}
+		e := element{tag: name, attrAt: -1, parent: -1, first: len(p.blocks), end: -1, code: shortcodeCode[name]}
 		if len(p.stack) > 0 {
 			e.parent = p.stack[len(p.stack)-1]
 		}
 		p.elems = append(p.elems, e)
 		p.stack = append(p.stack, len(p.elems)-1)
-		if shortcodeCode[name] {
+		if e.code {
 			p.code++
 		}
 	}
