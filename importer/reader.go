@@ -926,10 +926,20 @@ func (r *Reader) text(f *string, trim bool) error {
 		return err
 	}
 	if trim {
-		s = strings.TrimSpace(s)
+		s = trimSpace(s)
 	}
 	*f = s
 	return nil
+}
+
+// trimSpace is strings.TrimSpace without its call for the usual field,
+// which starts and ends with an ASCII character other than white space
+// (white space is ASCII up to ' ' or starts with a byte of 0x80 or more).
+func trimSpace(s string) string {
+	if n := len(s); n > 0 && ' ' < s[0] && s[0] < 0x80 && ' ' < s[n-1] && s[n-1] < 0x80 {
+		return s
+	}
+	return strings.TrimSpace(s)
 }
 
 func (r *Reader) extra(t xml.StartElement, into *[]archive.Element) error {
@@ -990,9 +1000,9 @@ func (r *Reader) readItem(start xml.StartElement) (*archive.Post, error) {
 				for _, a := range t.Attr {
 					switch a.Name.Local {
 					case "domain":
-						pt.Domain = strings.TrimSpace(a.Value)
+						pt.Domain = trimSpace(a.Value)
 					case "nicename":
-						pt.Nicename = strings.TrimSpace(a.Value)
+						pt.Nicename = trimSpace(a.Value)
 					}
 				}
 				if err := r.text(&pt.Name, false); err != nil {

@@ -212,3 +212,16 @@ func TestReaderMalformed(t *testing.T) {
 		t.Fatalf("got %v, want a TruncatedError", err)
 	}
 }
+
+// trimSpace trims what strings.TrimSpace trims, Unicode white space at
+// either end included.
+func TestTrimSpace(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "a", "publish", " a", "a ", "\ta\n", "\u00a0a", "a\u00a0", "\u0085x\u0085",
+		"\u3000日本\u3000", "日本", "é", "a\u2009", "\x7fa\x7f", "\v1\f", "1\r", "a b",
+	} {
+		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+			t.Errorf("trimSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
