@@ -508,7 +508,7 @@ func (a *analysis) blockRuns(b *block, home group) []run {
 	// An address needs "://", "www." or "@" (addressLen); without them,
 	// and with no run open, ASCII in a Latin-script block is skipped
 	// eight bytes at a time: its letters are home, the rest no break.
-	addrs := strings.Contains(s, "://") || strings.Contains(s, "www.") || strings.IndexByte(s, '@') >= 0
+	addrs := hasWeb(s) || strings.IndexByte(s, '@') >= 0
 	skipASCII := home == gLatin && !addrs
 	prev := ' '
 	for i := 0; i < len(s); {

@@ -64,7 +64,7 @@ func (e *evidence) scan(s string) {
 	latin := 0 // ASCII letters, counted here and added at the end
 	// Without "://" or "www." no address can start anywhere (urlLen):
 	// ASCII text is then counted eight bytes at a time.
-	words := !strings.Contains(s, "://") && !strings.Contains(s, "www.")
+	words := !hasWeb(s)
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -111,6 +111,25 @@ func (e *evidence) scan(s string) {
 		}
 	}
 	e.n[gLatin] += latin
+}
+
+// hasWeb reports whether s holds "://" or "www.", without which no web
+// address starts in it (urlLen). "www." is looked for from its '.': prose
+// has fewer full stops than w's, where strings.Contains would start.
+func hasWeb(s string) bool {
+	if strings.Contains(s, "://") {
+		return true
+	}
+	for i := 0; ; i++ {
+		j := strings.IndexByte(s[i:], '.')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i >= 3 && s[i-3:i] == "www" {
+			return true
+		}
+	}
 }
 
 const (

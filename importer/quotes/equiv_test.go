@@ -236,6 +236,9 @@ func checkScanners(t *testing.T, s string) {
 		t.Fatalf("scan(%.60q) = %+v, the reference gives %+v", s, e1, e2)
 	}
 	for i := 0; i <= len(s); i++ {
+		if a, b := hasWeb(s[i:]), strings.Contains(s[i:], "://") || strings.Contains(s[i:], "www."); a != b {
+			t.Fatalf("hasWeb(%.60q) = %v, want %v", s[i:], a, b)
+		}
 		if a, b := addressLen(s[i:]), addressLenRef(s[i:]); a != b {
 			t.Fatalf("addressLen(%.60q) = %d, the reference gives %d", s[i:], a, b)
 		}
