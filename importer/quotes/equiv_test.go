@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // This file keeps the straightforward versions of functions that were
@@ -396,4 +398,105 @@ func FuzzBlockRuns(f *testing.F) {
 		}
 		checkBlockRuns(t, s)
 	})
+}
+
+// normalizeRef is Normalize with its first shortcuts only: nfcStableRef
+// (below U+0300 and CJK) and needsRunePassRef (any non-ASCII byte).
+func normalizeRef(s string) (string, map[string]int) {
+	var fixes map[string]int
+	add := func(rule string, n int) {
+		if n == 0 {
+			return
+		}
+		if fixes == nil {
+			fixes = make(map[string]int)
+		}
+		fixes[rule] += n
+	}
+	if !nfcStableRef(s) && !norm.NFC.IsNormalString(s) {
+		n := 0
+		for i := 0; i < len(s); {
+			j := i + norm.NFC.NextBoundaryInString(s[i:], true)
+			if j <= i {
+				j = len(s)
+			}
+			if !norm.NFC.IsNormalString(s[i:j]) {
+				n++
+			}
+			i = j
+		}
+		s = norm.NFC.String(s)
+		add(FixNFC, n)
+	}
+	if !needsRunePassRef(s) {
+		return s, fixes
+	}
+	rs := []rune(s)
+	rs, n := removeInvisible(rs)
+	add(FixInvisible, n)
+	n = foldFullwidth(rs)
+	add(FixFullwidth, n)
+	if hasHanKana(rs) {
+		n = cjkQuotes(rs)
+		add(FixCJKQuotes, n)
+		n = cjkPunct(rs)
+		add(FixCJKPunct, n)
+		rs, n = cjkSpace(rs)
+		add(FixCJKSpace, n)
+	}
+	if fixes == nil || (len(fixes) == 1 && fixes[FixNFC] > 0) {
+		return s, fixes
+	}
+	return string(rs), fixes
+}
+
+func nfcStableRef(s string) bool {
+	for _, r := range s {
+		if r >= 0x300 && (r < 0x2E80 || r >= 0xA000 || r == 0x3099 || r == 0x309A) {
+			return false
+		}
+	}
+	return true
+}
+
+func needsRunePassRef(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+func checkNormalize(t *testing.T, s string) {
+	t.Helper()
+	got, gotFixes := Normalize(s)
+	want, wantFixes := normalizeRef(s)
+	if got != want || !reflect.DeepEqual(gotFixes, wantFixes) {
+		t.Fatalf("Normalize(%.60q) = %q %v, the reference gives %q %v", s, got, gotFixes, want, wantFixes)
+	}
+}
+
+func TestNormalizeEquivalent(t *testing.T) {
+	extra := []string{"Москва", "е\u0308ж", "Ё", "ά", "α\u0301", "ا\u0654", "क\u093c", "\u1100\u1161", "ᄀ\u1161",
+		"Мы\u200bписали", "soft\u00adhyphen", "ＡＢＣ", "中文", "ελληνικά", "\u0374", "\u0340", "a\u0483\u0301", "\xc3\xe2\x80\x8b"}
+	for _, s := range append(equivTexts(t), extra...) {
+		checkNormalize(t, s)
+		for i := range s {
+			checkNormalize(t, s[i:])
+		}
+	}
+	// Every rune of U+0300–U+2E7F alone, after a letter and before one.
+	for r := rune(0x300); r < 0x2E80; r++ {
+		for _, s := range []string{string(r), "a" + string(r), "е" + string(r), string(r) + "a", "\u1100" + string(r), "क" + string(r)} {
+			checkNormalize(t, s)
+		}
+	}
+}
+
+func FuzzNormalizeEquivalent(f *testing.F) {
+	for _, s := range []string{"Москва ё", "α\u0301", "Мы\u200bписали", "中文 (x)", "ＡＢ"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkNormalize)
 }

@@ -90,27 +90,58 @@ func Normalize(s string) (string, map[string]int) {
 }
 
 // nfcStable reports whether every rune of s is one NFC never changes nor
-// combines with what precedes it: below U+0300 (no combining marks), or
-// CJK radicals, symbols, kana and unified ideographs (U+2E80–U+9FFF)
-// except the combining voicing marks U+3099 and U+309A. Most passages pass
-// without norm's table look-ups.
+// combines with what precedes it: below U+0300 (no combining marks), a
+// letter or sign of U+0300–U+2E7F that nfcStableMid marks (Greek,
+// Cyrillic, Arabic … without their combining marks), or CJK radicals,
+// symbols, kana and unified ideographs (U+2E80–U+9FFF) except the
+// combining voicing marks U+3099 and U+309A. Most passages pass without
+// norm's look-ups.
 func nfcStable(s string) bool {
 	for _, r := range s {
-		if r >= 0x300 && (r < 0x2E80 || r >= 0xA000 || r == 0x3099 || r == 0x309A) {
+		switch {
+		case r < 0x300:
+		case r < 0x2E80:
+			if x := r - 0x300; nfcStableMid[x>>6]&(1<<(x&63)) == 0 {
+				return false
+			}
+		case r >= 0xA000 || r == 0x3099 || r == 0x309A:
 			return false
 		}
 	}
 	return true
 }
 
+// nfcStableMid has a bit for each rune of U+0300–U+2E7F that is NFC
+// (quick check Yes), of combining class 0, and combines with nothing
+// before it: a string of such runes is in NFC.
+var nfcStableMid = func() (t [(0x2E80 - 0x300 + 63) / 64]uint64) {
+	for r := rune(0x300); r < 0x2E80; r++ {
+		s := string(r)
+		if p := norm.NFC.PropertiesString(s); p.CCC() == 0 && p.BoundaryBefore() && norm.NFC.IsNormalString(s) {
+			x := r - 0x300
+			t[x>>6] |= 1 << (x & 63)
+		}
+	}
+	return t
+}()
+
 // needsRunePass reports whether s holds anything a rule after NFC could
-// change: a non-ASCII rune other than the ones that are always left alone.
-// Plain ASCII text, the common case, returns false after one byte scan.
+// change: an invisible character, a full-width letter or digit, or Han or
+// kana (the CJK rules run only then). Plain ASCII text, the common case,
+// returns false after one byte scan; Cyrillic, Greek or accented Latin
+// text after one decoding, without the []rune copy and the passes.
 func needsRunePass(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == 0x00AD || r >= 0x200B && (r <= 0x200D || r >= 0x2060 && r <= 0x2064 || r == 0xFEFF ||
+			r >= 0xFF10 && r <= 0xFF5A || isHanKana(r)) {
 			return true
 		}
+		i += size
 	}
 	return false
 }
