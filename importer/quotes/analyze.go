@@ -1,7 +1,8 @@
 package quotes
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -744,6 +745,11 @@ func repeatKey(s string) string {
 			} else if c >= 'A' && c <= 'Z' {
 				b.WriteByte(c + 'a' - 'A')
 			}
+		case r >= 0x0410 && r <= 0x044F: // Russian's А–я, without a table look-up
+			if r < 0x0430 {
+				r += 0x20
+			}
+			b.WriteRune(r)
 		case r >= 0x2E80 && groupOf(r) != gNone:
 			b.WriteRune(r) // CJK and Hangul have no case
 		case groupOf(r) != gNone:
@@ -804,11 +810,14 @@ func isSentenceEnd(text string, i int, r rune) bool {
 	return false
 }
 
-// insertion is text added to the raw content at off.
+// insertion is text added to the raw content at off: s, and when lang is
+// not "", lang and `">` (the strings are not put together for every
+// passage).
 type insertion struct {
 	off  int
 	prio int // at one offset: closing tags (inner first), then opening (outer first)
 	s    string
+	lang string
 }
 
 // html returns the content with lang attributes and spans added, or ""
@@ -829,7 +838,7 @@ func (a *analysis) html() string {
 				e = p
 			}
 			if !marked[e] && !a.elems[e].hasLang {
-				ins = append(ins, insertion{a.elems[e].attrAt, 2, ` lang="` + b.lang + `"`})
+				ins = append(ins, insertion{a.elems[e].attrAt, 2, ` lang="`, b.lang})
 			}
 			marked[e] = true
 			continue
@@ -839,7 +848,7 @@ func (a *analysis) html() string {
 		}
 		if b.balanced(0, len(b.text)) {
 			from, to := b.rawRange(0, len(b.text))
-			ins = append(ins, insertion{from, 3, `<span lang="` + b.lang + `">`}, insertion{to, 1, "</span>"})
+			ins = append(ins, insertion{from, 3, `<span lang="`, b.lang}, insertion{to, 1, "</span>", ""})
 		}
 	}
 	for i := range a.blocks {
@@ -849,7 +858,7 @@ func (a *analysis) html() string {
 				continue
 			}
 			from, to := b.rawRange(r.from, r.to)
-			ins = append(ins, insertion{from, 4, `<span lang="` + r.lang + `">`}, insertion{to, 0, "</span>"})
+			ins = append(ins, insertion{from, 4, `<span lang="`, r.lang}, insertion{to, 0, "</span>", ""})
 		}
 	}
 	if len(ins) == 0 {
@@ -857,11 +866,11 @@ func (a *analysis) html() string {
 		// the normalised HTML.
 		return a.content
 	}
-	sort.SliceStable(ins, func(x, y int) bool {
-		if ins[x].off != ins[y].off {
-			return ins[x].off < ins[y].off
+	slices.SortStableFunc(ins, func(x, y insertion) int {
+		if x.off != y.off {
+			return cmp.Compare(x.off, y.off)
 		}
-		return ins[x].prio < ins[y].prio
+		return cmp.Compare(x.prio, y.prio)
 	})
 	var out strings.Builder
 	out.Grow(len(a.content) + 24*len(ins))
@@ -869,6 +878,14 @@ func (a *analysis) html() string {
 	for _, in := range ins {
 		out.WriteString(a.content[prev:in.off])
 		out.WriteString(in.s)
+		if in.lang != "" {
+			out.WriteString(in.lang)
+			if in.prio == 2 {
+				out.WriteByte('"') // an attribute
+			} else {
+				out.WriteString(`">`) // a span
+			}
+		}
 		prev = in.off
 	}
 	out.WriteString(a.content[prev:])

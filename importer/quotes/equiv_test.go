@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -499,4 +500,39 @@ func FuzzNormalizeEquivalent(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(checkNormalize)
+}
+
+// repeatKeyRef is repeatKey without its shortcut for Russian letters.
+func repeatKeyRef(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			if c := byte(r); c >= '0' && c <= '9' || c >= 'a' && c <= 'z' {
+				b.WriteByte(c)
+			} else if c >= 'A' && c <= 'Z' {
+				b.WriteByte(c + 'a' - 'A')
+			}
+		case r >= 0x2E80 && groupOf(r) != gNone:
+			b.WriteRune(r) // CJK and Hangul have no case
+		case groupOf(r) != gNone:
+			b.WriteRune(unicode.ToLower(r))
+		case unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func TestRepeatKeyEquivalent(t *testing.T) {
+	var all []rune
+	for r := rune(0); r < 0x3000; r++ {
+		all = append(all, r)
+	}
+	for _, s := range append(equivTexts(t), string(all), "Москва ЁЖИК ѐЀ ӀӏѢ") {
+		if a, b := repeatKey(s), repeatKeyRef(s); a != b {
+			t.Fatalf("repeatKey(%.60q) = %.60q, the reference gives %.60q", s, a, b)
+		}
+	}
 }
