@@ -446,7 +446,13 @@ func (d *Decoder) Next() (*Tok, error) {
 			d.translate(&t1.Name, true)
 			info.tr, info.gen = t1.Name, d.gen
 		}
-		d.stk = append(d.stk, frame{info: d.info, tr: t1.Name, undo: mark})
+		// The frame's fields are stored one by one: a frame built whole
+		// is written to the stack word by word and copied from there in
+		// 16-byte loads, which cannot take the words from the stores
+		// still on their way (a stall at every start element).
+		d.stk = append(d.stk, frame{})
+		f := &d.stk[len(d.stk)-1]
+		f.info, f.tr, f.undo = d.info, t1.Name, mark
 		d.prev = nil
 		for i := range t1.Attr {
 			d.translate(&t1.Attr[i].Name, false)
@@ -757,7 +763,7 @@ func (d *Decoder) rawToken() (xml.Token, error) {
 		d.needClose = true
 		d.toClose = name
 	}
-	d.tok.Start = xml.StartElement{Name: name, Attr: attr}
+	d.tok.Start.Name, d.tok.Start.Attr = name, attr // one by one, as the frame in Next
 	d.info = info
 	return startMark{}, nil
 }
