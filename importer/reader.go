@@ -1036,12 +1036,10 @@ func (r *Reader) readItem(start xml.StartElement) (*archive.Post, error) {
 				r.meta = append(r.meta, m)
 				return nil
 			case "comment":
-				c, err := r.readComment(t)
-				if err != nil {
-					return err
-				}
-				r.comments = append(r.comments, c)
-				return nil
+				// Read into its place: a Comment is some 600 bytes, and
+				// one returned was copied there again.
+				r.comments = append(r.comments, archive.Comment{})
+				return r.readComment(t, &r.comments[len(r.comments)-1])
 			}
 		}
 		return r.extra(t, &p.Extra)
@@ -1108,8 +1106,8 @@ func postField(p *archive.Post, local string) *string {
 	return nil
 }
 
-func (r *Reader) readComment(start xml.StartElement) (archive.Comment, error) {
-	var c archive.Comment
+// readComment reads the comment whose start tag was just read into c.
+func (r *Reader) readComment(start xml.StartElement, c *archive.Comment) error {
 	r.cmeta = r.cmeta[:0]
 	err := r.children(start, func(t xml.StartElement) error {
 		if r.ns(t.Name.Space) != nsWP {
@@ -1155,7 +1153,7 @@ func (r *Reader) readComment(start xml.StartElement) (archive.Comment, error) {
 		return r.text(f, trim)
 	})
 	c.Meta = take(&r.cmeta)
-	return c, err
+	return err
 }
 
 // lineOffset returns how many lines the cleaning reader src dropped before
