@@ -21,11 +21,37 @@ func beginSide(t *testing.T, a *Archive) *Writer {
 	return w
 }
 
+// finishChecked adds sites to w, ends the import and checks that the
+// archive's full-text index holds what a rebuild from the tables gives.
+func finishChecked(t *testing.T, a *Archive, w *Writer, sites []searchSite) {
+	t.Helper()
+	ctx := context.Background()
+	for _, s := range sites {
+		addSite(t, w, s)
+	}
+	if err := w.FlushSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.CheckSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := ftsState(t, a)
+	if !strings.Contains(got, "制裁: ") || !strings.Contains(got, "sanctions: ") {
+		t.Fatalf("the queries found nothing:\n%s", got)
+	}
+	rebuildSearchIndex(t, a)
+	if want := ftsState(t, a); got != want {
+		t.Errorf("the index differs from a rebuild:\n%s", firstDiff(got, want))
+	}
+}
+
 // TestSideIndexOnlyIntoEmptyArchive: an import into an archive without
 // posts indexes on a side index, one into an archive with posts on its
 // own connection; both leave the index a rebuild gives.
 func TestSideIndexOnlyIntoEmptyArchive(t *testing.T) {
-	ctx := context.Background()
 	a := openTemp(t)
 	for i, want := range []bool{true, false} {
 		w := beginSide(t, a)
@@ -36,23 +62,7 @@ func TestSideIndexOnlyIntoEmptyArchive(t *testing.T) {
 		if i > 0 {
 			sites = searchFixture()
 		}
-		for _, s := range sites {
-			addSite(t, w, s)
-		}
-		if err := w.FlushSearchIndex(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
-			t.Fatal(err)
-		}
-		if err := a.CheckSearchIndex(ctx); err != nil {
-			t.Fatalf("import %d: %v", i+1, err)
-		}
-		got := ftsState(t, a)
-		rebuildSearchIndex(t, a)
-		if want := ftsState(t, a); got != want {
-			t.Errorf("import %d: the index differs from a rebuild:\n%s", i+1, firstDiff(got, want))
-		}
+		finishChecked(t, a, w, sites)
 	}
 }
 
@@ -88,7 +98,6 @@ func TestSideIndexFails(t *testing.T) {
 // TestSideIndexDropped: a Writer that abandons its side index midway, as
 // it does when it updates an indexed row, indexes every row itself.
 func TestSideIndexDropped(t *testing.T) {
-	ctx := context.Background()
 	a := openTemp(t)
 	w := beginSide(t, a)
 	side := w.side
@@ -103,26 +112,7 @@ func TestSideIndexDropped(t *testing.T) {
 	default:
 		t.Error("dropSide left the side index's goroutine running")
 	}
-	for _, s := range sites[1:] {
-		addSite(t, w, s)
-	}
-	if err := w.FlushSearchIndex(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.CheckSearchIndex(ctx); err != nil {
-		t.Fatal(err)
-	}
-	got := ftsState(t, a)
-	if !strings.Contains(got, "制裁: post") {
-		t.Fatalf("the queries found nothing:\n%s", got)
-	}
-	rebuildSearchIndex(t, a)
-	if want := ftsState(t, a); got != want {
-		t.Errorf("the index differs from a rebuild:\n%s", firstDiff(got, want))
-	}
+	finishChecked(t, a, w, sites[1:])
 }
 
 // TestSideIndexRolledBack: a rolled-back import leaves the archive as it
