@@ -70,12 +70,15 @@ type sideRow struct {
 // sideBatchBytes is how much indexed text the Writer gathers before it
 // hands a batch over; sideQueue batches may wait for the goroutine. The
 // text is kept alive meanwhile, so the queue is what the side index adds
-// to the import's memory, besides its page cache (sideCacheKiB).
+// to the import's memory, besides its page cache (sideCacheKiB) and
+// FTS5's pending terms, written out every sideFlushBytes of text (flush):
+// the Writer's chunk size (ftsChunkBytes), which gives the segments its
+// chunks gave; smaller flushes make more segments for the final merge.
 const (
 	sideBatchBytes = 128 << 10
 	sideQueue      = 2
 	sideCacheKiB   = 512
-	sideFlushBytes = 512 << 10
+	sideFlushBytes = 1 << 20
 )
 
 // The searchTables entries, for sideRow.table.
@@ -250,7 +253,7 @@ func (s *sideIndex) run() {
 // flush makes FTS5 write each index's pending terms out as a segment:
 // it does at a savepoint. Left to itself, it holds up to 1 MB of text per
 // index (its hashsize) in memory, which in a hash table takes several
-// times that, three times over; flushed every ftsChunkBytes of text
+// times that, three times over; flushed every sideFlushBytes of text
 // altogether, it writes the segments the Writer's chunks wrote.
 func (s *sideIndex) flush() error {
 	for _, q := range []string{"SAVEPOINT side", "RELEASE side"} {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"html"
+	"math/bits"
 	"net/url"
 	"sort"
 	"strconv"
@@ -386,7 +387,15 @@ var (
 // runs inside onConn.
 func (w *Writer) insertRows(m *multiInsert, args vals) error {
 	for len(args) > 0 {
+		// A power of two of rows: statements for 1, 2, 4 … 32 rows
+		// only, not one for each count up to 32. A statement of 32 rows
+		// of 32 columns takes about 100 KB of SQLite's memory; with a
+		// statement for every count the 200 MB export's import held
+		// 4-5 MB more at its peak (105-107 against 101-102 MB, 3
+		// alternated runs each), for no gain in CPU (9.7-10.1 s user
+		// against 9.5-10.0 s).
 		n := min(len(args)/m.cols, maxRows)
+		n = 1 << (bits.Len(uint(n)) - 1)
 		st := m.stmts[n]
 		if st == nil {
 			row := "(?" + strings.Repeat(",?", m.cols-1) + ")"
