@@ -400,12 +400,15 @@ func copyRows(c *sqlite3.SQLiteConn, m *multiInsert, a vals) error {
 	return nil
 }
 
+// openSide is openSideIndex; tests make it fail.
+var openSide = openSideIndex
+
 // startSide gives an import into an archive without posts a side index,
 // in place of the chunks and the merge of beginFTSBuild. It reports
 // false, and the Writer indexes as before, when the temporary database
 // cannot be made (a temporary directory that is not writable).
 func (w *Writer) startSide(ctx context.Context) bool {
-	s, err := openSideIndex(ctx, w.tx)
+	s, err := openSide(ctx, w.tx)
 	if err != nil {
 		return false
 	}

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -139,4 +140,21 @@ func TestSideIndexRolledBack(t *testing.T) {
 	if after := dump(t, a.DB()); after != before {
 		t.Error("a rolled-back import changed the archive")
 	}
+}
+
+// TestSideIndexUnavailable: where the temporary database cannot be made,
+// an import into an empty archive indexes in chunks, merged at the end,
+// and the index is the one a rebuild gives.
+func TestSideIndexUnavailable(t *testing.T) {
+	saved := openSide
+	defer func() { openSide = saved }()
+	openSide = func(context.Context, execer) (*sideIndex, error) {
+		return nil, errors.New("no temporary folder")
+	}
+	a := openTemp(t)
+	w := beginSide(t, a)
+	if w.side != nil || !w.ftsBuild {
+		t.Fatalf("side index %v, chunks merged at the end %v; want none, and chunks", w.side != nil, w.ftsBuild)
+	}
+	finishChecked(t, a, w, chunkFixture())
 }
