@@ -120,3 +120,28 @@ func TestStopScore(t *testing.T) {
 		t.Error("a German sentence looks English")
 	}
 }
+
+// TestPlainEnglishArticle: "a", a function word of Portuguese, Italian
+// and Polish, does not make an English paragraph look like one of them
+// (the block test data's "A paragraph inside a group." was taken for a
+// French quote, and such paragraphs loaded lingua-go's models for
+// nothing); Portuguese and Italian with their other function words still
+// do not pass for English.
+func TestPlainEnglishArticle(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"A paragraph inside a group. Wide, default justification.", true},
+		{"It was a cold night, a long drive and a quiet border post.", true},
+		{"A casa fica a norte da cidade e a rua tem muitas lojas.", false},
+		{"La casa di Marco e il giardino sono a Roma.", false},
+	} {
+		if got := plainEnglish(tc.in); got != tc.want {
+			t.Errorf("plainEnglish(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	if got, ok := latinLang("A paragraph inside a group. Wide, default justification.", "en"); got != "en" || !ok {
+		t.Errorf("latinLang of an English paragraph in an English post = %s %v, want en true", got, ok)
+	}
+}

@@ -318,8 +318,15 @@ func looksLike(text, lang string) bool {
 // write many).
 func plainEnglish(text string) bool {
 	words, hits := stopScore(text, "en")
+	// "a" is a function word of Portuguese, Italian and Polish, and
+	// English's most frequent article: here it counts for none of them.
+	articles := countA(text)
 	for i, l := range stopLangs {
-		if l != "en" && hits[i]*8 >= words && hits[i] >= 2 {
+		h := hits[i]
+		if stopIndex["a"]&(1<<i) != 0 {
+			h -= articles
+		}
+		if l != "en" && h*8 >= words && h >= 2 {
 			return false
 		}
 	}
@@ -335,4 +342,19 @@ func plainEnglish(text string) bool {
 		}
 	}
 	return other*50 <= ascii+other
+}
+
+// countA counts the words of text (as stopScore splits them) that are
+// "a" or "A".
+func countA(text string) int {
+	n := 0
+	for i := 0; i < len(text); i++ {
+		if text[i]|0x20 != 'a' {
+			continue
+		}
+		if (i == 0 || stopLower[text[i-1]] == 0) && (i+1 == len(text) || stopLower[text[i+1]] == 0) {
+			n++
+		}
+	}
+	return n
 }
