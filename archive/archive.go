@@ -120,7 +120,7 @@ func prepareAfterUpgrade(ctx context.Context, db *sql.DB) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := prepareDerived(ctx, tx); err != nil {
+	if err := prepareDerived(ctx, tx, false); err != nil {
 		return err
 	}
 	return tx.Commit()

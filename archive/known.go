@@ -230,7 +230,7 @@ func (w *Writer) FlushSearchIndex(ctx context.Context) error {
 	if err := w.rebuildIndexes(ctx); err != nil {
 		return err
 	}
-	if err := flushSearchIndex(ctx, w.tx, side); err != nil {
+	if err := flushSearchIndex(ctx, w.tx, side, w.bulk && !w.rewrote); err != nil {
 		return err
 	}
 	if err := w.endSide(ctx); err != nil {

@@ -429,7 +429,7 @@ func TestDeferredSearchIndex(t *testing.T) {
 	exec(`INSERT INTO comments (post_id, wp_key, kind, status, author, text) VALUES (?, '10', 'comment', 'approved', 'Zed', 'zebra comment')`, keep)
 	// An old row changes under the triggers.
 	exec(`UPDATE posts SET search_title = 'Renamed', text = 'okapi' WHERE wp_key = '10'`)
-	if err := flushSearchIndex(ctx, tx, false); err != nil {
+	if err := flushSearchIndex(ctx, tx, false, false); err != nil {
 		t.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {

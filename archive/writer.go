@@ -172,6 +172,8 @@ type Writer struct {
 	// holds; Commit runs it (see deferIndexes).
 	bulk    bool
 	rebuild []string
+	// rewrote: AddPost updated a row (see prepareDerived).
+	rewrote bool
 
 	// The full-text index as the import goes (see indexSearchChunk):
 	// the bytes of indexed text written since the last chunk, and per
@@ -1146,8 +1148,10 @@ func (w *Writer) addPost(p *Post, wpKey string, dup int, plan []commentPlan) (Po
 			return 0, err
 		}
 		// Not in an import into an archive without posts, which alone
-		// has a side index; should it happen, the Writer indexes.
+		// has a side index; should it happen, the Writer indexes, and
+		// prepareDerived prepares.
 		w.dropSide()
+		w.rewrote = true
 		for _, del := range []struct {
 			st **sqlite3.SQLiteStmt
 			q  string

@@ -998,3 +998,53 @@ func TestSearchIndexInChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestDerivedPreparedByWriter: an import into an empty archive, where
+// prepareDerived trusts the Writer's derived columns (prepared), gives the
+// rows the excerpt_cjk and ping_blog_name that one into an archive with
+// another site's posts gives, where prepareDerived computes them again
+// for every new row; and it leaves no migration mark behind.
+func TestDerivedPreparedByWriter(t *testing.T) {
+	derived := func(a *Archive) string {
+		var b strings.Builder
+		for _, q := range []string{
+			`SELECT s.site_key, p.wp_key, coalesce(p.excerpt_cjk, '-') FROM posts p JOIN sites s ON s.id = p.site_id
+				WHERE s.site_key != 'other.example.org' ORDER BY 1, 2`,
+			`SELECT s.site_key, p.wp_key || '/' || c.wp_key, coalesce(c.ping_blog_name, '-') FROM comments c
+				JOIN posts p ON p.id = c.post_id JOIN sites s ON s.id = p.site_id
+				WHERE s.site_key != 'other.example.org' ORDER BY 1, 2`,
+		} {
+			rows, err := a.DB().Query(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var k1, k2, v string
+				if err := rows.Scan(&k1, &k2, &v); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintf(&b, "%s %s %s\n", k1, k2, v)
+			}
+			rows.Close()
+		}
+		return b.String()
+	}
+	fresh := openTemp(t)
+	importDeferred(t, fresh, chunkFixture())
+	if n := one[int](t, fresh.DB(), `SELECT count(*) FROM _settings WHERE key = 'prepare_all_derived'`); n != 0 {
+		t.Errorf("%d migration marks left", n)
+	}
+	got := derived(fresh)
+	if !strings.Contains(got, "这​篇") || !strings.Contains(got, "Q&A – weekly") {
+		t.Fatalf("the fixture's derived columns are missing:\n%s", got)
+	}
+
+	other := searchFixture()[:1]
+	other[0].site.Key = "other.example.org"
+	older := openTemp(t)
+	importDeferred(t, older, other)
+	importDeferred(t, older, chunkFixture())
+	if want := derived(older); got != want {
+		t.Errorf("into an empty archive:\n%s\ninto one with posts:\n%s", got, want)
+	}
+}
