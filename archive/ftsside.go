@@ -39,7 +39,10 @@ import (
 // deleted as soon as it is opened, so a killed import leaves nothing
 // behind. The goroutine writes in one transaction, committed at the end
 // (FTS5 writes each index's totals then), and copyInto reads it through
-// the same connection.
+// the same connection. FTS5 keeps an index's structure in memory per
+// connection, so the Writer's connection, which copyInto wrote the
+// indexes' tables through, is closed at Commit instead of going back to
+// the pool (sideCopied).
 type sideIndex struct {
 	conn *sqlite3.SQLiteConn
 	ins  []*sqlite3.SQLiteStmt // per searchTables entry
