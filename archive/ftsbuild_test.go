@@ -157,13 +157,7 @@ func TestSearchIndexBuildRolledBack(t *testing.T) {
 	ftsChunkBytes, sideIndexes = 1, false
 	a := openTemp(t)
 	before := dump(t, a.DB())
-	w, err := a.BeginImport(ctx, ImportOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.DeferSearchIndex(ctx); err != nil {
-		t.Fatal(err)
-	}
+	w := beginDeferred(t, a)
 	if !w.ftsBuild {
 		t.Fatal("an import into an empty archive does not build its indexes without automerge")
 	}

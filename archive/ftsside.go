@@ -378,29 +378,17 @@ func (s *sideIndex) copyTable(w *Writer, table string) error {
 }
 
 // copyRows inserts the rows a holds with m's statements, prepared on c
-// and closed by the caller (not the Writer's: a multiInsert of the
-// Writer's keeps its statements for the import).
+// and closed by the caller with m.close (not by the Writer, which keeps
+// the statements of its own multiInserts for the import).
 func copyRows(c *sqlite3.SQLiteConn, m *multiInsert, a vals) error {
-	for len(a) > 0 {
-		n := min(len(a)/m.cols, len(m.stmts)-1)
-		if m.stmts[n] == nil {
-			row := "(?" + strings.Repeat(",?", m.cols-1) + ")"
-			st, err := c.Prepare(m.prefix + row + strings.Repeat(","+row, n-1))
-			if err != nil {
-				return err
-			}
-			m.stmts[n] = st.(*sqlite3.SQLiteStmt)
+	return m.exec(a, func(dst **sqlite3.SQLiteStmt, q string) (*sqlite3.SQLiteStmt, error) {
+		st, err := c.Prepare(q)
+		if err != nil {
+			return nil, err
 		}
-		part := a[:n*m.cols]
-		for i := range part {
-			part[i].Ordinal = i + 1
-		}
-		if err := execStmt(m.stmts[n], part); err != nil {
-			return err
-		}
-		a = a[n*m.cols:]
-	}
-	return nil
+		*dst = st.(*sqlite3.SQLiteStmt)
+		return *dst, nil
+	})
 }
 
 // openSide is openSideIndex; tests make it fail.

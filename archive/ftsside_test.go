@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// beginSide begins an import into a that has called DeferSearchIndex.
-func beginSide(t *testing.T, a *Archive) *Writer {
+// beginDeferred begins an import into a that has called DeferSearchIndex;
+// the test's end rolls it back unless it ended.
+func beginDeferred(t *testing.T, a *Archive) *Writer {
 	t.Helper()
 	ctx := context.Background()
 	w, err := a.BeginImport(ctx, ImportOptions{})
@@ -55,7 +56,7 @@ func finishChecked(t *testing.T, a *Archive, w *Writer, sites []searchSite) {
 func TestSideIndexOnlyIntoEmptyArchive(t *testing.T) {
 	a := openTemp(t)
 	for i, want := range []bool{true, false} {
-		w := beginSide(t, a)
+		w := beginDeferred(t, a)
 		if got := w.side != nil; got != want {
 			t.Errorf("import %d: side index %v, want %v", i+1, got, want)
 		}
@@ -73,7 +74,7 @@ func TestSideIndexFails(t *testing.T) {
 	ctx := context.Background()
 	a := openTemp(t)
 	before := dump(t, a.DB())
-	w := beginSide(t, a)
+	w := beginDeferred(t, a)
 	if w.side == nil {
 		t.Fatal("no side index into an empty archive")
 	}
@@ -100,7 +101,7 @@ func TestSideIndexFails(t *testing.T) {
 // it does when it updates an indexed row, indexes every row itself.
 func TestSideIndexDropped(t *testing.T) {
 	a := openTemp(t)
-	w := beginSide(t, a)
+	w := beginDeferred(t, a)
 	side := w.side
 	if side == nil {
 		t.Fatal("no side index into an empty archive")
@@ -121,7 +122,7 @@ func TestSideIndexDropped(t *testing.T) {
 func TestSideIndexRolledBack(t *testing.T) {
 	a := openTemp(t)
 	before := dump(t, a.DB())
-	w := beginSide(t, a)
+	w := beginDeferred(t, a)
 	side := w.side
 	if side == nil {
 		t.Fatal("no side index into an empty archive")
@@ -152,7 +153,7 @@ func TestSideIndexUnavailable(t *testing.T) {
 		return nil, errors.New("no temporary folder")
 	}
 	a := openTemp(t)
-	w := beginSide(t, a)
+	w := beginDeferred(t, a)
 	if w.side != nil || !w.ftsBuild {
 		t.Fatalf("side index %v, chunks merged at the end %v; want none, and chunks", w.side != nil, w.ftsBuild)
 	}

@@ -388,14 +388,21 @@ var (
 // insertRows inserts the rows whose values args holds, m.cols per row. It
 // runs inside onConn.
 func (w *Writer) insertRows(m *multiInsert, args vals) error {
+	return m.exec(args, w.prep)
+}
+
+// exec inserts the rows whose values args holds, m.cols per row,
+// preparing a statement the first time it needs it with prepare (which
+// stores it in dst).
+func (m *multiInsert) exec(args vals, prepare func(dst **sqlite3.SQLiteStmt, q string) (*sqlite3.SQLiteStmt, error)) error {
 	for len(args) > 0 {
 		// A power of two of rows: statements for 1, 2, 4 … 32 rows
-		// only, not one for each count up to 32. A statement of 32 rows
-		// of 32 columns takes about 100 KB of SQLite's memory; with a
-		// statement for every count the 200 MB export's import held
-		// 4-5 MB more at its peak (105-107 against 101-102 MB, 3
-		// alternated runs each), for no gain in CPU (9.7-10.1 s user
-		// against 9.5-10.0 s).
+		// only, not one for each count up to 32. Each prepared
+		// statement keeps its program and a cell per parameter in
+		// SQLite's memory; with a statement for every count the 200 MB
+		// export's import held 4-5 MB more at its peak (105-107 against
+		// 101-102 MB, 3 alternated runs each), for no gain in CPU
+		// (9.7-10.1 s user against 9.5-10.0 s).
 		n := min(len(args)/m.cols, maxRows)
 		n = 1 << (bits.Len(uint(n)) - 1)
 		st := m.stmts[n]
@@ -403,7 +410,7 @@ func (w *Writer) insertRows(m *multiInsert, args vals) error {
 			row := "(?" + strings.Repeat(",?", m.cols-1) + ")"
 			q := m.prefix + row + strings.Repeat(","+row, n-1)
 			var err error
-			if st, err = w.prep(&m.stmts[n], q); err != nil {
+			if st, err = prepare(&m.stmts[n], q); err != nil {
 				return err
 			}
 		}

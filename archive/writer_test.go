@@ -963,13 +963,7 @@ func TestSearchIndexInChunks(t *testing.T) {
 		if chunk == 1 {
 			// A rolled-back import that indexed chunks.
 			before := dump(t, a.DB())
-			w, err := a.BeginImport(ctx, ImportOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := w.DeferSearchIndex(ctx); err != nil {
-				t.Fatal(err)
-			}
+			w := beginDeferred(t, a)
 			sites := changed()
 			sites[0].posts = append(sites[0].posts, searchPost("99", "post", "Rolled back", "walrus", "", ""))
 			for _, s := range sites {
