@@ -610,6 +610,83 @@ func TestCommentThreads(t *testing.T) {
 	}
 }
 
+// TestParentsLinkedAtInsert: in a site new to the archive AddPost links
+// a post to a parent stored before it, and Commit the others; either way
+// every post gets the parent Commit's statement gives (parentOf), with
+// repeated ids, a post naming itself, parents that come later or never,
+// and post ids written unlike strconv.
+func TestParentsLinkedAtInsert(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		posts    [][3]string // id, type, parent
+		unlinked int         // posts left to Commit
+	}{
+		{"orders", [][3]string{
+			{"1", "post", "0"},
+			{"2", "attachment", "1"}, // parent before: linked at insert
+			{"3", "attachment", "4"}, // parent after
+			{"4", "page", "0"},
+			{"5", "attachment", "99"}, // no such parent
+			{"1", "post", "2"},        // a repeated id...
+			{"6", "attachment", "1"},  // ...whose first item wins
+			{"7", "page", "7"},        // itself, then a later 7
+			{"7", "page", "0"},
+			{"8", "page", "8"},         // itself, and no other 8
+			{"", "attachment", "1"},    // an item without id
+			{"9", "attachment", " 4 "}, // spaces around the parent's id
+			{"10", "attachment", "x"},  // not a number
+			{"11", "attachment", "-1"},
+		}, 4},
+		{"odd ids", [][3]string{
+			{"1", "post", "0"},
+			{"2", "attachment", "1"}, // before the odd id: linked at insert
+			{"012", "post", "0"},
+			{"12", "post", "0"},
+			{"3", "attachment", "12"}, // 012 is the first with wp_id 12
+			{"4", "attachment", "1"},
+		}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := openTemp(t)
+			db := a.DB()
+			ctx := context.Background()
+			w, err := a.BeginImport(ctx, ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Rollback()
+			if err := w.SetSite(ctx, &Site{Key: "example.org"}); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range tc.posts {
+				if _, err := w.AddPost(ctx, simplePost(p[0], p[1], p[2])); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if len(w.unlinked) != tc.unlinked {
+				t.Errorf("%d posts left to Commit, want %d", len(w.unlinked), tc.unlinked)
+			}
+			var atInsert int
+			if err := w.tx.QueryRowContext(ctx, `SELECT count(*) FROM posts WHERE parent_id IS NOT NULL`).Scan(&atInsert); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.Commit(ctx, ImportRecord{}); err != nil {
+				t.Fatal(err)
+			}
+			if atInsert == 0 {
+				t.Error("no post was linked at insert")
+			}
+			if n := one[int](t, db, `SELECT count(*) FROM posts WHERE parent_id IS NOT
+				CASE WHEN parent_wp_id > 0 THEN `+parentOf+` END`); n != 0 {
+				t.Errorf("%d posts with another parent than parentOf gives", n)
+			}
+			if n := one[int](t, db, `SELECT count(*) FROM posts WHERE parent_id IS NOT NULL`); n <= atInsert {
+				t.Errorf("%d posts linked, %d of them at insert: Commit linked none", n, atInsert)
+			}
+		})
+	}
+}
+
 func TestRollbackLeavesArchiveAsBefore(t *testing.T) {
 	ctx := context.Background()
 	a := openTemp(t)
