@@ -325,6 +325,11 @@ func (s *sideIndex) copyInto(w *Writer) error {
 // sideCopyRows is how many rows one INSERT of copyTable writes.
 const sideCopyRows = 64
 
+// copyTable copies one table of the side index into the archive. The
+// side's connection reads the rows on a goroutine of its own, a batch of
+// sideCopyRows ahead, while the Writer's connection inserts them: reading
+// (stepping, copying each value out of SQLite) was about half of the
+// copy, and the other core has nothing else to do by then.
 func (s *sideIndex) copyTable(w *Writer, table string) error {
 	del, err := w.dc.Prepare(`DELETE FROM ` + table)
 	if err != nil {
@@ -354,27 +359,62 @@ func (s *sideIndex) copyTable(w *Writer, table string) error {
 			}
 		}
 	}()
-	dest := make([]driver.Value, n)
-	var a vals
-	for {
-		err := rows.Next(dest)
-		if errors.Is(err, io.EOF) {
-			break
+	// Two batches in flight and one being filled; the reader's error
+	// comes last, after the batches it read.
+	batches := make(chan vals, 2)
+	free := make(chan vals, 3)
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(batches)
+		dest := make([]driver.Value, n)
+		a := make(vals, 0, sideCopyRows*n)
+		for {
+			err := rows.Next(dest)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				readErr = err
+				return
+			}
+			for _, v := range dest {
+				a.add(v)
+			}
+			if len(a) == sideCopyRows*n {
+				select {
+				case batches <- a:
+				case <-stop:
+					return
+				}
+				select {
+				case a = <-free:
+				default:
+					a = make(vals, 0, sideCopyRows*n)
+				}
+			}
 		}
-		if err != nil {
+		if len(a) > 0 {
+			select {
+			case batches <- a:
+			case <-stop:
+			}
+		}
+	}()
+	for a := range batches {
+		if err := copyRows(w.dc, m, a); err != nil {
+			close(stop)
+			for range batches {
+			}
 			return err
 		}
-		for _, v := range dest {
-			a.add(v)
-		}
-		if len(a) == sideCopyRows*n {
-			if err := copyRows(w.dc, m, a); err != nil {
-				return err
-			}
-			a = a[:0]
+		clear(a)
+		select {
+		case free <- a[:0]:
+		default:
 		}
 	}
-	return copyRows(w.dc, m, a)
+	return readErr
 }
 
 // copyRows inserts the rows a holds with m's statements, prepared on c

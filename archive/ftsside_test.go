@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -65,6 +66,44 @@ func TestSideIndexOnlyIntoEmptyArchive(t *testing.T) {
 			sites = searchFixture()
 		}
 		finishChecked(t, a, w, sites)
+	}
+}
+
+// TestSideIndexCopyFails: when the copy into the archive fails while
+// the side's reader has batches in hand, the import fails with the
+// table's name, the reader stops, and a rollback leaves the archive as it
+// was.
+func TestSideIndexCopyFails(t *testing.T) {
+	ctx := context.Background()
+	a := openTemp(t)
+	before := dump(t, a.DB())
+	w := beginDeferred(t, a)
+	if w.side == nil {
+		t.Fatal("no side index into an empty archive")
+	}
+	// Enough comments for several batches of sideCopyRows _docsize rows.
+	sites := chunkFixture()
+	p := sites[0].posts[0]
+	for i := range 10 * sideCopyRows {
+		c := comment(fmt.Sprint(1000+i), "0")
+		p.Comments = append(p.Comments, c)
+	}
+	if _, err := w.tx.ExecContext(ctx, fmt.Sprintf(`CREATE TEMP TRIGGER refuse_copy BEFORE INSERT ON main.comments_fts_docsize
+		WHEN new.id > %d BEGIN SELECT RAISE(ABORT, 'copy refused'); END`, 3*sideCopyRows)); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sites {
+		addSite(t, w, s)
+	}
+	err := w.FlushSearchIndex(ctx)
+	if err == nil || !strings.Contains(err.Error(), "comments_fts_docsize") || !strings.Contains(err.Error(), "copy refused") {
+		t.Fatalf("FlushSearchIndex: %v, want the copy's error", err)
+	}
+	if err := w.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if after := dump(t, a.DB()); after != before {
+		t.Error("a failed import changed the archive")
 	}
 }
 
