@@ -30,6 +30,19 @@ type building struct {
 	f *os.File
 	// stopWriteBack stops writeBack's goroutine.
 	stopWriteBack func()
+	// synced is closed when the sync SyncAhead started has ended, with
+	// its error in syncErr; nil if none was started.
+	synced  chan struct{}
+	syncErr error
+}
+
+// wait waits for the sync SyncAhead started, if any, and returns its error.
+func (b *building) wait() error {
+	if b.synced == nil {
+		return nil
+	}
+	<-b.synced
+	return b.syncErr
 }
 
 // buildInfix names the temporary files: ".NAME.build-RANDOM" beside NAME.
@@ -108,6 +121,30 @@ func Create(ctx context.Context, path string) (*Archive, error) {
 // Publish has not moved into place.
 func (a *Archive) Building() bool { return a.build != nil }
 
+// SyncAhead starts syncing what has been written to a new archive that
+// Create is building, on a goroutine, so that the disk writes it while the
+// import's last steps (copying the full-text index in, linking) run, and
+// Publish's sync has only those steps' pages left. Publish waits for it
+// and fails with its error, which a second sync of the same file would
+// not report again. It is a no-op for an archive that Open returned, and
+// after the first call.
+//
+// Started after the deferred indexes are built, it took the 200 MB
+// export's publish from 0.13-0.43 s (median 0.20) to 0.06-0.27 s (median
+// 0.09) on this machine's virtual disk, 4 alternated runs each of
+// import -q --timings.
+func (a *Archive) SyncAhead() {
+	b := a.build
+	if b == nil || b.synced != nil {
+		return
+	}
+	b.synced = make(chan struct{})
+	go func() {
+		defer close(b.synced)
+		b.syncErr = b.f.Sync()
+	}()
+}
+
 // Publish moves an archive that Create built to its path, as one that Open
 // would have made (WAL journaling), and leaves a open on it there. The
 // file is synced before it is moved and the folder after. If a file
@@ -126,6 +163,10 @@ func (a *Archive) Publish(ctx context.Context) error {
 	}
 	if b.stopWriteBack != nil {
 		b.stopWriteBack()
+	}
+	if err := b.wait(); err != nil {
+		a.db.Close()
+		return fail(err)
 	}
 	if err := a.db.Close(); err != nil {
 		return fail(err)
@@ -161,6 +202,7 @@ func (b *building) remove() {
 	if b.stopWriteBack != nil {
 		b.stopWriteBack()
 	}
+	b.wait()
 	// The file itself last: a build is found by its name, so what SQLite
 	// made beside it must not outlive it if this is cut short.
 	for _, suffix := range []string{"-journal", "-wal", "-shm", ""} {

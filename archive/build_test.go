@@ -88,6 +88,59 @@ func TestCreateClose(t *testing.T) {
 	}
 }
 
+// TestSyncAhead: a sync started ahead leaves Publish's result as it was;
+// one that failed fails Publish, which removes the build, because a second
+// sync of the file would not report the error again.
+func TestSyncAhead(t *testing.T) {
+	ctx := context.Background()
+	for _, fails := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "a.sqlite")
+		a, err := Create(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.DB().ExecContext(ctx, `INSERT INTO _settings (key, value) VALUES ('test', 'kept')`); err != nil {
+			t.Fatal(err)
+		}
+		b := a.build
+		f := b.f
+		if fails {
+			// A file Sync fails on.
+			closed, err := os.Open(os.DevNull)
+			if err != nil {
+				t.Fatal(err)
+			}
+			closed.Close()
+			b.f = closed
+		}
+		a.SyncAhead()
+		a.SyncAhead() // a second call starts nothing
+		b.wait()
+		b.f = f
+		err = a.Publish(ctx)
+		if !fails {
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v string
+			if err := a.DB().QueryRowContext(ctx, `SELECT value FROM _settings WHERE key = 'test'`).Scan(&v); err != nil || v != "kept" {
+				t.Errorf("after Publish: %q, %v", v, err)
+			}
+			a.Close()
+			continue
+		}
+		if err == nil || !errors.Is(err, os.ErrClosed) {
+			t.Errorf("Publish after a failed sync: %v, want the sync's error", err)
+		}
+		if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s exists after a failed sync (%v)", path, err)
+		}
+		if left := buildFiles(t, path); len(left) > 0 {
+			t.Errorf("temporary files left: %v", left)
+		}
+	}
+}
+
 // TestCreateExisting: Create refuses a path that exists, and Publish
 // leaves alone a file that appeared at the path during the build.
 func TestCreateExisting(t *testing.T) {

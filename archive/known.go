@@ -230,6 +230,8 @@ func (w *Writer) FlushSearchIndex(ctx context.Context) error {
 	if err := w.rebuildIndexes(ctx); err != nil {
 		return err
 	}
+	// What is left to write is the copy of the side index and Commit's.
+	w.a.SyncAhead()
 	if err := flushSearchIndex(ctx, w.tx, side, w.bulk && !w.rewrote); err != nil {
 		return err
 	}
