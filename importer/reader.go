@@ -6,11 +6,9 @@ package importer
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"regexp"
 	"strings"
@@ -18,6 +16,7 @@ import (
 	"github.com/wparchive/wparchive/archive"
 	"github.com/wparchive/wparchive/importer/clean"
 	"github.com/wparchive/wparchive/importer/xmlscan"
+	"github.com/zeebo/xxh3"
 )
 
 // ErrNotWXR is the sentinel wrapped by every error that says the input is
@@ -27,7 +26,8 @@ var ErrNotWXR = errors.New("importer: not a WordPress export")
 
 // parserVersion is mixed into every item's RawHash, so that a change in how
 // items are read makes a re-import rewrite them instead of skipping them.
-const parserVersion = "wparchive-reader-1"
+// Version 2: RawHash is XXH3-128, not SHA-256 (see readItem).
+const parserVersion = "wparchive-reader-2"
 
 // ParseError is an error at a known place in one input file.
 type ParseError struct {
@@ -170,13 +170,15 @@ type Reader struct {
 	name string
 	src  io.Reader
 	tap  *tap
-	d    tokenizer
-	nest int   // element depth of the decoder
-	off  int64 // offset where the last token started (after the one before)
-	loff int   // lines the cleaning reader dropped before the document
-	err  error // the error Next returns from now on
-	cur  *archive.Post
-	ext  int64 // input bytes of the channel's unknown elements so far
+	// itemHash hashes each item's bytes (readItem).
+	itemHash xxh3.Hasher
+	d        tokenizer
+	nest     int   // element depth of the decoder
+	off      int64 // offset where the last token started (after the one before)
+	loff     int   // lines the cleaning reader dropped before the document
+	err      error // the error Next returns from now on
+	cur      *archive.Post
+	ext      int64 // input bytes of the channel's unknown elements so far
 
 	depth   int // 0 outside <rss>, 1 in <rss>, 2 in <channel>
 	site    archive.Site
@@ -972,8 +974,12 @@ func (r *Reader) readItem(start xml.StartElement) (*archive.Post, error) {
 	p := &archive.Post{Line: r.line(), File: r.name}
 	r.cur = p
 	r.terms, r.meta, r.comments = r.terms[:0], r.meta[:0], r.comments[:0]
-	h := sha256.New()
-	h.Write([]byte(parserVersion))
+	// XXH3-128 of the item's bytes: it tells an item changed from one
+	// export to the next, which needs no cryptographic hash, at a tenth of
+	// SHA-256's cost (which was 1.6% of the 200 MB export's import).
+	h := &r.itemHash
+	h.Reset()
+	h.WriteString(parserVersion)
 	r.tap.mark(r.d.InputOffset(), h)
 	err := r.children(start, func(t xml.StartElement) error {
 		ns, local := r.ns(t.Name.Space), t.Name.Local
@@ -1174,10 +1180,10 @@ type tap struct {
 	r    io.Reader
 	buf  []byte // the last bytes read; buf[0] is at stream offset base
 	base int64
-	pos  int64     // stream offset after the last byte read
-	h    hash.Hash // while recording: has hashed the item's bytes up to base
-	tok  bound     // the token being read (MaxFieldBytes)
-	el   bound     // the channel-level element being read (MaxItemBytes)
+	pos  int64        // stream offset after the last byte read
+	h    *xxh3.Hasher // while recording: has hashed the item's bytes up to base
+	tok  bound        // the token being read (MaxFieldBytes)
+	el   bound        // the channel-level element being read (MaxItemBytes)
 	err  error
 	// tokLine returns the line of the token being read, for tok's error.
 	tokLine func() int
@@ -1239,7 +1245,7 @@ func (t *tap) element(off, limit int64, line int) {
 
 // mark starts hashing into h at stream offset off (already read by the
 // decoder).
-func (t *tap) mark(off int64, h hash.Hash) {
+func (t *tap) mark(off int64, h *xxh3.Hasher) {
 	if d := off - t.base; d > 0 && d <= int64(len(t.buf)) {
 		t.buf = append(t.buf[:0], t.buf[d:]...)
 		t.base = off
@@ -1257,5 +1263,6 @@ func (t *tap) sum(off int64) []byte {
 		end = int64(len(t.buf))
 	}
 	h.Write(t.buf[:end])
-	return h.Sum(nil)
+	sum := h.Sum128().Bytes()
+	return sum[:]
 }

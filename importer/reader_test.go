@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -10,7 +11,9 @@ import (
 	"testing"
 
 	"github.com/wparchive/wparchive/archive"
+	"github.com/wparchive/wparchive/importer/clean"
 	"github.com/wparchive/wparchive/internal/corpus"
+	"github.com/zeebo/xxh3"
 )
 
 // fileCounts is one entry of ../shared/corpus/public-counts.json.
@@ -223,5 +226,57 @@ func TestTrimSpace(t *testing.T) {
 		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
 			t.Errorf("trimSpace(%q) = %q, want %q", s, got, want)
 		}
+	}
+}
+
+// TestRawHash: an item's RawHash is XXH3-128 of parserVersion and the
+// item's bytes after its start tag, through its end tag, as exported: the
+// same wherever the item stands in the export, different when one byte of
+// it is.
+func TestRawHash(t *testing.T) {
+	const item = `
+		<title>Hello</title>
+		<wp:post_id>7</wp:post_id>
+		<content:encoded><![CDATA[<p>Body &amp; soul</p>]]></content:encoded>
+		<wp:post_type>post</wp:post_type>
+	</item>`
+	export := func(before, it string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><wp:wxr_version>1.2</wp:wxr_version>` + before + `<item>` + it + `</channel></rss>`
+	}
+	hashes := func(in string) [][]byte {
+		t.Helper()
+		r := NewReader(clean.NewReader(strings.NewReader(in)), "in.xml")
+		var hs [][]byte
+		for {
+			e, err := r.Next()
+			if err == io.EOF {
+				return hs
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Post != nil {
+				hs = append(hs, e.Post.RawHash)
+			}
+		}
+	}
+	// The second item is longer than what the Reader keeps of the input
+	// (64 KiB), so it is hashed as it streams past.
+	big := strings.Replace(item, "soul", strings.Repeat("soul ", 40000), 1)
+	for _, it := range []string{item, big} {
+		want := xxh3.Hash128([]byte(parserVersion + it)).Bytes()
+		for _, before := range []string{"", `<item><title>Another</title></item>` + strings.Repeat(" ", 70000)} {
+			hs := hashes(export(before, it))
+			if got := hs[len(hs)-1]; !bytes.Equal(got, want[:]) {
+				t.Errorf("RawHash %x of a %d-byte item after %d bytes, want %x", got, len(it), len(before), want)
+			}
+		}
+	}
+	want := xxh3.Hash128([]byte(parserVersion + item)).Bytes()
+	changed := hashes(export("", strings.Replace(item, "soul", "Soul", 1)))
+	if bytes.Equal(changed[0], want[:]) {
+		t.Error("a changed item has the same RawHash")
 	}
 }
