@@ -141,6 +141,31 @@ func TestSyncAhead(t *testing.T) {
 	}
 }
 
+// TestCreateForeignKeys: the archive Create builds takes its first import
+// without foreign keys, and refuses a second one, which could delete rows
+// whose children only a cascade would remove; once published, the archive
+// checks them again and takes it.
+func TestCreateForeignKeys(t *testing.T) {
+	ctx := context.Background()
+	a, err := Create(ctx, filepath.Join(t.TempDir(), "a.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	importFixture(t, a, baseFixture())
+	if _, err := a.BeginImport(ctx, ImportOptions{}); err == nil || !strings.Contains(err.Error(), "foreign keys are off") {
+		t.Fatalf("a second import while building: %v, want a refusal", err)
+	}
+	if err := a.Publish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var fk bool
+	if err := a.DB().QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || !fk {
+		t.Fatalf("foreign keys after Publish: %v, %v", fk, err)
+	}
+	importFixture(t, a, baseFixture())
+}
+
 // TestCreateExisting: Create refuses a path that exists, and Publish
 // leaves alone a file that appeared at the path during the build.
 func TestCreateExisting(t *testing.T) {

@@ -515,6 +515,17 @@ func (a *Archive) BeginImport(ctx context.Context, opts ImportOptions) (*Writer,
 	if err := w.deferIndexes(ctx); err != nil {
 		return fail(err)
 	}
+	if !w.bulk {
+		// Only a first import may run without foreign keys (Create): a
+		// later one updates and deletes, which cascades to child rows.
+		var fk bool
+		if err := tx.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil {
+			return fail(err)
+		}
+		if !fk {
+			return fail(errors.New("archive: foreign keys are off, and the archive holds posts"))
+		}
+	}
 	if err := w.prepare(ctx); err != nil {
 		return fail(err)
 	}

@@ -196,6 +196,15 @@ func TestImportPublicCorpus(t *testing.T) {
 				if ok := integrity(t, db); ok != "ok" {
 					t.Errorf("%s: integrity_check: %s", round, ok)
 				}
+				// The first import writes without foreign keys
+				// (archive.Create): every reference must hold.
+				var broken int
+				if err := openDB(t, db).QueryRow(`SELECT count(*) FROM pragma_foreign_key_check`).Scan(&broken); err != nil {
+					t.Fatal(err)
+				}
+				if broken != 0 {
+					t.Errorf("%s: %d rows refer to rows that do not exist", round, broken)
+				}
 			}
 			check("first import")
 			if code, _, stderr := wparchive(t, "import", "--quiet", "--db", db, path); code != exitOK {
