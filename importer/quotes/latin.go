@@ -1,7 +1,9 @@
 package quotes
 
 import (
+	"encoding/binary"
 	"math/bits"
+	"slices"
 	"strings"
 	"sync"
 
@@ -140,73 +142,121 @@ var stopwords = map[string]string{
 	"pl": "w i na z do się nie to że jest o jak po a od za co ale przez jego tak dla są czy już jej tym ich był była może tylko także oraz gdy który która które bardzo jako",
 }
 
-// stopIndex maps a function word to a bit per language of stopLangs.
-// stopLen is the longest function word in bytes, and stopStart marks the
-// first bytes function words start with: most words are ruled out before
-// the map is asked.
+// stopIndex maps a function word to a bit per language of stopLangs, and
+// stopLen is the longest function word in bytes.
 var (
 	stopLangs = []string{"en", "de", "fr", "es", "pt", "it", "nl", "pl"}
 	stopIndex = map[string]uint16{}
 	stopLen   int
-	stopStart [256]bool
-	// stopTable is stopIndex for words of up to 8 bytes, packed into a
-	// uint64 and hashed into an open-addressing table: the look-up the
-	// fast path makes for every word of every post.
-	stopTable [1 << stopBits]struct {
-		key  uint64
-		bits uint16
-	}
 )
+
+// stopTable is stopIndex packed for stopScore, which looks up every word
+// of every post: a word of at most 8 bytes, little-endian in a uint64,
+// has one slot in stopKeys, found by hash and displacement (its group's
+// seed in stopSeed, chosen so that no two words share a slot), and its
+// languages are at the same slot of stopBitsOf. Every look-up is two
+// multiplications, three loads and one comparison, without a branch.
+var (
+	stopKeys   [1 << stopSlotBits]uint64
+	stopBitsOf [1 << stopSlotBits]uint8
+	stopSeed   [1 << stopGroupBits]uint64
+)
+
+const (
+	stopSlotBits  = 10 // 1024 slots (8 KB) for about 350 words
+	stopGroupBits = 7
+)
+
+// stopSpread turns languages (a bit per language of stopLangs) into
+// counts to add: one per language, in 16-bit lanes of two words.
+var stopSpread [256][2]uint64
 
 func init() {
 	for i, l := range stopLangs {
 		for _, w := range strings.Fields(stopwords[l]) {
 			stopIndex[w] |= 1 << i
 			stopLen = max(stopLen, len(w))
-			stopStart[w[0]] = true
 		}
 	}
-	for w, bits := range stopIndex {
-		if len(w) > 8 {
-			continue
-		}
-		k := pack([]byte(w))
-		for h := stopHash(k); ; h = (h + 1) & (len(stopTable) - 1) {
-			if stopTable[h].key == 0 {
-				stopTable[h].key, stopTable[h].bits = k, bits
-				break
+	if stopLen > 8 || len(stopLangs) > 8 {
+		panic("quotes: stopScore packs function words of at most 8 bytes and 8 languages")
+	}
+	stopFill()
+	for langs := range stopSpread {
+		for i := range 8 {
+			if langs&(1<<i) != 0 {
+				stopSpread[langs][i/4] += 1 << (16 * (i % 4))
 			}
 		}
 	}
 }
 
-// stopBits sizes stopTable: 1024 slots (16 KB, which stays in the
-// first-level cache) for the about 450 function words.
-const stopBits = 10
-
-func pack(w []byte) uint64 {
-	var k uint64
-	for _, c := range w {
-		k = k<<8 | uint64(c)
+// stopFill places the function words in stopKeys: the largest groups
+// first, each with the first seed that gives its words free slots of
+// their own.
+func stopFill() {
+	groups := make([][]string, len(stopSeed))
+	for w := range stopIndex {
+		g := stopGroup(stopKeyOf(w))
+		groups[g] = append(groups[g], w)
 	}
-	return k
-}
-
-func stopHash(k uint64) int {
-	return int((k * 0x9E3779B97F4A7C15) >> (64 - stopBits))
-}
-
-// stopTableBits returns the languages the word packed into k (at most 8
-// bytes) is a function word of.
-func stopTableBits(k uint64) uint16 {
-	for h := stopHash(k); ; h = (h + 1) & (len(stopTable) - 1) {
-		switch stopTable[h].key {
-		case k:
-			return stopTable[h].bits
-		case 0:
-			return 0
+	order := make([]int, len(groups))
+	for g := range order {
+		order[g] = g
+		slices.Sort(groups[g]) // the same table on every run
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return len(groups[y]) - len(groups[x]) })
+	seed := uint64(0x9E3779B97F4A7C15)
+	for _, g := range order {
+	try:
+		for {
+			seed = seed*6364136223846793005 + 1442695040888963407
+			taken := map[uint64]bool{}
+			for _, w := range groups[g] {
+				slot := stopSlot(stopKeyOf(w), seed)
+				if stopKeys[slot] != 0 || taken[slot] {
+					continue try
+				}
+				taken[slot] = true
+			}
+			break
+		}
+		stopSeed[g] = seed
+		for _, w := range groups[g] {
+			k := stopKeyOf(w)
+			slot := stopSlot(k, seed)
+			stopKeys[slot], stopBitsOf[slot] = k, uint8(stopIndex[w])
 		}
 	}
+}
+
+// stopKeyOf packs a word of at most 8 bytes little-endian.
+func stopKeyOf(w string) uint64 {
+	var buf [8]byte
+	copy(buf[:], w)
+	return binary.LittleEndian.Uint64(buf[:])
+}
+
+func stopGroup(k uint64) uint64 {
+	return (k * 0x9E3779B97F4A7C15) >> (64 - stopGroupBits)
+}
+
+func stopSlot(k, seed uint64) uint64 {
+	return ((k ^ seed) * 0xBF58476D1CE4E5B9) >> (64 - stopSlotBits)
+}
+
+// eqMask returns all ones when a == b, else 0.
+func eqMask(a, b uint64) uint64 {
+	x := a ^ b
+	return ((x | -x) >> 63) - 1
+}
+
+// letterBits returns a bit per byte of the eight bytes w (little-endian:
+// bit j for byte j) that stopScore reads as a letter: ASCII letters and
+// every byte of a multi-byte character.
+func letterBits(w uint64) uint64 {
+	l := (w&hiBits | asciiLetters(w)) >> 7
+	return l * 0x0102040810204080 >> 56
 }
 
 // stopSample is how much of a text looksLike reads: a paragraph's first
@@ -226,49 +276,92 @@ func stopBit(lang string) uint16 {
 // many of them are its function words; a word that is also a function
 // word of lang (one of stopLangs, or "") counts for lang only. Words are
 // runs of ASCII letters and bytes of multi-byte letters (é, ü, ł …),
-// ASCII-lowercased and looked up without allocating; longer than 15
-// bytes, they are no function word.
+// ASCII-lowercased and looked up without allocating.
+//
+// It runs for every block of every post, so it has no branch that
+// depends on the text per byte or per word (a mispredicted branch per
+// word cost more than all the rest): the letters of 64 bytes at a time
+// are found with eight-byte word arithmetic into a bit mask, whose word
+// starts and ends are visited in pairs; each word is looked up in its
+// one slot of stopKeys and counted with table additions (stopSpread).
+// The straightforward version is stopScoreRef in equiv_test.go.
 func stopScore(text, lang string) (words int, hits [8]int) {
-	mineBit := stopBit(lang)
-	for i := 0; i < len(text); {
-		if stopLower[text[i]] == 0 {
-			i++
-			continue
-		}
-		// A word: pack its bytes (the last 8 stay in k) and look it up
-		// when it ends.
-		start := i
-		var k uint64
-		for ; i < len(text); i++ {
-			c := stopLower[text[i]]
-			if c == 0 {
-				break
+	mine := uint64(stopBit(lang))
+	var acc0, acc1 uint64 // hits, in the 16-bit lanes of stopSpread
+	open := -1            // the start of a word still open at the end of the previous block
+	// A block at len(text) (all no letters) ends a word open there.
+	for base := 0; base <= len(text); base += 64 {
+		var m uint64 // bit j: text[base+j] is a letter
+		if base+64 <= len(text) {
+			for c := 0; c < 64; c += 8 {
+				m |= letterBits(le64(text[base+c:])) << c
 			}
-			k = k<<8 | uint64(c)
-		}
-		words++
-		n := i - start
-		if n > stopLen || !stopStart[stopLower[text[start]]] {
-			continue
-		}
-		var langs uint16
-		if n <= 8 {
-			langs = stopTableBits(k)
 		} else {
-			var buf [16]byte
-			for x := range n {
-				buf[x] = stopLower[text[start+x]]
+			var buf [64]byte // zero bytes are no letters
+			copy(buf[:], text[base:])
+			for c := 0; c < 64; c += 8 {
+				m |= letterBits(binary.LittleEndian.Uint64(buf[c:])) << c
 			}
-			langs = stopIndex[string(buf[:n])]
 		}
-		if langs&mineBit != 0 {
-			langs = mineBit
+		prev := m << 1
+		if open >= 0 {
+			prev |= 1
 		}
-		for ; langs != 0; langs &= langs - 1 {
-			hits[bits.TrailingZeros16(langs)]++
+		starts, ends := m&^prev, prev&^m
+		for ; ends != 0; ends &= ends - 1 {
+			start := open
+			if open >= 0 {
+				open = -1
+			} else {
+				start = base + bits.TrailingZeros64(starts)
+				starts &= starts - 1
+			}
+			end := base + bits.TrailingZeros64(ends)
+			words++
+			// The word's languages: its bytes (at most eight of them,
+			// little-endian) with ASCII letters (high bit clear)
+			// lowercased by setting 0x20, looked up in its slot.
+			var w uint64
+			if start+8 <= len(text) {
+				w = le64(text[start:])
+			} else {
+				var buf [8]byte
+				copy(buf[:], text[start:end])
+				w = binary.LittleEndian.Uint64(buf[:])
+			}
+			keep := ^uint64(0) >> (64 - 8*uint(min(end-start, 8)))
+			k := (w | (^w&hiBits)>>2) & keep
+			slot := stopSlot(k, stopSeed[stopGroup(k)])
+			langs := uint64(stopBitsOf[slot]) & eqMask(stopKeys[slot], k)
+			langs &^= -(uint64(8-(end-start)) >> 63)
+			// langs = mine when langs&mine != 0, without a branch
+			// (both are below 256).
+			has := (langs&mine + 0xff) >> 8
+			langs ^= (langs ^ mine) & -has
+			acc0 += stopSpread[langs&0xff][0]
+			acc1 += stopSpread[langs&0xff][1]
+		}
+		if starts != 0 {
+			open = base + bits.TrailingZeros64(starts)
+		}
+		if base&(stopFlush-1) == stopFlush-64 {
+			stopFlushHits(&hits, &acc0, &acc1)
 		}
 	}
+	stopFlushHits(&hits, &acc0, &acc1)
 	return words, hits
+}
+
+// stopFlush: stopScore moves its packed counts into hits every stopFlush
+// bytes, before a 16-bit lane can overflow (a word takes two bytes).
+const stopFlush = 1 << 16
+
+func stopFlushHits(hits *[8]int, acc0, acc1 *uint64) {
+	for i := range 4 {
+		hits[i] += int(*acc0 >> (16 * i) & 0xffff)
+		hits[4+i] += int(*acc1 >> (16 * i) & 0xffff)
+	}
+	*acc0, *acc1 = 0, 0
 }
 
 // stopLower maps a byte of a word to itself ASCII-lowercased, and any
