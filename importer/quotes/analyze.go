@@ -763,14 +763,7 @@ func repeatKey(s string) string {
 
 // sentence returns the sentence of text that holds text[from:to].
 func sentence(text string, from, to int) string {
-	start := 0
-	for i := 0; i < from; {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if r == '\n' || isSentenceEnd(text, i, r) {
-			start = i + n
-		}
-		i += n
-	}
+	start := sentenceStart(text, from)
 	end := len(text)
 	for i := to; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
@@ -785,6 +778,31 @@ func sentence(text string, from, to int) string {
 		i += n
 	}
 	return strings.TrimSpace(text[start:end])
+}
+
+// sentenceStart returns where the sentence that holds text[from] starts:
+// after the last line break or sentence end that starts before from, or
+// 0. It reads back from from, not forward from the start as sentenceRef
+// (equiv_test.go) does, which gives the same answer because the runes
+// that end a sentence are ASCII bytes or valid three-byte sequences
+// starting with a byte that no rune continues with: wherever their bytes
+// stand, a forward decoding starts a rune there too.
+func sentenceStart(text string, from int) int {
+	for i := from - 1; i >= 0; i-- {
+		switch c := text[i]; c {
+		case '\n':
+			return i + 1
+		case '.', '!', '?':
+			if isSentenceEnd(text, i, rune(c)) {
+				return i + 1
+			}
+		case 0xE3, 0xEF: // 。 is E3 80 82; ！ and ？ are EF BC 81, EF BC 9F
+			if r, n := utf8.DecodeRuneInString(text[i:]); n == 3 && isSentenceEnd(text, i, r) {
+				return i + n
+			}
+		}
+	}
+	return 0
 }
 
 // isSentenceEnd reports whether r at text[i] ends a sentence: a CJK full

@@ -534,3 +534,49 @@ func TestRepeatKeyEquivalent(t *testing.T) {
 		}
 	}
 }
+
+// sentenceStartRef is sentence's start as first written: every rune from
+// the start of text, the last sentence end before from.
+func sentenceStartRef(text string, from int) int {
+	start := 0
+	for i := 0; i < from; {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if r == '\n' || isSentenceEnd(text, i, r) {
+			start = i + n
+		}
+		i += n
+	}
+	return start
+}
+
+func checkSentenceStart(t *testing.T, s string) {
+	t.Helper()
+	for from := 0; from <= len(s); from++ {
+		if got, want := sentenceStart(s, from), sentenceStartRef(s, from); got != want {
+			t.Fatalf("sentenceStart(%q, %d) = %d, the reference gives %d", s, from, got, want)
+		}
+	}
+}
+
+func TestSentenceStartEquivalent(t *testing.T) {
+	texts := append(equivTexts(t), "Hi. 你好。再见！好？ok", "e.g. i.e. A.B. x.\n\"y.\" z", "\xe3\x80\x82\xe3\x80", "\xef\xbc\x81\xef\xbc")
+	for _, s := range texts {
+		if len(s) > 3000 {
+			s = s[:3000]
+		}
+		checkSentenceStart(t, s)
+	}
+}
+
+func FuzzSentenceStart(f *testing.F) {
+	for _, s := range equivTexts(f)[:40] {
+		f.Add(s)
+	}
+	f.Add("再见！好？ok. Yes")
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 2000 {
+			s = s[:2000]
+		}
+		checkSentenceStart(t, s)
+	})
+}
