@@ -161,12 +161,13 @@ func (n *normalizer) comment(c *archive.Comment) {
 	d.DateAt = isoUTC(c.DateGMTRaw)
 	d.Kind = commentKind(c.TypeRaw)
 	d.Status = commentStatus(c.ApprovedRaw)
-	d.Text = archive.SearchText(plainText(c.Content))
+	plain := plainText(c.Content)
+	d.Text = archive.SearchText(plain)
 	for i := range c.Meta {
 		c.Meta[i].JSON = metaJSON(c.Meta[i].Value)
 	}
 	if d.Kind == "trackback" || d.Kind == "pingback" {
-		ping(c)
+		pingPlain(c, plain)
 	} else {
 		n.identify(c)
 	}
@@ -358,6 +359,11 @@ func strongParts(s string) (title, rest string, ok bool) {
 // author the sending blog's name; a pingback's author is the linking page's
 // title and its content the context around the link.
 func ping(c *archive.Comment) {
+	pingPlain(c, plainText(c.Content))
+}
+
+// pingPlain is ping for a comment whose content's plain text is known.
+func pingPlain(c *archive.Comment, plain string) {
 	d := &c.Derived
 	d.PingURL = html.UnescapeString(strings.TrimSpace(c.AuthorURL))
 	d.PingDomain = pingDomain(d.PingURL)
@@ -367,7 +373,7 @@ func ping(c *archive.Comment) {
 			d.PingTitle = strings.TrimSpace(plainText(title))
 			d.PingExcerpt = strings.TrimSpace(plainText(rest))
 		} else {
-			d.PingExcerpt = strings.TrimSpace(plainText(c.Content))
+			d.PingExcerpt = strings.TrimSpace(plain)
 		}
 		if d.PingTitle == "" {
 			d.PingTitle = author
@@ -375,7 +381,7 @@ func ping(c *archive.Comment) {
 		return
 	}
 	d.PingTitle = author
-	d.PingExcerpt = strings.TrimSpace(plainText(c.Content))
+	d.PingExcerpt = strings.TrimSpace(plain)
 }
 
 // pingDomain is the host of a linking page's URL, lower-cased, without
