@@ -153,6 +153,9 @@ func langGroup(lang string) group {
 	switch lang {
 	case "":
 		return gNone
+	case "en", "de", "fr", "es", "pt", "it", "nl", "pl":
+		// The commonest answers (stopLangs), before the loop below.
+		return gLatin
 	case "zh-Hans", "zh-Hant", "zh", "ja":
 		return gCJK
 	case "ko":
@@ -688,9 +691,24 @@ func (a *analysis) quotes() []archive.Quote {
 			ord++
 		}
 	}
-	var qs []archive.Quote
+	n := 0 // the passages below, to allocate once
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if !b.code && b.lang != a.main && b.lang != "" {
+			n++
+		}
+		for _, r := range a.runs[i] {
+			if r.lang != a.main && r.lang != b.lang {
+				n++
+			}
+		}
+	}
+	var qs []archive.Quote // nil when there is none, as before
 	var keys []string
 	var keyOrds []int
+	if n > 0 {
+		qs, keys, keyOrds = make([]archive.Quote, 0, n), make([]string, 0, n), make([]int, 0, n)
+	}
 	add := func(q archive.Quote) {
 		q.RepeatOf = -1
 		if k := repeatKey(q.Normalized); utf8.RuneCountInString(k) >= 4 {

@@ -580,3 +580,40 @@ func FuzzSentenceStart(f *testing.F) {
 		checkSentenceStart(t, s)
 	})
 }
+
+// langGroupRef is langGroup without its shortcut for stopLangs.
+func langGroupRef(lang string) group {
+	switch lang {
+	case "":
+		return gNone
+	case "zh-Hans", "zh-Hant", "zh", "ja":
+		return gCJK
+	case "ko":
+		return gHangul
+	case "ru", "uk", "be", "bg", "sr", "mk", "kk", "mn", "ky", "tg", "tt":
+		return gCyrillic
+	case "ar", "fa", "ur", "ps":
+		return gArabic
+	case "mr", "ne":
+		return gDevanagari
+	}
+	for g := gHangul; g < gOther; g++ {
+		if groupInfo[g].lang == lang {
+			return g
+		}
+	}
+	return gLatin
+}
+
+func TestLangGroupEquivalent(t *testing.T) {
+	langs := append([]string{"", "zh", "ko", "ru", "ar", "ne", "xx", "en-US"}, latinLangs...)
+	langs = append(langs, stopLangs...)
+	for _, g := range groupInfo {
+		langs = append(langs, g.lang)
+	}
+	for _, l := range langs {
+		if got, want := langGroup(l), langGroupRef(l); got != want {
+			t.Errorf("langGroup(%q) = %v, the reference gives %v", l, got, want)
+		}
+	}
+}
