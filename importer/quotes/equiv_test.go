@@ -73,7 +73,9 @@ func equivTexts(t testing.TB) []string {
 		// Words at and across stopScore's 64-byte blocks, and of 8 and 9 bytes.
 		strings.Repeat("the ", 16), strings.Repeat("The ", 16) + "and", strings.Repeat("x", 63) + " of",
 		strings.Repeat("x", 62) + " of the", strings.Repeat("of", 32), strings.Repeat("y", 64) + "to",
-		"tambiénx también durante duranteX durant", strings.Repeat("é ", 40) + "die"}
+		"tambiénx también durante duranteX durant", strings.Repeat("é ", 40) + "die",
+		strings.Repeat("z", 200) + " the " + strings.Repeat("q", 64) + " of " + strings.Repeat("r", 65),
+		strings.Repeat("ab ", 30) + strings.Repeat("w", 70) + " and", strings.Repeat("the and ", 20)}
 	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "quotes", "labelled", "*.post"))
 	files = append(files, filepath.Join("..", "..", "testdata", "quotes", "bench-english.html"))
 	for _, f := range files {

@@ -155,7 +155,7 @@ var (
 // has one slot in stopKeys, found by hash and displacement (its group's
 // seed in stopSeed, chosen so that no two words share a slot), and its
 // languages are at the same slot of stopBitsOf. Every look-up is two
-// multiplications, three loads and one comparison, without a branch.
+// multiplications, three loads and one comparison.
 var (
 	stopKeys   [1 << stopSlotBits]uint64
 	stopBitsOf [1 << stopSlotBits]uint8
@@ -166,6 +166,25 @@ const (
 	stopSlotBits  = 10 // 1024 slots (8 KB) for about 350 words
 	stopGroupBits = 7
 )
+
+// stopBitsMine is stopBitsOf for each language of stopLangs (and last for
+// any other): a word that is a function word of it counts for it only.
+var stopBitsMine [9][1 << stopSlotBits]uint8
+
+// stopKeep keeps the bytes of a word of n bytes (n up to 8) of a packed
+// word; stopKeep[9], for longer words, keeps none.
+var stopKeep = [10]uint64{0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xff_ffffffff, 0xffff_ffffffff, 0xffffff_ffffffff, 0xffffffff_ffffffff, 0}
+
+// stopLangIndex returns lang's index in stopLangs, len(stopLangs) when it
+// has none.
+func stopLangIndex(lang string) int {
+	for i, l := range stopLangs {
+		if l == lang {
+			return i
+		}
+	}
+	return len(stopLangs)
+}
 
 // stopSpread turns languages (a bit per language of stopLangs) into
 // counts to add: one per language, in 16-bit lanes of two words.
@@ -182,6 +201,14 @@ func init() {
 		panic("quotes: stopScore packs function words of at most 8 bytes and 8 languages")
 	}
 	stopFill()
+	for i := range stopBitsMine {
+		for slot, langs := range stopBitsOf {
+			if mine := uint8(1) << i; i < len(stopLangs) && langs&mine != 0 {
+				langs = mine
+			}
+			stopBitsMine[i][slot] = langs
+		}
+	}
 	for langs := range stopSpread {
 		for i := range 8 {
 			if langs&(1<<i) != 0 {
@@ -245,12 +272,6 @@ func stopSlot(k, seed uint64) uint64 {
 	return ((k ^ seed) * 0xBF58476D1CE4E5B9) >> (64 - stopSlotBits)
 }
 
-// eqMask returns all ones when a == b, else 0.
-func eqMask(a, b uint64) uint64 {
-	x := a ^ b
-	return ((x | -x) >> 63) - 1
-}
-
 // letterBits returns a bit per byte of the eight bytes w (little-endian:
 // bit j for byte j) that stopScore reads as a letter: ASCII letters and
 // every byte of a multi-byte character.
@@ -278,15 +299,16 @@ func stopBit(lang string) uint16 {
 // runs of ASCII letters and bytes of multi-byte letters (é, ü, ł …),
 // ASCII-lowercased and looked up without allocating.
 //
-// It runs for every block of every post, so it has no branch that
-// depends on the text per byte or per word (a mispredicted branch per
-// word cost more than all the rest): the letters of 64 bytes at a time
-// are found with eight-byte word arithmetic into a bit mask, whose word
-// starts and ends are visited in pairs; each word is looked up in its
-// one slot of stopKeys and counted with table additions (stopSpread).
-// The straightforward version is stopScoreRef in equiv_test.go.
+// It runs for every block of every post. The letters of 64 bytes at a
+// time are found with eight-byte word arithmetic into a bit mask, whose
+// word starts and ends are visited in pairs (no branch per byte); each
+// word is looked up in its one slot of stopKeys, in a table of languages
+// already made to count for lang only (stopBitsMine), and counted with
+// table additions (stopSpread). The straightforward version is
+// stopScoreRef in equiv_test.go.
 func stopScore(text, lang string) (words int, hits [8]int) {
-	mine := uint64(stopBit(lang))
+	// The languages of each slot, those of mine counting for mine only.
+	mineBits := &stopBitsMine[stopLangIndex(lang)]
 	var acc0, acc1 uint64 // hits, in the 16-bit lanes of stopSpread
 	open := -1            // the start of a word still open at the end of the previous block
 	// A block at len(text) (all no letters) ends a word open there.
@@ -329,17 +351,18 @@ func stopScore(text, lang string) (words int, hits [8]int) {
 				copy(buf[:], text[start:end])
 				w = binary.LittleEndian.Uint64(buf[:])
 			}
-			keep := ^uint64(0) >> (64 - 8*uint(min(end-start, 8)))
-			k := (w | (^w&hiBits)>>2) & keep
+			// A word longer than 8 bytes keeps none (stopKeep) and
+			// finds an empty slot or another word's: no languages.
+			k := (w | (^w&hiBits)>>2) & stopKeep[min(end-start, 9)]
 			slot := stopSlot(k, stopSeed[stopGroup(k)])
-			langs := uint64(stopBitsOf[slot]) & eqMask(stopKeys[slot], k)
-			langs &^= -(uint64(8-(end-start)) >> 63)
-			// langs = mine when langs&mine != 0, without a branch
-			// (both are below 256).
-			has := (langs&mine + 0xff) >> 8
-			langs ^= (langs ^ mine) & -has
-			acc0 += stopSpread[langs&0xff][0]
-			acc1 += stopSpread[langs&0xff][1]
+			// A branch, not eqMask: predicted, it keeps the look-up's
+			// loads off the chain of additions (measured faster).
+			langs := uint64(0)
+			if stopKeys[slot] == k {
+				langs = uint64(mineBits[slot])
+			}
+			acc0 += stopSpread[langs][0]
+			acc1 += stopSpread[langs][1]
 		}
 		if starts != 0 {
 			open = base + bits.TrailingZeros64(starts)
