@@ -17,6 +17,7 @@ import (
 
 	"github.com/wparchive/wparchive/archive"
 	"github.com/wparchive/wparchive/importer/clean"
+	"github.com/wparchive/wparchive/importer/quotes"
 )
 
 // Source is one part of an export: a file, a zip entry, standard input.
@@ -83,37 +84,63 @@ type PartRepairs struct {
 // import 102, 112 and 122 MB (BENCHMARKS.md).
 var cacheKiB = 4 << 10
 
-// memLimit is the soft limit of the Go runtime's memory during an import.
-// The import's live heap is about 30 MB and does not grow with the export
-// (25 MB of it are lingua-go's language models, loaded when a paragraph
-// needs them); the garbage collector's default pacing lets the heap reach
-// twice the live heap, and how close it comes depends on the moment a
-// collection starts, so a long import peaked higher than a short one
-// (Go heap 53 MB on the 10 MB export, 66 MB on the 200 MB one). The limit
-// makes the collector run before the heap passes it: peak RSS 105 -> 100
-// MB and 127 -> 118 MB, CPU unchanged within noise; 56 MiB cost 7% more
-// CPU on the 200 MB export (BENCHMARKS.md). 64 MiB was too tight: with
-// the runtime's own memory counted, the collector ran about every 130 ms
-// (164 collections over the 387 MB generated export), each one marking
-// the language models again, 10-14% of the import's CPU in the profile.
-// 88 MiB: 200 MB export 19.8 -> 17.3 s of CPU, peak RSS 105 -> 122 MB
-// against the 10 MB export's 95 -> 108 MB (ratio 1.12); 96 MiB saved
-// little more CPU for a ratio of 1.20, near the 1.25. A heap
-// that needs more than the limit gets it: the runtime gives the collector
-// at most half the CPU and lets the heap grow past a soft limit.
-const memLimit = 88 << 20
+// memLimit is the soft limit of the Go runtime's memory during an import,
+// and with gcPercent it decides when the garbage collector runs: the heap
+// may grow to five times what is live, but not past the limit, so the
+// collector runs when the runtime's memory nears 32 MiB, whatever the
+// export's size. The import's live heap is 7-9 MB (batches in flight, the
+// Writer's maps); with GOGC 75 the collector ran every ~5 MB allocated,
+// 125 times over the 200 MB export (GODEBUG=gctrace=1), 0.5 s of its own
+// CPU and more in write barriers and assists. GOGC 400 with a 32 MiB
+// limit: 42 collections; 200 MB export 5.43-5.65 -> 5.11-5.46 s, CPU
+// 9.28-9.81 -> 8.72-9.20 s, peak RSS 49-51 -> 58-61 MB, the 10 MB
+// export's 43-45 -> 50-52 MB (4 alternated runs, GOGC and GOMEMLIMIT set
+// in the environment, which limitMemory leaves alone; BENCHMARKS.md).
+// GOGC 300: 8.6-9.5 s, 56-57 MB. Without a limit, GOGC 200 made the
+// 200 MB export's peak 62 MB against the 10 MB one's 49 (ratio 1.26,
+// over the 1.25): the limit also makes the runtime return freed
+// memory to the system sooner.
+//
+// A heap that needs more than the limit gets it: the runtime gives the
+// collector at most half the CPU and lets the heap grow past a soft
+// limit. The one heap that does is lingua-go's language models (about
+// 26 MB, kept for the life of the process), loaded when a paragraph in a
+// Latin-script language other than English needs them: the limit is then
+// memLimitModels (see modelsLoading).
+const memLimit = 32 << 20
+
+// memLimitModels is memLimit once lingua-go's models are loaded: 88 MiB,
+// measured when they were loaded by every import (200 MB export 19.8 ->
+// 17.3 s of CPU against no limit; 64 MiB made the collector mark the
+// models again every 130 ms, 10-14% of the CPU; peak RSS of the 200 MB
+// export 122 MB against the 10 MB one's 108).
+const memLimitModels = 88 << 20
 
 // gcPercent is the garbage collector's target during an import (GOGC,
-// default 100): the heap may grow to 1.75 times what is live, not twice.
-// Once the import's work made less garbage, the 200 MB export's import
-// no longer reached memLimit: its heap peaked at twice its ~35 MB live
-// (69 MB) where the 10 MB export's, ending sooner, peaked at 49 MB, and
-// peak RSS was 123-124 MB against 98 MB, a ratio of 1.25-1.26, over the
-// issue's 1.25. At 75: 115 MB against 95-96 MB (1.20-1.21); at 50: 1.12-
-// 1.16 for about 0.8 s more CPU on the 200 MB export, against about 0.4 s
-// at 75 (two runs each on a loaded machine: /usr/bin/time -f '%e %U %S %M'
-// wparchive import -q --db NEW bench/10mb.xml, bench/200mb.xml, GOGC=N).
-const gcPercent = 75
+// default 100): five times the live heap, so that memLimit decides (see
+// there).
+const gcPercent = 400
+
+func init() { quotes.ModelsLoading = modelsLoading }
+
+// importLimit is the memory limit an import starts with.
+func importLimit() int64 {
+	if quotes.ModelsLoaded() {
+		return memLimitModels
+	}
+	return memLimit
+}
+
+// modelsLoading raises the running imports' memory limit to
+// memLimitModels when lingua-go is about to load its models, unless the
+// process set its own limit.
+func modelsLoading() {
+	memLimits.Lock()
+	defer memLimits.Unlock()
+	if memLimits.n > 0 && memLimits.saved == math.MaxInt64 {
+		debug.SetMemoryLimit(memLimitModels)
+	}
+}
 
 var memLimits struct {
 	sync.Mutex
@@ -133,7 +160,7 @@ func limitMemory() (restore func()) {
 	if memLimits.n == 0 {
 		memLimits.saved = debug.SetMemoryLimit(-1)
 		if memLimits.saved == math.MaxInt64 {
-			debug.SetMemoryLimit(memLimit)
+			debug.SetMemoryLimit(importLimit())
 		}
 		memLimits.savedGC = -2
 		if _, set := os.LookupEnv("GOGC"); !set {

@@ -5,6 +5,8 @@ import (
 	"os"
 	"runtime/debug"
 	"testing"
+
+	"github.com/wparchive/wparchive/importer/quotes"
 )
 
 // gcSettings returns the GC percent and memory limit in force.
@@ -24,14 +26,24 @@ func TestLimitMemory(t *testing.T) {
 	if _, limit := gcSettings(); limit != math.MaxInt64 {
 		t.Skip("the process has a memory limit (GOMEMLIMIT): limitMemory leaves it alone")
 	}
+	// Another test of the package may have loaded lingua-go's models.
+	want := int64(memLimit)
+	if quotes.ModelsLoaded() {
+		want = memLimitModels
+	}
 	first := limitMemory()
 	second := limitMemory()
-	if p, l := gcSettings(); p != gcPercent || l != memLimit {
-		t.Errorf("during two imports: GC percent %d, limit %d; want %d, %d", p, l, gcPercent, memLimit)
+	if p, l := gcSettings(); p != gcPercent || l != want {
+		t.Errorf("during two imports: GC percent %d, limit %d; want %d, %d", p, l, gcPercent, want)
 	}
 	first()
-	if p, l := gcSettings(); p != gcPercent || l != memLimit {
-		t.Errorf("after the first of two ended: GC percent %d, limit %d; want %d, %d", p, l, gcPercent, memLimit)
+	if p, l := gcSettings(); p != gcPercent || l != want {
+		t.Errorf("after the first of two ended: GC percent %d, limit %d; want %d, %d", p, l, gcPercent, want)
+	}
+	// The models loading during an import raise its limit.
+	modelsLoading()
+	if _, l := gcSettings(); l != memLimitModels {
+		t.Errorf("after the models loaded: limit %d, want %d", l, memLimitModels)
 	}
 	second()
 	if p, l := gcSettings(); p != 100 || l != math.MaxInt64 {
@@ -47,5 +59,17 @@ func TestLimitMemory(t *testing.T) {
 	restore()
 	if p, _ := gcSettings(); p != 60 {
 		t.Errorf("after the import: GC percent %d, want 60", p)
+	}
+	// Models loading with no import running leave the limit alone.
+	modelsLoading()
+	if _, l := gcSettings(); l != math.MaxInt64 {
+		t.Errorf("models loaded outside an import: limit %d, want none", l)
+	}
+}
+
+// TestModelsLoadingHook: the importer's hook is the one quotes calls.
+func TestModelsLoadingHook(t *testing.T) {
+	if quotes.ModelsLoading == nil {
+		t.Fatal("the importer did not set quotes.ModelsLoading")
 	}
 }

@@ -145,3 +145,23 @@ func TestPlainEnglishArticle(t *testing.T) {
 		t.Errorf("latinLang of an English paragraph in an English post = %s %v, want en true", got, ok)
 	}
 }
+
+// TestModelsLoading: ModelsLoading is called once, before a detector
+// first asks lingua-go, and ModelsLoaded reports it from then on.
+func TestModelsLoading(t *testing.T) {
+	calls := 0
+	defer func(f func()) { ModelsLoading = f }(ModelsLoading)
+	ModelsLoading = func() { calls++ }
+	d := &linguaDetector{}
+	for range 2 {
+		if lang, _ := d.compute("Le gouvernement a annoncé hier de nouvelles mesures pour les agriculteurs de la région."); lang != "fr" {
+			t.Fatalf("detected %q, want fr", lang)
+		}
+	}
+	if calls != 1 {
+		t.Errorf("ModelsLoading called %d times, want 1", calls)
+	}
+	if !ModelsLoaded() {
+		t.Error("ModelsLoaded() = false after a detection")
+	}
+}

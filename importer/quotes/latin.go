@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pemistahl/lingua-go"
 )
@@ -26,6 +27,19 @@ type latinDetector interface {
 
 // detector is the Latin-script detector Analyze uses.
 var detector latinDetector = &linguaDetector{}
+
+// ModelsLoading, if set, is called once, just before the Latin-script
+// detector first asks lingua-go, which then loads its language models:
+// about 26 MB of heap that stay for the life of the process. The importer
+// raises its memory limit there. Set it before any Analyze runs.
+var ModelsLoading func()
+
+// modelsLoaded is set when the detector is about to load the models.
+var modelsLoaded atomic.Bool
+
+// ModelsLoaded reports whether the detector has loaded lingua-go's
+// language models (or is loading them).
+func ModelsLoaded() bool { return modelsLoaded.Load() }
 
 // linguaDetector uses lingua-go in low-accuracy mode (trigram models only),
 // restricted to latinLangs. Its models load on first use (about a second,
@@ -62,6 +76,10 @@ const (
 )
 
 func (l *linguaDetector) init() {
+	modelsLoaded.Store(true)
+	if ModelsLoading != nil {
+		ModelsLoading()
+	}
 	var codes []lingua.IsoCode639_1
 	for _, c := range latinLangs {
 		codes = append(codes, lingua.GetIsoCode639_1FromValue(c))
