@@ -40,8 +40,12 @@ func TestLimitMemory(t *testing.T) {
 	if p, l := gcSettings(); p != gcPercent || l != want {
 		t.Errorf("after the first of two ended: GC percent %d, limit %d; want %d, %d", p, l, gcPercent, want)
 	}
-	// The models loading during an import raise its limit.
-	modelsLoading()
+	// The models loading during an import raise its limit, through the
+	// hook quotes calls.
+	if quotes.ModelsLoading == nil {
+		t.Fatal("the importer did not set quotes.ModelsLoading")
+	}
+	quotes.ModelsLoading()
 	if _, l := gcSettings(); l != memLimitModels {
 		t.Errorf("after the models loaded: limit %d, want %d", l, memLimitModels)
 	}
@@ -64,12 +68,5 @@ func TestLimitMemory(t *testing.T) {
 	modelsLoading()
 	if _, l := gcSettings(); l != math.MaxInt64 {
 		t.Errorf("models loaded outside an import: limit %d, want none", l)
-	}
-}
-
-// TestModelsLoadingHook: the importer's hook is the one quotes calls.
-func TestModelsLoadingHook(t *testing.T) {
-	if quotes.ModelsLoading == nil {
-		t.Fatal("the importer did not set quotes.ModelsLoading")
 	}
 }
