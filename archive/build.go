@@ -139,10 +139,14 @@ func (a *Archive) Building() bool { return a.build != nil }
 // not report again. It is a no-op for an archive that Open returned, and
 // after the first call.
 //
-// Started after the deferred indexes are built, it took the 200 MB
-// export's publish from 0.13-0.43 s (median 0.20) to 0.06-0.27 s (median
-// 0.09) on this machine's virtual disk, 4 alternated runs each of
-// import -q --timings.
+// Started after the deferred indexes are built, on this machine's virtual
+// disk (wparchive import -q --timings on the 200 MB export, builds of
+// 8a079b3 and its parent, alternated): publish 0.03-0.36 s (median 0.17)
+// -> 0.07-0.09 s (median 0.08), finishing indexes median 0.75 -> 0.77 s
+// (the copy shares the disk with the sync), the three together median
+// 0.97 -> 0.88 s over 6 runs each. An earlier set of 5 gave publish 0.19
+// -> 0.09 s but finishing indexes 0.72 -> 0.84 s: the gain is small and
+// mostly in how steady the sync is.
 func (a *Archive) SyncAhead() {
 	b := a.build
 	if b == nil || b.synced != nil {

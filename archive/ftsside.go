@@ -327,9 +327,10 @@ const sideCopyRows = 64
 
 // copyTable copies one table of the side index into the archive. The
 // side's connection reads the rows on a goroutine of its own, a batch of
-// sideCopyRows ahead, while the Writer's connection inserts them: reading
-// (stepping, copying each value out of SQLite) was about half of the
-// copy, and the other core has nothing else to do by then.
+// sideCopyRows ahead, while the Writer's connection inserts them: the
+// other core has nothing else to do by then. 200 MB export, finishing
+// indexes (wparchive import --timings, 4 alternated runs of 98d19e8 and
+// its parent): median 0.826 -> 0.733 s.
 func (s *sideIndex) copyTable(w *Writer, table string) error {
 	del, err := w.dc.Prepare(`DELETE FROM ` + table)
 	if err != nil {
