@@ -71,10 +71,18 @@ for size in $SIZES; do
     printf "| %s | %.1f | %d | %d | %.2f | %.2f | %.1f | %.1f | %.0f | %.0f | %.2f | %.2f | %.0f |\n", n, b/1e6, it, c, t1, c1, b/1e6/t1, b/1e6/c1, it/t1, m1/1024, t2, c2, m2/1024 }'
 done
 
+# The machine's yardstick: issue 7 puts the physical limit at Go's
+# encoding/xml tokenizer, which read a WXR file at 55-60 MB/s on one core
+# of the machine it was written on. Machines differ (one of this project's
+# read it at 29 MB/s), so the bench says what it is on this one.
+ref=$(go test $TAGS -run '^$' -bench '^BenchmarkTokens$/^encoding-xml$' -count "$RUNS" ./importer/xmlscan/ 2>&1 |
+  awk '/^BenchmarkTokens/ { for (i = 2; i <= NF; i++) if ($i == "MB/s") print $(i-1) }' | median)
+echo
+echo "This machine's yardstick: Go's encoding/xml tokenizer reads bench/10mb.xml at ${ref:-?} MB/s on one core (median of $RUNS; BenchmarkTokens/encoding-xml). Issue 7 measured 55-60 MB/s on the machine its 40 MB/s target was set for."
 echo
 echo "Targets (BENCHMARKS.md):"
 echo
-awk '
+awk -v ref="${ref:-0}" '
   { name[NR]=$1; mb[NR]=$2/1e6; t1[NR]=$3; m1[NR]=$4/1024; t2[NR]=$5; m2[NR]=$6/1024 }
   function verdict(ok) { return ok ? "met" : "NOT met" }
   END {
@@ -85,7 +93,9 @@ awk '
       r = m1[NR] / m1[1]
       printf "- peak RSS of the %s import at most 1.25x the %s one'"'"'s: %.2fx, %s\n", name[NR], name[1], r, verdict(r <= 1.25)
       s = mb[NR] / t1[NR]
-      printf "- %s import at 40 MB/s or more: %.1f MB/s, %s\n", name[NR], s, verdict(s >= 40)
+      printf "- %s import at 40 MB/s or more: %.1f MB/s, %s", name[NR], s, verdict(s >= 40)
+      if (ref > 0) printf " (%.2fx the speed of encoding/xml'"'"'s tokenizer on one core here; the target is 0.67-0.73x)", s / ref
+      printf "\n"
       r = t1[NR] / t1[1]
       printf "- %s import at most 22x the time of the %s one (%.0fx the bytes): %.1fx, %s\n", name[NR], name[1], mb[NR] / mb[1], r, verdict(r <= 22)
     }
