@@ -49,6 +49,11 @@ func TestLimitMemory(t *testing.T) {
 	if _, l := gcSettings(); l != memLimitModels {
 		t.Errorf("after the models loaded: limit %d, want %d", l, memLimitModels)
 	}
+	// Its items stored, an import lowers the GC percent for its tail.
+	tailMemory()
+	if p, l := gcSettings(); p != gcPercentTail || l != memLimitModels {
+		t.Errorf("in the tail: GC percent %d, limit %d; want %d, %d", p, l, gcPercentTail, memLimitModels)
+	}
 	second()
 	if p, l := gcSettings(); p != 100 || l != math.MaxInt64 {
 		t.Errorf("after both: GC percent %d, limit %d; want 100, no limit", p, l)
@@ -59,6 +64,10 @@ func TestLimitMemory(t *testing.T) {
 	restore := limitMemory()
 	if p, _ := gcSettings(); p != 60 {
 		t.Errorf("the process's GC percent 60 became %d", p)
+	}
+	tailMemory()
+	if p, _ := gcSettings(); p != 60 {
+		t.Errorf("in the tail: the process's GC percent 60 became %d", p)
 	}
 	restore()
 	if p, _ := gcSettings(); p != 60 {
