@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -199,4 +200,28 @@ func (a *Archive) Close() error {
 		return fmt.Errorf("close archive %s: %w", a.path, err)
 	}
 	return nil
+}
+
+// ReadConn returns a connection of the archive's pool for a long read,
+// with a page cache of cacheKiB instead of the pool's 64 MiB (a scan reads
+// each page once, and a full cache only grows the process), and the
+// function that restores the cache size and gives the connection back.
+func (a *Archive) ReadConn(ctx context.Context, cacheKiB int) (*sql.Conn, func(), error) {
+	c, err := a.db.Conn(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open archive connection: %w", err)
+	}
+	var old int64
+	if err := c.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&old); err != nil {
+		c.Close()
+		return nil, nil, fmt.Errorf("read cache size: %w", err)
+	}
+	if _, err := c.ExecContext(ctx, `PRAGMA cache_size = `+strconv.Itoa(-cacheKiB)); err != nil {
+		c.Close()
+		return nil, nil, fmt.Errorf("set cache size: %w", err)
+	}
+	return c, func() {
+		c.ExecContext(context.Background(), `PRAGMA cache_size = `+strconv.FormatInt(old, 10))
+		c.Close()
+	}, nil
 }

@@ -298,3 +298,37 @@ func TestUpgradePreparesDerived(t *testing.T) {
 		t.Errorf("pings.blog_name = %q, %v; want the decoded name", name, err)
 	}
 }
+
+// ReadConn gives a connection with a small page cache for a long read,
+// and gives it back to the pool with the pool's cache size.
+func TestReadConn(t *testing.T) {
+	a := openTemp(t)
+	ctx := context.Background()
+	db := a.DB()
+	db.SetMaxOpenConns(1) // the connection given back is the one read next
+	cacheSize := func(q interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}) int {
+		t.Helper()
+		var n int
+		if err := q.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	pool := cacheSize(db)
+	if pool != -65536 {
+		t.Fatalf("the pool's cache size is %d, want -65536 (64 MiB)", pool)
+	}
+	c, release, err := a.ReadConn(ctx, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cacheSize(c); got != -1024 {
+		t.Errorf("ReadConn(1024): cache size %d, want -1024", got)
+	}
+	release()
+	if got := cacheSize(db); got != pool {
+		t.Errorf("after release: the pool's connection has cache size %d, want %d", got, pool)
+	}
+}

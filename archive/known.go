@@ -102,7 +102,15 @@ func (a *Archive) KnownItems(ctx context.Context, siteKey string) (*KnownItems, 
 		// connection may hold it locked until its commit.
 		return k, nil
 	}
-	rows, err := a.db.QueryContext(ctx, `SELECT p.wp_key, p.dup_ordinal, p.raw_hash FROM posts p
+	// Every post is read, down its overflow pages to raw_hash: through the
+	// pool's 64 MiB page cache that was most of a re-import's peak memory
+	// (the 200 MB export's: 115 MB).
+	c, release, err := a.ReadConn(ctx, knownCacheKiB)
+	if err != nil {
+		return nil, fmt.Errorf("read known items of %s: %w", siteKey, err)
+	}
+	defer release()
+	rows, err := c.QueryContext(ctx, `SELECT p.wp_key, p.dup_ordinal, p.raw_hash FROM posts p
 		JOIN sites s ON s.id = p.site_id WHERE s.site_key = ? AND p.raw_hash IS NOT NULL`, siteKey)
 	if err != nil {
 		return nil, fmt.Errorf("read known items of %s: %w", siteKey, err)
@@ -124,6 +132,10 @@ func (a *Archive) KnownItems(ctx context.Context, siteKey string) (*KnownItems, 
 	}
 	return k, nil
 }
+
+// knownCacheKiB is the page cache KnownItems reads with: it reads each
+// page once.
+const knownCacheKiB = 1 << 10
 
 func (k *KnownItems) digest(key string, dup int, hash []byte) uint64 {
 	var h maphash.Hash

@@ -195,30 +195,6 @@ type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// readConn returns a connection of db for the long reads of an export,
-// with a page cache of cacheKiB (each page is read once: the archive's
-// own cache of 64 MiB per connection only grows the process), and the
-// function that restores the cache size and gives it back to the pool.
-func readConn(ctx context.Context, db *sql.DB, cacheKiB int) (*sql.Conn, func(), error) {
-	c, err := db.Conn(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("open archive connection: %w", err)
-	}
-	var old int64
-	if err := c.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&old); err != nil {
-		c.Close()
-		return nil, nil, fmt.Errorf("read cache size: %w", err)
-	}
-	if _, err := c.ExecContext(ctx, `PRAGMA cache_size = `+strconv.Itoa(-cacheKiB)); err != nil {
-		c.Close()
-		return nil, nil, fmt.Errorf("set cache size: %w", err)
-	}
-	return c, func() {
-		c.ExecContext(context.Background(), `PRAGMA cache_size = `+strconv.FormatInt(old, 10))
-		c.Close()
-	}, nil
-}
-
 // exportSite is Markdown for one site.
 func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (*Summary, error) {
 	ctx, cancel := context.WithCancel(ctx)
@@ -232,7 +208,7 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 		privacyErr error
 	)
 	if opt.Comments != CommentsNone {
-		conn, release, err := readConn(ctx, a.DB(), 8<<10)
+		conn, release, err := a.ReadConn(ctx, 8<<10)
 		if err != nil {
 			return nil, err
 		}
@@ -248,16 +224,16 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 		}()
 		defer func() { cancel(); privacy.Wait() }() // before release
 	}
-	db, release, err := readConn(ctx, a.DB(), 2<<10)
+	db, release, err := a.ReadConn(ctx, 2<<10)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	terms, releaseTerms, err := readConn(ctx, a.DB(), 2<<10)
+	terms, releaseTerms, err := a.ReadConn(ctx, 2<<10)
 	if err != nil {
 		return nil, err
 	}
-	posts2, releasePosts2, err := readConn(ctx, a.DB(), 2<<10)
+	posts2, releasePosts2, err := a.ReadConn(ctx, 2<<10)
 	if err != nil {
 		releaseTerms()
 		return nil, err
