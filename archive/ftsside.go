@@ -336,7 +336,7 @@ func (s *sideIndex) copyTable(w *Writer, table string) error {
 	if err != nil {
 		return err
 	}
-	_, err = del.Exec(nil)
+	_, err = del.(*sqlite3.SQLiteStmt).ExecContext(context.Background(), nil)
 	del.Close()
 	if err != nil {
 		return err

@@ -1871,7 +1871,7 @@ func trimConsecutiveNewlines(in []byte) []byte {
 }
 
 func trimUnnecessaryHardLineBreaks(content []byte) []byte {
-	if bytes.Index(content, []byte("  \n")) < 0 {
+	if !bytes.Contains(content, []byte("  \n")) {
 		return content
 	}
 	// bytes.ReplaceAll copies even when nothing matches.

@@ -207,7 +207,7 @@ func writeYAML(b []byte, entries []fmEntry) ([]byte, bool) {
 	b = append(b, "---\n"...)
 	for _, e := range entries {
 		// Keys longer than 128 bytes are written as complex keys.
-		if style, _ := yamlStyleOf(e.key, true); len(e.key) > 128 || style != 'p' {
+		if style, _ := yamlStyleOf(e.key, true); len(e.key) > 128 || style != yamlPlain {
 			return nil, false
 		}
 		b = append(b, e.key...)

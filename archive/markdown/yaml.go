@@ -299,10 +299,10 @@ func yamlTimestamp(s string) bool {
 
 // The styles a scalar is written in.
 const (
-	yamlPlain = 'p'
-	yamlSingle
-	yamlDouble = '"'
-	yamlLiteral
+	yamlPlain   = 'p'
+	yamlSingle  = '\''
+	yamlDouble  = '"'
+	yamlLiteral = '|'
 )
 
 // yamlStyleOf returns the style the encoder writes v in: for a string
@@ -313,7 +313,7 @@ func yamlStyleOf(v string, node bool) (byte, yamlScalar) {
 		return 0, yamlScalar{}
 	}
 	if yamlPlainWord(v) {
-		return 'p', yamlPlainScalar
+		return yamlPlain, yamlPlainScalar
 	}
 	return yamlStyleSlow(v, node)
 }
@@ -324,25 +324,25 @@ func yamlStyleSlow(v string, node bool) (byte, yamlScalar) {
 	var style byte
 	switch {
 	case node && yaml11Special(v):
-		style = '"'
+		style = yamlDouble
 	case strings.Contains(v, "\n"):
-		style = '|'
+		style = yamlLiteral
 	case !yamlIsString(v), !node && (isOldBool(v) || yamlIsBase60(v)):
-		style = '"'
+		style = yamlDouble
 	default:
-		style = 'p'
+		style = yamlPlain
 	}
 	switch style {
-	case 'p':
+	case yamlPlain:
 		if !a.blockPlain {
-			style = '\''
+			style = yamlSingle
 		}
-		if style == '\'' && !a.singleOK {
-			style = '"'
+		if style == yamlSingle && !a.singleOK {
+			style = yamlDouble
 		}
-	case '|':
+	case yamlLiteral:
 		if !a.blockOK {
-			style = '"'
+			style = yamlDouble
 		}
 	}
 	return style, a
@@ -469,9 +469,9 @@ func yamlIsBase60(s string) bool {
 func appendYAMLScalar(b []byte, v string, indent int, node bool) ([]byte, bool) {
 	style, a := yamlStyleOf(v, node)
 	switch style {
-	case 'p':
+	case yamlPlain:
 		return append(b, v...), true
-	case '\'':
+	case yamlSingle:
 		if a.multiline {
 			return b, false
 		}
@@ -483,14 +483,14 @@ func appendYAMLScalar(b []byte, v string, indent int, node bool) ([]byte, bool) 
 			b = append(b, v[i])
 		}
 		return append(b, '\''), true
-	case '"':
+	case yamlDouble:
 		if !a.printable || strings.ContainsAny(v, "\"\\") {
 			return b, false
 		}
 		b = append(b, '"')
 		b = append(b, v...)
 		return append(b, '"'), true
-	case '|':
+	case yamlLiteral:
 		if a.lineBreaks || a.leadingWS {
 			return b, false
 		}

@@ -602,12 +602,11 @@ func checkShowThreads(t *testing.T, path string, db *sql.DB) {
 	posts.Close()
 	for _, post := range ids {
 		type cm struct {
-			row          int64
-			wp, parent   sql.NullInt64
-			at, raw      string
-			kind         string
-			kids         []*cm
-			hasParentRow bool
+			row        int64
+			wp, parent sql.NullInt64
+			at, raw    string
+			kind       string
+			kids       []*cm
 		}
 		rows, err := db.Query(`SELECT id, wp_id, parent_wp_id, coalesce(date_at, ''), coalesce(date_raw, ''), kind
 			FROM comments WHERE post_id = ? ORDER BY id`, post)

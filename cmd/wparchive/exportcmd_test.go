@@ -76,6 +76,9 @@ func TestExportCommand(t *testing.T) {
 	}
 	// The help names the flags, the privacy test finds --out in it.
 	code, stdout, _ = wparchive(t, "help", "export")
+	if code != 0 {
+		t.Errorf("help export: exit %d", code)
+	}
 	for _, f := range []string{"--out", "--flavor", "--layout", "--types", "--site", "--comments", "--comments-status", "--media", "--media-cache", "--media-allow-private", "--drafts", "--include-private", "--check", "--json", "--quiet", "--no-skeleton"} {
 		if !strings.Contains(stdout, f+" ") && !strings.Contains(stdout, f+"[") {
 			t.Errorf("help lacks %s:\n%s", f, stdout)

@@ -443,7 +443,6 @@ type post struct {
 	attachmentURL             string
 	terms                     []term
 	meta                      [][2]string
-	hasComments               bool
 }
 
 type comment struct {
