@@ -135,7 +135,8 @@ func prepareAfterUpgrade(ctx context.Context, db *sql.DB) error {
 // older wparchive wrote is first upgraded by Open (the migrations only add
 // tables, views and derived columns; nothing the user stored changes), so a
 // new wparchive reads an old archive without an import first; when the file
-// cannot be written it returns schema.ErrOutdated.
+// cannot be written it returns schema.ErrOutdated. Its Close removes the
+// -wal and -shm files the connections opened, where it can (tidyWAL).
 func OpenReadOnly(ctx context.Context, path string) (*Archive, error) {
 	a, err := openReadOnly(ctx, path)
 	if !errors.Is(err, schema.ErrOutdated) {
@@ -196,10 +197,34 @@ func (a *Archive) Close() error {
 		a.build = nil
 		b.remove()
 	}
+	if a.readOnly && err == nil {
+		tidyWAL(a.path)
+	}
 	if err != nil {
 		return fmt.Errorf("close archive %s: %w", a.path, err)
 	}
 	return nil
+}
+
+// tidyWAL removes the -wal and -shm files a read-only archive leaves
+// beside the archive's file. A read-only connection opens (and makes) them,
+// as every reader of a WAL database does, but may not remove them when it
+// closes; the last read-write connection to close does, so tidyWAL opens
+// one and closes it. SQLite removes them only when no other connection has
+// the archive open (an import, a Datasette), and only after writing back
+// what a WAL holds into the archive, as any read-write connection closing
+// would. It does nothing where the files cannot be written.
+func tidyWAL(path string) {
+	if _, err := os.Stat(path + "-wal"); err != nil {
+		return
+	}
+	db, err := sql.Open("sqlite3", fmt.Sprintf("file:%s?mode=rw", uriPath(path)))
+	if err != nil {
+		return
+	}
+	defer db.Close()
+	var v int
+	db.QueryRow(`PRAGMA schema_version`).Scan(&v)
 }
 
 // ReadConn returns a connection of the archive's pool for a long read,

@@ -332,3 +332,71 @@ func TestReadConn(t *testing.T) {
 		t.Errorf("after release: the pool's connection has cache size %d, want %d", got, pool)
 	}
 }
+
+// A read-only archive leaves no -wal or -shm file beside the archive once
+// it is closed, unless another connection still has the archive open, which
+// goes on working.
+func TestReadOnlyCloseTidiesWAL(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a.wparchive")
+	rw, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leftovers := func() []string {
+		t.Helper()
+		var have []string
+		for _, suffix := range []string{"-wal", "-shm"} {
+			if _, err := os.Stat(path + suffix); err == nil {
+				have = append(have, suffix)
+			}
+		}
+		return have
+	}
+	readOnce := func() {
+		t.Helper()
+		ro, err := OpenReadOnly(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := ro.DB().QueryRow(`SELECT count(*) FROM posts`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if err := ro.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// With the read-write archive open (holding a connection), the files
+	// are the shared state of both and stay.
+	if _, err := rw.DB().Exec(`INSERT INTO sites (site_key) VALUES ('example.org')`); err != nil {
+		t.Fatal(err)
+	}
+	readOnce()
+	if got := leftovers(); len(got) != 2 {
+		t.Fatalf("with another connection open, the read-only close left %v, want -wal and -shm", got)
+	}
+	var sites int
+	if err := rw.DB().QueryRow(`SELECT count(*) FROM sites`).Scan(&sites); err != nil || sites != 1 {
+		t.Fatalf("the read-write archive after the read-only one closed: %d sites, %v", sites, err)
+	}
+	if err := rw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := leftovers(); len(got) != 0 {
+		t.Fatalf("after the read-write archive closed: %v left", got)
+	}
+	// Alone, the read-only archive makes them and takes them away again.
+	readOnce()
+	if got := leftovers(); len(got) != 0 {
+		t.Errorf("a read-only archive opened and closed alone left %v", got)
+	}
+	ro, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.DB().QueryRow(`SELECT count(*) FROM sites`).Scan(&sites); err != nil || sites != 1 {
+		t.Errorf("the archive after tidying: %d sites, %v", sites, err)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -150,3 +151,34 @@ func TestDisplayWidth(t *testing.T) {
 }
 
 func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
+
+// The read-only commands leave nothing beside the archive: the -wal and
+// -shm files their connections open are gone when they end. Each runs in
+// a process of its own, as from the shell: within one process SQLite
+// reuses the file descriptors an earlier read-write connection opened,
+// and a read-only one may then remove the files itself.
+func TestReadCommandsLeaveNoWALFiles(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.sqlite")
+	out := filepath.Join(dir, "site")
+	for _, args := range [][]string{
+		{"import", "--quiet", "--db", db, hardCases},
+		{"sql", "--db", db, "SELECT count(*) FROM posts"},
+		{"search", "--db", db, "the"},
+		{"show", "--db", db, "101"},
+		{"stats", "--db", db},
+		{"quotes", "--db", db},
+		{"schema", "--db", db},
+		{"export", "--quiet", "--db", db, "--out", out},
+	} {
+		cmd, output := child(t, args...)
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%v: %v: %s", args, err, output)
+		}
+		for _, suffix := range []string{"-wal", "-shm"} {
+			if _, err := os.Stat(db + suffix); err == nil {
+				t.Errorf("after %s: %s is left beside the archive", args[0], filepath.Base(db+suffix))
+			}
+		}
+	}
+}
