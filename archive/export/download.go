@@ -2,8 +2,10 @@ package export
 
 import (
 	"context"
+	"net/url"
 	"path"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/wparchive/wparchive/archive/markdown"
@@ -15,12 +17,42 @@ import (
 // post for Hugo's bundle layout, else static/media/ (Hugo) or
 // assets/media/ (Jekyll), linked from the site's root. A failed download
 // leaves its links remote and is counted in ms; it never stops the export.
+//
+// Media linked root-relative (src="/wp-content/uploads/a.jpg", as some
+// blogs and plugins write them) are fetched from the site's host, where
+// WordPress showed them from, and listed by that absolute URL; without a
+// site address (http or https) to resolve them against they stay as
+// written and are listed as failed.
 func (x *exporter) media(ctx context.Context, posts []*post, results []result, ms *MediaSummary) error {
 	urls := make([][]string, len(posts))
 	var all []string
+	base, err := url.Parse(strings.TrimSpace(x.siteURL))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		base = nil
+	}
+	abs := map[string]string{} // root-relative URL -> the one fetched
+	unresolved := map[string]bool{}
 	for i := range posts {
-		urls[i] = MediaURLs(string(results[i].file))
+		md := string(results[i].file)
+		urls[i] = MediaURLs(md)
 		all = append(all, urls[i]...)
+		for _, u := range rootRelativeMediaURLs(md) {
+			if _, ok := abs[u]; ok {
+				urls[i] = append(urls[i], u)
+				continue
+			}
+			ref, err := url.Parse(u)
+			if base == nil || err != nil {
+				if !unresolved[u] {
+					unresolved[u] = true
+					ms.Failed = append(ms.Failed, MediaFail{URL: u, Error: "a root-relative URL, and the site has no http(s) address to fetch it from"})
+				}
+				continue
+			}
+			abs[u] = base.ResolveReference(ref).String()
+			urls[i] = append(urls[i], u)
+			all = append(all, abs[u])
+		}
 	}
 	f, err := NewFetcher(MediaOptions{CacheDir: x.opt.MediaCache, Client: x.opt.MediaClient, AllowPrivate: x.opt.MediaAllowPrivate})
 	if err != nil {
@@ -53,6 +85,9 @@ func (x *exporter) media(ctx context.Context, posts []*post, results []result, m
 		}
 	}
 	ms.URLs = len(done) + len(ms.Failed)
+	for u, a := range abs {
+		got[u] = got[a]
+	}
 
 	bundle := x.opt.Flavor == markdown.Hugo && x.opt.Layout == LayoutBundle
 	shared := "static/media"

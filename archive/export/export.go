@@ -286,7 +286,7 @@ func exportSite(ctx context.Context, a *archive.Archive, s *site, opt Options) (
 	// The posts are read and converted (and their comments loaded) while
 	// the plan decides where they go; a worker waits for it after
 	// converting its first post.
-	x := &exporter{opt: &opt, d: d, t: t, comments: comments, planned: make(chan struct{})}
+	x := &exporter{opt: &opt, d: d, t: t, comments: comments, siteURL: s.url, planned: make(chan struct{})}
 	type ran struct {
 		results []result
 		err     error
@@ -350,6 +350,7 @@ type exporter struct {
 	t        *tree
 	aliases  map[*post][]string
 	comments *commentLoader // nil with CommentsNone
+	siteURL  string         // the site's address, for root-relative media
 	// planned is closed once every post has its place and aliases (the
 	// fields the plan sets may be read only after it).
 	planned chan struct{}

@@ -989,6 +989,27 @@ func RewriteMedia(md string, local map[string]string) string {
 	return b.String()
 }
 
+// rootRelativeMediaURLs lists the root-relative URLs (mediaRootRelative)
+// of the media in md, found as MediaURLs finds the http(s) ones, in order,
+// once each.
+func rootRelativeMediaURLs(md string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range findMediaRefs(md) {
+		if r.media && mediaRootRelative(r.url) && !seen[r.url] {
+			seen[r.url] = true
+			out = append(out, r.url)
+		}
+	}
+	return out
+}
+
+// mediaRootRelative reports whether u is a root-relative URL: /path, not
+// //host/path (nor /\host, which browsers read as that).
+func mediaRootRelative(u string) bool {
+	return len(u) > 1 && u[0] == '/' && u[1] != '/' && u[1] != '\\'
+}
+
 // mediaHTTPLike reports whether u is an http, https or protocol-relative URL.
 func mediaHTTPLike(u string) bool {
 	l := strings.ToLower(u)
@@ -1416,7 +1437,7 @@ func mediaShortcodeRefs(src []byte, i int, mask []byte) ([]mediaRef, int) {
 			val = string(src[vs:ve])
 		}
 		val = strings.TrimSpace(val)
-		if !mediaHTTPLike(val) {
+		if !mediaHTTPLike(val) && !mediaRootRelative(val) {
 			continue
 		}
 		media := mediaURL(val)
