@@ -75,11 +75,20 @@ type Report struct {
 	Fidelity      *Diff          // set when Options.Check is set
 }
 
+// count adds one to name's count in *m. A new name is copied: the names
+// are slices of the content being converted, and as map keys they kept
+// each post's whole converted text alive until the export's summary
+// (26.7 of the 96 MB live at the end of the 20,000-post archive's export,
+// in a heap profile).
 func (r *Report) count(m *map[string]int, name string) {
 	if *m == nil {
 		*m = map[string]int{}
 	}
-	(*m)[name]++
+	if n, ok := (*m)[name]; ok {
+		(*m)[name] = n + 1
+		return
+	}
+	(*m)[strings.Clone(name)] = 1
 }
 
 func (r *Report) problem(format string, args ...any) {
