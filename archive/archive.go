@@ -91,6 +91,10 @@ func Open(ctx context.Context, path string) (*Archive, error) {
 	if err := checkHeader(path); err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
+	// A new archive: not with what a deleted one left beside its name.
+	if err := clearStale(path); err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
 	dsn := fmt.Sprintf("file:%s?_foreign_keys=on&_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=%d&_txlock=immediate&_cache_size=-65536",
 		uriPath(path), busyTimeoutMS)
 	db, err := sql.Open("sqlite3", dsn)

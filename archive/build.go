@@ -196,6 +196,9 @@ func (a *Archive) Publish(ctx context.Context) error {
 	if err := b.f.Sync(); err != nil {
 		return fail(err)
 	}
+	if err := clearStale(a.path); err != nil {
+		return fail(err)
+	}
 	if err := placeNew(b.tmp, a.path); err != nil {
 		return fail(err)
 	}
@@ -223,6 +226,33 @@ func (b *building) remove() {
 		os.Remove(b.tmp + suffix)
 	}
 	b.f.Close()
+}
+
+// clearStale removes the -wal, -shm and -journal files beside path when
+// there is no file at path: an archive deleted without them (rm
+// blog.sqlite after an import was killed) leaves a WAL whose pages SQLite
+// would write into the next database given that name, the new archive,
+// which then holds the old one's pages and is malformed. A -shm that a
+// process still has open (for the deleted archive's inode) is not touched
+// and clearStale fails: a new archive there would share it. Not
+// ErrExists, on which an import opens the path instead.
+func clearStale(path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return nil // placeNew refuses an existing path
+	}
+	if f, err := os.OpenFile(path+"-shm", os.O_RDWR, 0); err == nil {
+		defer f.Close() // and with it the lock shmInUse took
+		if shmInUse(f) {
+			return fmt.Errorf("%s is open in another process, for an archive that was deleted: end that process, or remove %s-wal and %s-shm, and try again",
+				path+"-shm", path, path)
+		}
+	}
+	for _, suffix := range []string{"-wal", "-journal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove %s, left by an archive that was deleted: %w", path+suffix, err)
+		}
+	}
+	return nil
 }
 
 // placeNew gives the file tmp the name path unless path exists: a hard

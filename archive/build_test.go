@@ -1,10 +1,12 @@
 package archive
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -281,5 +283,166 @@ func TestCreateKnowsNoItems(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("KnownItems waits for the import's lock")
+	}
+}
+
+// TestPublishOverStaleWAL: an archive deleted without its -wal and -shm
+// (rm blog.sqlite after an import was killed between its commit and the
+// checkpoint) leaves a WAL of committed pages. Publishing a new archive
+// under that name removes them first: SQLite would write the old pages
+// into the new archive.
+func TestPublishOverStaleWAL(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.sqlite")
+	old, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.DB().SetMaxOpenConns(1)
+	for _, q := range []string{`PRAGMA wal_autocheckpoint = 0`, `CREATE TABLE old_only (x)`,
+		`INSERT INTO _settings (key, value) VALUES ('test', 'old')`} {
+		if _, err := old.DB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What a kill at this point leaves: the WAL holds the commits.
+	saved := map[string][]byte{}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		b, err := os.ReadFile(path + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved[suffix] = b
+	}
+	if len(saved["-wal"]) < 4096 {
+		t.Fatalf("the WAL holds %d bytes: no commit to replay", len(saved["-wal"]))
+	}
+	old.Close()
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	for suffix, b := range saved {
+		if err := os.WriteFile(path+suffix, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	a, err := Create(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := a.DB().ExecContext(ctx, `INSERT INTO _settings (key, value) VALUES ('test', 'new')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Publish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	var v, check string
+	a.DB().QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'old_only'`).Scan(&n)
+	a.DB().QueryRowContext(ctx, `SELECT value FROM _settings WHERE key = 'test'`).Scan(&v)
+	a.DB().QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&check)
+	if n != 0 || v != "new" || check != "ok" {
+		t.Errorf("the new archive took the deleted one's WAL: old table %d, setting %q, integrity_check %q", n, v, check)
+	}
+}
+
+// TestHelperHoldArchive is the child process of TestPublishRefusesSharedWAL:
+// it keeps the archive $WPARCHIVE_HOLD_ARCHIVE open, says READY and waits
+// to be killed.
+func TestHelperHoldArchive(t *testing.T) {
+	path := os.Getenv("WPARCHIVE_HOLD_ARCHIVE")
+	if path == "" {
+		t.Skip("child process of TestPublishRefusesSharedWAL")
+	}
+	a, err := Open(context.Background(), path)
+	if err != nil {
+		fmt.Println("ERROR", err)
+		return
+	}
+	var n int
+	if err := a.DB().QueryRow(`SELECT count(*) FROM posts`).Scan(&n); err != nil {
+		fmt.Println("ERROR", err)
+		return
+	}
+	fmt.Println("READY")
+	time.Sleep(time.Minute)
+}
+
+// TestPublishRefusesSharedWAL: while another process still has a deleted
+// archive open, its -shm and -wal beside the name are in use; a new
+// archive is not published there (the two would share them) and the
+// error says what to do.
+func TestPublishRefusesSharedWAL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a.sqlite")
+	old, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperHoldArchive$", "-test.v")
+	cmd.Env = append(os.Environ(), "WPARCHIVE_HOLD_ARCHIVE="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if l := sc.Text(); l == "READY" || strings.HasPrefix(l, "ERROR") {
+				ready <- l
+				return
+			}
+		}
+		ready <- "child ended without READY"
+	}()
+	select {
+	case l := <-ready:
+		if l != "READY" {
+			t.Fatal(l)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("child did not get ready")
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	a, err := Create(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	err = a.Publish(ctx)
+	if err == nil || errors.Is(err, ErrExists) || !strings.Contains(err.Error(), "open in another process") {
+		t.Fatalf("Publish with the deleted archive's -shm in use: %v", err)
+	}
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("an archive was published beside a -shm in use (%v)", err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(path + suffix); err != nil {
+			t.Errorf("the other process's %s was touched: %v", suffix, err)
+		}
+	}
+	// Nor does Open make a new archive there.
+	if b, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "open in another process") {
+		if err == nil {
+			b.Close()
+		}
+		t.Errorf("Open beside a -shm in use: %v", err)
+	}
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Open made an archive beside a -shm in use (%v)", err)
 	}
 }
