@@ -45,7 +45,11 @@ func (x *exporter) media(ctx context.Context, posts []*post, results []result, m
 			if base == nil || err != nil {
 				if !unresolved[u] {
 					unresolved[u] = true
-					ms.Failed = append(ms.Failed, MediaFail{URL: u, Error: "a root-relative URL, and the site has no http(s) address to fetch it from"})
+					why := "a root-relative URL, and the site has no http(s) address to fetch it from"
+					if err != nil {
+						why = "not a valid URL: " + err.Error()
+					}
+					ms.Failed = append(ms.Failed, MediaFail{URL: u, Error: why})
 				}
 				continue
 			}
