@@ -1,12 +1,10 @@
 package archive
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -386,35 +384,8 @@ func TestPublishRefusesSharedWAL(t *testing.T) {
 		t.Fatal(err)
 	}
 	old.Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperHoldArchive$", "-test.v")
-	cmd.Env = append(os.Environ(), "WPARCHIVE_HOLD_ARCHIVE="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd := startHelper(t, "TestHelperHoldArchive", "WPARCHIVE_HOLD_ARCHIVE="+path, time.Minute)
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
-	ready := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if l := sc.Text(); l == "READY" || strings.HasPrefix(l, "ERROR") {
-				ready <- l
-				return
-			}
-		}
-		ready <- "child ended without READY"
-	}()
-	select {
-	case l := <-ready:
-		if l != "READY" {
-			t.Fatal(l)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("child did not get ready")
-	}
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
 	}

@@ -71,8 +71,36 @@ func TestKilledImportLeavesNoTrace(t *testing.T) {
 	before := dump(t, a.DB())
 	a.Close()
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperKilledImport$", "-test.v")
-	cmd.Env = append(os.Environ(), "WPARCHIVE_KILL_ARCHIVE="+path)
+	cmd := startHelper(t, "TestHelperKilledImport", "WPARCHIVE_KILL_ARCHIVE="+path, 2*time.Minute)
+	if st, err := os.Stat(path + "-wal"); err != nil || st.Size() < 1<<20 {
+		t.Errorf("the killed import should have spilled into the WAL: %v, %v", st, err)
+	}
+	cmd.Process.Kill() // SIGKILL: no deferred cleanup, no rollback
+	cmd.Wait()
+
+	a, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if after := dump(t, a.DB()); after != before {
+		t.Error("a killed import left changes behind")
+	}
+	if got := one[string](t, a.DB(), "PRAGMA integrity_check"); got != "ok" {
+		t.Errorf("integrity_check: %s", got)
+	}
+	// And the archive takes the next import.
+	importFixture(t, a, fixture{site: Site{Key: "example.org"}, posts: []*Post{simplePost("900", "post", "0")}})
+}
+
+// startHelper runs the test named name of this test binary in a child
+// process, with env (NAME=value) added, and returns it once it prints
+// READY; the caller kills it. A line starting ERROR, the child's end or
+// wait's passing without READY fails the test.
+func startHelper(t *testing.T, name, env string, wait time.Duration) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+name+"$", "-test.v")
+	cmd.Env = append(os.Environ(), env)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -93,33 +121,16 @@ func TestKilledImportLeavesNoTrace(t *testing.T) {
 	}()
 	select {
 	case l := <-ready:
-		if l != "READY" {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatal(l)
+		if l == "READY" {
+			return cmd
 		}
-	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatal(l)
+	case <-time.After(wait):
 		cmd.Process.Kill()
 		cmd.Wait()
 		t.Fatal("child did not get ready")
 	}
-	if st, err := os.Stat(path + "-wal"); err != nil || st.Size() < 1<<20 {
-		t.Errorf("the killed import should have spilled into the WAL: %v, %v", st, err)
-	}
-	cmd.Process.Kill() // SIGKILL: no deferred cleanup, no rollback
-	cmd.Wait()
-
-	a, err = Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if after := dump(t, a.DB()); after != before {
-		t.Error("a killed import left changes behind")
-	}
-	if got := one[string](t, a.DB(), "PRAGMA integrity_check"); got != "ok" {
-		t.Errorf("integrity_check: %s", got)
-	}
-	// And the archive takes the next import.
-	importFixture(t, a, fixture{site: Site{Key: "example.org"}, posts: []*Post{simplePost("900", "post", "0")}})
+	return nil
 }
