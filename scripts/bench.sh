@@ -14,6 +14,12 @@ COUNT=${COUNT:-3}
 TAGS="-tags sqlite_fts5"
 mkdir -p bench bin
 
+# GNU time gives the peak RSS. Installed here where it is missing and
+# apt-get can (as .ci/run installs what the tests need).
+if ! /usr/bin/time -f %M true >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  echo "bench: installing GNU time (apt-get install time) for the peak RSS" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time >&2 || true
+fi
 if ! /usr/bin/time -f %M true >/dev/null 2>&1; then
   echo "bench: GNU time is needed for peak RSS (Debian: apt-get install time)" >&2
   exit 1
