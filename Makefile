@@ -8,7 +8,7 @@ FUZZFLAGS ?=
 
 export CGO_ENABLED := 1
 
-.PHONY: build test vet bench fuzz demo clean
+.PHONY: build test testdeps vet bench fuzz demo clean
 
 build:
 	$(GO) build $(GOTAGS) -o $(BIN) ./cmd/wparchive
@@ -16,8 +16,13 @@ build:
 vet:
 	$(GO) vet $(GOTAGS) ./...
 
-test: vet
+# make test also runs hugo, jekyll and sqlite3; testdeps installs them
+# where they are missing and it can (scripts/testdeps.sh).
+test: testdeps vet
 	$(GO) test $(GOTAGS) -count=1 ./...
+
+testdeps:
+	./scripts/testdeps.sh
 
 # make bench: benchmarks and whole-process measurements (see BENCHMARKS.md).
 bench: build
