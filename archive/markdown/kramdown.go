@@ -265,10 +265,14 @@ func (e *kdEscaper) lineStart(i, stop int) {
 }
 
 // kdBlankLineAt reports whether the line starting at src[i] is blank
-// (after quote markers) or the end of src.
-func kdBlankLineAt(src []byte, i int) bool {
+// after at most quotes quote markers (those of the block quotes around
+// the line's block), or the end of src. A ">" more starts a block quote.
+func kdBlankLineAt(src []byte, i, quotes int) bool {
 	for ; i < len(src) && src[i] != '\n'; i++ {
-		if c := src[i]; c != ' ' && c != '\t' && c != '>' && c != '\r' {
+		switch c := src[i]; {
+		case c == '>' && quotes > 0:
+			quotes--
+		case c != ' ' && c != '\t' && c != '\r':
 			return false
 		}
 	}
@@ -332,7 +336,8 @@ func (e *kdEscaper) tableRow(row ast.Node) {
 // headerOnlyTable replaces a table without body rows, which kramdown
 // leaves as text, with the HTML goldmark renders for it, on the header
 // row's line; the delimiter row's line goes. A table followed by a line
-// that is not blank is left as it is.
+// that is not blank is left as it is (an empty block quote, ">" after a
+// table outside one, is not blank).
 func (e *kdEscaper) headerOnlyTable(t *east.Table) {
 	src := e.src
 	start := t.FirstChild().Pos()
@@ -348,7 +353,13 @@ func (e *kdEscaper) headerOnlyTable(t *east.Table) {
 	if k := bytes.IndexByte(src[headerEnd+1:], '\n'); k >= 0 {
 		delimEnd = headerEnd + 1 + k + 1
 	}
-	if !kdBlankLineAt(src, delimEnd) {
+	quotes := 0
+	for p := t.Parent(); p != nil; p = p.Parent() {
+		if p.Kind() == ast.KindBlockquote {
+			quotes++
+		}
+	}
+	if !kdBlankLineAt(src, delimEnd, quotes) {
 		// An HTML block would take in the next line: the converter
 		// writes a blank line after a table, so this is rare Markdown
 		// from elsewhere, left as it is.
