@@ -78,36 +78,73 @@ func EscapeKramdown(md string) string {
 		return md
 	}
 	sort.SliceStable(e.edits, func(i, j int) bool { return e.edits[i].pos < e.edits[j].pos })
-	if e.groups == 0 {
-		return e.apply(md, nil)
-	}
-	// Escaping a delimiter changes the length of its run, which can pair
-	// emphasis differently: keep each run's escapes only when goldmark
-	// reads the result as it reads md with the other edits.
-	keep := map[int]bool{}
-	var want bytes.Buffer
-	gm := theGoldmark()
-	if gm.Convert([]byte(e.apply(md, keep)), &want) != nil {
-		return e.apply(md, keep)
-	}
-	for g := 1; g <= e.groups; g++ {
-		keep[g] = true
-		var have bytes.Buffer
-		if gm.Convert([]byte(e.apply(md, keep)), &have) != nil || !bytes.Equal(want.Bytes(), have.Bytes()) {
-			delete(keep, g)
+	var keep map[int]bool
+	if e.groups > 0 {
+		// Escaping a delimiter changes the length of its run, which can
+		// pair emphasis differently: keep each run's escapes only when
+		// goldmark reads the result as it reads md with the other edits.
+		keep = map[int]bool{}
+		var want bytes.Buffer
+		gm := theGoldmark()
+		if gm.Convert([]byte(e.apply(md, keep, nil)), &want) != nil {
+			return e.apply(md, keep, nil)
+		}
+		for g := 1; g <= e.groups; g++ {
+			keep[g] = true
+			var have bytes.Buffer
+			if gm.Convert([]byte(e.apply(md, keep, nil)), &have) != nil || !bytes.Equal(want.Bytes(), have.Bytes()) {
+				delete(keep, g)
+			}
 		}
 	}
-	return e.apply(md, keep)
+	out := e.apply(md, keep, nil)
+	// An escape at a line's start can still change what goldmark reads
+	// next to other blocks ("=" under a table is text, "\\=" one more
+	// row: make fuzz): where the whole differs, each other edit is kept
+	// only if goldmark reads the text with it as it reads md.
+	if !e.blocks {
+		return out
+	}
+	orig, ok := kdShape(md)
+	if have, _ := kdShape(out); !ok || have == orig {
+		return out
+	}
+	skip := map[int]bool{}
+	for i, ed := range e.edits {
+		if ed.group == 0 {
+			skip[i] = true
+		}
+	}
+	for i, ed := range e.edits {
+		if ed.group != 0 {
+			continue
+		}
+		delete(skip, i)
+		if have, ok := kdShape(e.apply(md, keep, skip)); !ok || have != orig {
+			skip[i] = true
+		}
+	}
+	return e.apply(md, keep, skip)
+}
+
+// kdShape is goldmark's HTML for md with the newlines between tags
+// dropped (a header-only table becomes an HTML table on one line).
+func kdShape(md string) (string, bool) {
+	var b bytes.Buffer
+	if theGoldmark().Convert([]byte(md), &b) != nil {
+		return "", false
+	}
+	return strings.ReplaceAll(b.String(), ">\n<", "><"), true
 }
 
 // apply returns md with the edits made, those of emphasis delimiters only
-// for the groups in keep (all when keep is nil).
-func (e *kdEscaper) apply(md string, keep map[int]bool) string {
+// for the groups in keep (all when keep is nil), none of those in skip.
+func (e *kdEscaper) apply(md string, keep, skip map[int]bool) string {
 	var b strings.Builder
 	b.Grow(len(md) + 2*len(e.edits))
 	last := 0
 	for i, ed := range e.edits {
-		if ed.pos < last || i > 0 && ed == e.edits[i-1] || ed.group > 0 && keep != nil && !keep[ed.group] {
+		if ed.pos < last || i > 0 && ed == e.edits[i-1] || ed.group > 0 && keep != nil && !keep[ed.group] || skip[i] {
 			continue // inside a span already replaced, or the same escape twice
 		}
 		b.WriteString(md[last:ed.pos])
@@ -130,6 +167,10 @@ type kdEscaper struct {
 	edits   []kdEdit
 	groups  int // the runs of emphasis delimiters escaped
 	heading int // inside a heading
+	// blocks: an escape at a line's start or a table rewritten, which
+	// can change how goldmark reads the blocks around (see
+	// EscapeKramdown).
+	blocks bool
 }
 
 func (e *kdEscaper) add(pos, del int, ins string) {
@@ -220,6 +261,8 @@ func (e *kdEscaper) leftoverDelimiter(t *ast.Text) bool {
 // character of a line's text.
 func (e *kdEscaper) lineStart(i, stop int) {
 	src := e.src
+	n := len(e.edits)
+	defer func() { e.blocks = e.blocks || len(e.edits) > n }()
 	next := func(j int) byte {
 		if j < len(src) {
 			return src[j]
@@ -372,6 +415,7 @@ func (e *kdEscaper) headerOnlyTable(t *east.Table) {
 	// goldmark writes a newline between the table's tags only.
 	h := strings.ReplaceAll(strings.TrimSpace(buf.String()), "\n", "")
 	e.add(start, delimEnd-start, h+"\n")
+	e.blocks = true
 }
 
 // kdRiskByte are the bytes kramdownRisk looks at outside a line's start.
