@@ -78,53 +78,30 @@ func EscapeKramdown(md string) string {
 		return md
 	}
 	sort.SliceStable(e.edits, func(i, j int) bool { return e.edits[i].pos < e.edits[j].pos })
-	var keep map[int]bool
-	if e.groups > 0 {
-		// Escaping a delimiter changes the length of its run, which can
-		// pair emphasis differently: keep each run's escapes only when
-		// goldmark reads the result as it reads md with the other edits.
-		keep = map[int]bool{}
-		var want bytes.Buffer
-		gm := theGoldmark()
-		if gm.Convert([]byte(e.apply(md, keep, nil)), &want) != nil {
-			return e.apply(md, keep, nil)
-		}
-		for g := 1; g <= e.groups; g++ {
-			keep[g] = true
-			var have bytes.Buffer
-			if gm.Convert([]byte(e.apply(md, keep, nil)), &have) != nil || !bytes.Equal(want.Bytes(), have.Bytes()) {
-				delete(keep, g)
-			}
-		}
+	if e.groups == 0 {
+		return e.apply(md, nil)
 	}
-	out := e.apply(md, keep, nil)
-	// An escape at a line's start can still change what goldmark reads
-	// next to other blocks ("=" under a table is text, "\\=" one more
-	// row: make fuzz): where the whole differs, each other edit is kept
-	// only if goldmark reads the text with it as it reads md.
-	if !e.blocks {
-		return out
-	}
+	// Some edits can change how goldmark reads the text around them:
+	// escaping a delimiter changes the length of its run, which can pair
+	// emphasis differently; an escape at a line's start or a table
+	// rewritten can change the blocks around ("=" under a table is text,
+	// "\=" one more row: make fuzz). Each such group of edits is kept
+	// only when goldmark reads the result as it reads md.
 	orig, ok := kdShape(md)
-	if have, _ := kdShape(out); !ok || have == orig {
-		return out
+	if !ok {
+		return e.apply(md, map[int]bool{})
 	}
-	skip := map[int]bool{}
-	for i, ed := range e.edits {
-		if ed.group == 0 {
-			skip[i] = true
+	if have, ok := kdShape(e.apply(md, nil)); ok && have == orig {
+		return e.apply(md, nil)
+	}
+	keep := map[int]bool{}
+	for g := 1; g <= e.groups; g++ {
+		keep[g] = true
+		if have, ok := kdShape(e.apply(md, keep)); !ok || have != orig {
+			delete(keep, g)
 		}
 	}
-	for i, ed := range e.edits {
-		if ed.group != 0 {
-			continue
-		}
-		delete(skip, i)
-		if have, ok := kdShape(e.apply(md, keep, skip)); !ok || have != orig {
-			skip[i] = true
-		}
-	}
-	return e.apply(md, keep, skip)
+	return e.apply(md, keep)
 }
 
 // kdShape is goldmark's HTML for md with the newlines between tags
@@ -137,16 +114,21 @@ func kdShape(md string) (string, bool) {
 	return strings.ReplaceAll(b.String(), ">\n<", "><"), true
 }
 
-// apply returns md with the edits made, those of emphasis delimiters only
-// for the groups in keep (all when keep is nil), none of those in skip.
-func (e *kdEscaper) apply(md string, keep, skip map[int]bool) string {
+// apply returns md with the edits made, those of a group only for the
+// groups in keep (all when keep is nil). An edit the same as the last one
+// made is made once.
+func (e *kdEscaper) apply(md string, keep map[int]bool) string {
 	var b strings.Builder
 	b.Grow(len(md) + 2*len(e.edits))
 	last := 0
-	for i, ed := range e.edits {
-		if ed.pos < last || i > 0 && ed == e.edits[i-1] || ed.group > 0 && keep != nil && !keep[ed.group] || skip[i] {
-			continue // inside a span already replaced, or the same escape twice
+	var prev *kdEdit
+	for i := range e.edits {
+		ed := &e.edits[i]
+		if ed.pos < last || prev != nil && ed.pos == prev.pos && ed.del == prev.del && ed.ins == prev.ins ||
+			ed.group > 0 && keep != nil && !keep[ed.group] {
+			continue // inside a span already replaced, the same escape twice, or a group left out
 		}
+		prev = ed
 		b.WriteString(md[last:ed.pos])
 		b.WriteString(ed.ins)
 		last = ed.pos + ed.del
@@ -159,22 +141,28 @@ func (e *kdEscaper) apply(md string, keep, skip map[int]bool) string {
 type kdEdit struct {
 	pos, del int
 	ins      string
-	group    int // > 0: escapes the emphasis delimiters of one run, left as text by goldmark
+	// group > 0: one of the edits goldmark must confirm, kept or left
+	// out together (see EscapeKramdown): the escapes of one run of
+	// emphasis delimiters left as text by goldmark, an escape at a line's
+	// start, a header-only table rewritten.
+	group int
 }
 
 type kdEscaper struct {
 	src     []byte
 	edits   []kdEdit
-	groups  int // the runs of emphasis delimiters escaped
+	groups  int // the groups of edits (kdEdit.group)
 	heading int // inside a heading
-	// blocks: an escape at a line's start or a table rewritten, which
-	// can change how goldmark reads the blocks around (see
-	// EscapeKramdown).
-	blocks bool
 }
 
 func (e *kdEscaper) add(pos, del int, ins string) {
 	e.edits = append(e.edits, kdEdit{pos: pos, del: del, ins: ins})
+}
+
+// addGroup adds an edit that is a group of its own.
+func (e *kdEscaper) addGroup(pos, del int, ins string) {
+	e.groups++
+	e.edits = append(e.edits, kdEdit{pos, del, ins, e.groups})
 }
 
 // text escapes one text segment.
@@ -261,8 +249,6 @@ func (e *kdEscaper) leftoverDelimiter(t *ast.Text) bool {
 // character of a line's text.
 func (e *kdEscaper) lineStart(i, stop int) {
 	src := e.src
-	n := len(e.edits)
-	defer func() { e.blocks = e.blocks || len(e.edits) > n }()
 	next := func(j int) byte {
 		if j < len(src) {
 			return src[j]
@@ -282,11 +268,11 @@ func (e *kdEscaper) lineStart(i, stop int) {
 			j++
 		}
 		if j == len(src) || src[j] == '\n' || c == '-' && tail(next(i+1)) {
-			e.add(i, 0, `\`)
+			e.addGroup(i, 0, `\`)
 		}
 	case c == ':' || c == '+' || c == '*':
 		if tail(next(i+1)) || c == '*' && next(i+1) == '[' {
-			e.add(i, 0, `\`)
+			e.addGroup(i, 0, `\`)
 		}
 	case c == '^':
 		j := i + 1
@@ -294,7 +280,7 @@ func (e *kdEscaper) lineStart(i, stop int) {
 			j++
 		}
 		if j == len(src) || src[j] == '\n' {
-			e.add(i, 1, "&#94;")
+			e.addGroup(i, 1, "&#94;")
 		}
 	case c >= '0' && c <= '9':
 		j := i
@@ -302,7 +288,7 @@ func (e *kdEscaper) lineStart(i, stop int) {
 			j++
 		}
 		if next(j) == '.' && tail(next(j+1)) {
-			e.add(j, 0, `\`)
+			e.addGroup(j, 0, `\`)
 		}
 	}
 }
@@ -414,8 +400,7 @@ func (e *kdEscaper) headerOnlyTable(t *east.Table) {
 	}
 	// goldmark writes a newline between the table's tags only.
 	h := strings.ReplaceAll(strings.TrimSpace(buf.String()), "\n", "")
-	e.add(start, delimEnd-start, h+"\n")
-	e.blocks = true
+	e.addGroup(start, delimEnd-start, h+"\n")
 }
 
 // kdRiskByte are the bytes kramdownRisk looks at outside a line's start.
