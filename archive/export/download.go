@@ -30,32 +30,23 @@ func (x *exporter) media(ctx context.Context, posts []*post, results []result, m
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		base = nil
 	}
-	abs := map[string]string{} // root-relative URL -> the one fetched
-	unresolved := map[string]bool{}
+	abs := map[string]string{} // root-relative URL -> the one fetched; "": none
 	for i := range posts {
-		md := string(results[i].file)
-		urls[i] = MediaURLs(md)
+		var rel []string
+		urls[i], rel = mediaURLs(string(results[i].file))
 		all = append(all, urls[i]...)
-		for _, u := range rootRelativeMediaURLs(md) {
-			if _, ok := abs[u]; ok {
-				urls[i] = append(urls[i], u)
-				continue
-			}
-			ref, err := url.Parse(u)
-			if base == nil || err != nil {
-				if !unresolved[u] {
-					unresolved[u] = true
-					why := "a root-relative URL, and the site has no http(s) address to fetch it from"
-					if err != nil {
-						why = "not a valid URL: " + err.Error()
-					}
-					ms.Failed = append(ms.Failed, MediaFail{URL: u, Error: why})
+		for _, u := range rel {
+			a, seen := abs[u]
+			if !seen {
+				a = rootRelativeURL(base, u, ms)
+				abs[u] = a
+				if a != "" {
+					all = append(all, a)
 				}
-				continue
 			}
-			abs[u] = base.ResolveReference(ref).String()
-			urls[i] = append(urls[i], u)
-			all = append(all, abs[u])
+			if a != "" {
+				urls[i] = append(urls[i], u)
+			}
 		}
 	}
 	f, err := NewFetcher(MediaOptions{CacheDir: x.opt.MediaCache, Client: x.opt.MediaClient, AllowPrivate: x.opt.MediaAllowPrivate})
@@ -90,7 +81,9 @@ func (x *exporter) media(ctx context.Context, posts []*post, results []result, m
 	}
 	ms.URLs = len(done) + len(ms.Failed)
 	for u, a := range abs {
-		got[u] = got[a]
+		if a != "" {
+			got[u] = got[a]
+		}
 	}
 
 	bundle := x.opt.Flavor == markdown.Hugo && x.opt.Layout == LayoutBundle
@@ -137,6 +130,22 @@ func (x *exporter) media(ctx context.Context, posts []*post, results []result, m
 	close(jobs)
 	wg.Wait()
 	return firstErr
+}
+
+// rootRelativeURL returns the URL a root-relative media URL u is fetched
+// from, resolved against the site's address base; "" when it cannot be,
+// listed in ms as failed.
+func rootRelativeURL(base *url.URL, u string, ms *MediaSummary) string {
+	ref, err := url.Parse(u)
+	switch {
+	case err != nil:
+		ms.Failed = append(ms.Failed, MediaFail{URL: u, Error: "not a valid URL: " + err.Error()})
+	case base == nil:
+		ms.Failed = append(ms.Failed, MediaFail{URL: u, Error: "a root-relative URL, and the site has no http(s) address to fetch it from"})
+	default:
+		return base.ResolveReference(ref).String()
+	}
+	return ""
 }
 
 // writeWithMedia copies the fetched media of one post and writes it with

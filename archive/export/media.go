@@ -922,10 +922,26 @@ type mediaRef struct {
 // does it) are listed once, in the first form. The result is nil when
 // there are none.
 func MediaURLs(md string) []string {
-	var out []string
-	seen := map[string]bool{}
+	out, _ := mediaURLs(md)
+	return out
+}
+
+// mediaURLs is MediaURLs, and the root-relative URLs (mediaRootRelative)
+// of the media it finds, in order, once each, from one reading of md.
+func mediaURLs(md string) (urls, rootRelative []string) {
+	seen, seenRel := map[string]bool{}, map[string]bool{}
 	for _, r := range findMediaRefs(md) {
-		if !r.media || !mediaHTTPLike(r.url) {
+		if !r.media {
+			continue
+		}
+		if mediaRootRelative(r.url) {
+			if !seenRel[r.url] {
+				seenRel[r.url] = true
+				rootRelative = append(rootRelative, r.url)
+			}
+			continue
+		}
+		if !mediaHTTPLike(r.url) {
 			continue
 		}
 		k := r.url
@@ -936,9 +952,9 @@ func MediaURLs(md string) []string {
 			continue
 		}
 		seen[k] = true
-		out = append(out, r.url)
+		urls = append(urls, r.url)
 	}
-	return out
+	return urls, rootRelative
 }
 
 // RewriteMedia replaces each URL in md that is a key of local by its value.
@@ -987,21 +1003,6 @@ func RewriteMedia(md string, local map[string]string) string {
 	}
 	b.WriteString(md[last:])
 	return b.String()
-}
-
-// rootRelativeMediaURLs lists the root-relative URLs (mediaRootRelative)
-// of the media in md, found as MediaURLs finds the http(s) ones, in order,
-// once each.
-func rootRelativeMediaURLs(md string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, r := range findMediaRefs(md) {
-		if r.media && mediaRootRelative(r.url) && !seen[r.url] {
-			seen[r.url] = true
-			out = append(out, r.url)
-		}
-	}
-	return out
 }
 
 // mediaRootRelative reports whether u is a root-relative URL: /path, not
