@@ -125,8 +125,9 @@ const gcPercent = 400
 // stored (tailMemory). What is left to do (the deferred indexes, copying
 // the side full-text index in, the commit) keeps 3 MB live but allocates
 // every row it copies anew, and at gcPercent the heap grew back to 16 MB
-// of garbage after debug.FreeOSMemory: the 200 MB export's import peaked
-// then (56-59 MB, against 53-54 while its items were stored).
+// of garbage after debug.FreeOSMemory (GODEBUG=gctrace=1), where the
+// 200 MB export's import peaked: 56.7-58.7 MB against 52.2-54.5 with
+// gcPercentTail (/usr/bin/time, builds of 3ab1861 and its parent).
 const gcPercentTail = 100
 
 func init() { quotes.ModelsLoading = modelsLoading }
